@@ -1,0 +1,30 @@
+"""The Qdrant store behind one facade: in-process (qdrant-edge-py, or qdrant-client local mode) by
+default, a Qdrant server when QDRANT_URL is set."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+from core.store.base import Match, MatchAny, PointData, Store, StoredHit, Where, scroll_all
+
+__all__ = ["Match", "MatchAny", "PointData", "Store", "StoredHit", "Where", "open_store", "scroll_all"]
+
+
+def open_store(settings: Settings, dim: int = 384) -> Store:
+    backend = settings.resolved_store_backend
+    if backend == "server":
+        from core.store.qdrant import QdrantStore
+
+        return QdrantStore(
+            url=settings.qdrant_url,
+            api_key=settings.qdrant_api_key,
+            dim=dim,
+            shards=settings.qdrant_shards,
+            replicas=settings.qdrant_replicas,
+        )
+    if backend == "local":
+        from core.store.qdrant import QdrantStore
+
+        return QdrantStore(path=settings.qdrant_path / "local", dim=dim)
+    from core.store.edge import EdgeStore
+
+    return EdgeStore(settings.qdrant_path, dim=dim)

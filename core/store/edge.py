@@ -1,0 +1,183 @@
+"""Qdrant's own engine in-process (qdrant-edge-py): one shard directory per collection, on disk.
+
+This is the embedded default. Unlike qdrant-client's local mode (brute force in Python), it has the
+HNSW index and the sparse inverted index of the server, so queries stay fast at 100k chunks
+(`bench/query.py` measures both).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import qdrant_edge as qe
+
+from core.sparse import SparseVector
+from core.store.base import (
+    DENSE,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    Match,
+    MatchAny,
+    PointData,
+    StoredHit,
+    Where,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _condition(c) -> qe.FieldCondition:
+    if isinstance(c, Match):
+        return qe.FieldCondition(key=c.key, match=qe.MatchValue(c.value))
+    if isinstance(c, MatchAny):
+        return qe.FieldCondition(key=c.key, match=qe.MatchAny(list(c.values)))
+    raise TypeError(c)
+
+
+def to_filter(where: Where | None) -> qe.Filter | None:
+    if where is None or (not where.must and not where.must_not):
+        return None
+    return qe.Filter(
+        must=[_condition(c) for c in where.must] or None,
+        must_not=[_condition(c) for c in where.must_not] or None,
+    )
+
+
+def _hit(p) -> StoredHit:
+    return StoredHit(id=str(p.id), score=float(getattr(p, "score", 0.0) or 0.0), payload=dict(p.payload or {}))
+
+
+class EdgeStore:
+    backend = "edge"
+
+    def __init__(self, root: Path, dim: int = 384):
+        self.root = Path(root) / "edge"
+        self.dim = dim
+        self._shards: dict[str, qe.EdgeShard] = {}
+        self._lock = threading.RLock()
+
+    def _config(self) -> qe.EdgeConfig:
+        return qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=self.dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+
+    def _path(self, name: str) -> Path:
+        return self.root / name
+
+    def has_collection(self, name: str) -> bool:
+        return name in self._shards or (self._path(name) / "edge_config.json").exists() or any(
+            self._path(name).glob("segments*")
+        )
+
+    def collections(self) -> list[str]:
+        if not self.root.exists():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and self.has_collection(p.name))
+
+    def _shard(self, name: str, create: bool = False) -> qe.EdgeShard:
+        with self._lock:
+            shard = self._shards.get(name)
+            if shard is not None:
+                return shard
+            path = self._path(name)
+            if self.has_collection(name):
+                shard = qe.EdgeShard.load(str(path))
+            elif create:
+                if path.exists():
+                    shutil.rmtree(path)
+                path.mkdir(parents=True)
+                shard = qe.EdgeShard.create(str(path), self._config())
+                for field in KEYWORD_FIELDS:
+                    shard.update(qe.UpdateOperation.create_field_index(field, qe.PayloadSchemaType.Keyword))
+                for field in INTEGER_FIELDS:
+                    shard.update(qe.UpdateOperation.create_field_index(field, qe.PayloadSchemaType.Integer))
+            else:
+                from core.errors import UserFacingError
+
+                raise UserFacingError(
+                    f"collection '{name}' does not exist yet: ingest documents into it first "
+                    f"(rfp ingest PATH --collection {name})"
+                )
+            self._shards[name] = shard
+            return shard
+
+    def ensure_collection(self, name: str) -> None:
+        self._shard(name, create=True)
+
+    def upsert(self, name: str, points: list[PointData]) -> None:
+        shard = self._shard(name, create=True)
+        batch = []
+        for p in points:
+            vector: dict[str, Any] = {SPARSE: qe.SparseVector(p.sparse.indices, p.sparse.values)}
+            if p.dense is not None:
+                vector[DENSE] = np.asarray(p.dense, dtype=np.float32).tolist()
+            batch.append(qe.Point(p.id, vector, p.payload))
+        shard.update(qe.UpdateOperation.upsert_points(batch))
+
+    def set_payload(self, name: str, where: Where, payload: dict[str, Any]) -> None:
+        self._shard(name).update(qe.UpdateOperation.set_payload_by_filter(to_filter(where), payload))
+
+    def delete(self, name: str, where: Where) -> None:
+        if not self.has_collection(name):
+            return
+        self._shard(name).update(qe.UpdateOperation.delete_points_by_filter(to_filter(where)))
+
+    def search_dense(self, name: str, vector: np.ndarray, where: Where | None, limit: int) -> list[StoredHit]:
+        q = qe.QueryRequest(
+            limit=limit,
+            query=qe.Query.Nearest(np.asarray(vector, dtype=np.float32).tolist(), using=DENSE),
+            filter=to_filter(where),
+            with_payload=True,
+        )
+        return [_hit(p) for p in self._shard(name).query(q)]
+
+    def search_sparse(self, name: str, vector: SparseVector, where: Where | None, limit: int) -> list[StoredHit]:
+        if not vector.indices:
+            return []
+        q = qe.QueryRequest(
+            limit=limit,
+            query=qe.Query.Nearest(qe.SparseVector(vector.indices, vector.values), using=SPARSE),
+            filter=to_filter(where),
+            with_payload=True,
+        )
+        return [_hit(p) for p in self._shard(name).query(q)]
+
+    def scroll(self, name: str, where: Where | None, limit: int = 256, offset: Any = None):
+        records, next_offset = self._shard(name).scroll(
+            qe.ScrollRequest(offset=offset, limit=limit, filter=to_filter(where), with_payload=True)
+        )
+        return [_hit(r) for r in records], next_offset
+
+    def count(self, name: str, where: Where | None = None) -> int:
+        if not self.has_collection(name):
+            return 0
+        return self._shard(name).count(qe.CountRequest(exact=True, filter=to_filter(where)))
+
+    def optimize(self, name: str) -> None:
+        shard = self._shard(name)
+        shard.flush()
+        shard.optimize()
+
+    def flush(self, name: str) -> None:
+        self._shard(name).flush()
+
+    def drop_collection(self, name: str) -> None:
+        with self._lock:
+            shard = self._shards.pop(name, None)
+            if shard is not None:
+                shard.close()
+            shutil.rmtree(self._path(name), ignore_errors=True)
+
+    def close(self) -> None:
+        with self._lock:
+            for shard in self._shards.values():
+                shard.flush()
+                shard.close()
+            self._shards.clear()

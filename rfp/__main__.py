@@ -1,0 +1,3 @@
+from rfp.cli import main
+
+main()
