@@ -101,7 +101,7 @@ class Embedder:
             model = AutoModel.from_pretrained(str(self.model_dir), dtype=getattr(torch, dtype))
             model.eval()
             self._torch, self._model = torch, model
-            log.info("embedder %s loaded in %s", self.name, dtype)
+            log.debug("embedder %s loaded in %s", self.name, dtype)
 
     @property
     def version(self) -> str:

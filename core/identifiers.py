@@ -32,7 +32,7 @@ RFQ_RE = re.compile(r"\b(?:RFQ|RFP|RFI)\s*[-#:]?\s*(?:No\.?\s*|Number\s*)?(\d{5,
 PIID_RE = re.compile(r"\b([A-Z0-9]{6}[-]?\d{2}[-]?[A-Z][-]?[A-Z0-9]{4,8})\b")
 # Labeled numbers: "Solicitation No. TCTOA-18-0015", "RFQ ID09160019", "Contract Number: VA118-16-D-1005".
 LABELED_RE = re.compile(
-    r"\b(?:solicitation|rfq|rfp|contract|order|task\s+order|BPA|call)\s*(?:no\.?|number|#|id)?\s*[:#]?\s*"
+    r"\b(?:solicitation|rfq|rfp|contract|order|task\s+order|BPA|call)(?:\s*(?:no\.?|number|#|id)){0,2}\s*[:#]?\s*"
     r"([A-Z]{1,6}[A-Z0-9]*-?\d[A-Z0-9-]{4,20}\d)\b",
     re.IGNORECASE,
 )

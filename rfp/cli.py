@@ -3,17 +3,39 @@ composes them, builds Settings once and turns UserFacingError into a clean messa
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from core.cli_support import run_app
+from core.errors import UserFacingError
+from core.settings import Settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.split("\n")[0])
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="RFP copilot: ingest your RFPs and proposals, ask cited questions, run the Slack bot, fine-tune.",
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data_dir: Annotated[Path | None, typer.Option(help="Data folder (default RFP_DATA_DIR or ./.rfp).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging and timings.")] = False,
+) -> None:
+    overrides = {"data_dir": data_dir} if data_dir else {}
+    try:
+        ctx.obj = Settings(**overrides)
+    except Exception as exc:
+        raise UserFacingError(f"invalid settings: {exc}") from exc
 
 
 def _mount() -> None:
-    from ingest.cli import app as ingest_app
+    from ingest.cli import ingest
 
-    app.add_typer(ingest_app, name="ingest")
+    app.command(help=ingest.__doc__)(ingest)
 
 
 _mount()

@@ -1,0 +1,192 @@
+"""Chunks that follow a document's structure and fit the embedding model's window.
+
+all-MiniLM-L6-v2 reads 256 word pieces; anything longer is cut off and its tail cannot be found by
+meaning. So every chunk's embedded text (a short context line + the chunk) is counted with the
+model's own tokenizer and kept inside the window. Chunks never cross a page or a section; long
+paragraphs are split between sentences; table rows are never split, and each table chunk repeats the
+table's header line; every spreadsheet/CSV record is its own chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from core.documents.model import Block, ParsedDocument
+from core.documents.text import split_sentences
+
+WINDOW = 256  # word pieces the model reads, [CLS] and [SEP] included
+CONTEXT_TOKENS = 40
+
+
+@dataclass
+class Chunk:
+    text: str  # verbatim from the document: what is cited and quoted
+    embed_text: str  # context line + text, inside the model's window: what is embedded
+    page: int | None
+    section: tuple[str, ...]
+    kind: str  # "text" | "table" | "record"
+    index: int = 0
+    fields: dict[str, str] | None = None
+    tokens: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+
+def doc_label(doc: ParsedDocument) -> str:
+    """'folder name / title': the folder often names the procurement ("gsa-tts-cloudgov-support...")."""
+    parts = re.split(r"[\\/]", doc.path)
+    folder = parts[-2] if len(parts) > 1 else ""
+    folder = re.sub(r"[_-]+", " ", folder).strip()
+    return f"{folder} / {doc.title}" if folder else doc.title
+
+
+def _context(doc: ParsedDocument, section: tuple[str, ...]) -> str:
+    tail = " > ".join(section[-2:])
+    return f"{doc_label(doc)}\n{tail}" if tail else doc_label(doc)
+
+
+class Chunker:
+    def __init__(self, count_tokens: TokenCounter, chunk_tokens: int = 200, truncate=None):
+        self.count = count_tokens
+        self.chunk_tokens = min(chunk_tokens, WINDOW - 2 - CONTEXT_TOKENS)
+        self.truncate = truncate  # (text, max_tokens) -> text; for contexts and record embeddings
+
+    def chunk(self, doc: ParsedDocument) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        for group in _groups(doc.blocks):
+            first = group[0]
+            context = _context(doc, first.section)
+            if self.truncate is not None:
+                context = self.truncate(context, CONTEXT_TOKENS)
+            if first.kind == "record":
+                chunks.append(self._record(first, context))
+            elif first.kind == "row":
+                chunks.extend(self._table(group, context))
+            else:
+                chunks.extend(self._text(group, context))
+        for i, c in enumerate(chunks):
+            c.index = i
+        return chunks
+
+    # --- records: one row, one chunk ----------------------------------------------------------
+    def _record(self, block: Block, context: str) -> Chunk:
+        text = f"{block.header}\n{block.text}" if block.header else block.text
+        described = "; ".join(f"{k}: {v}" for k, v in (block.fields or {}).items()) or block.text
+        embed = f"{context}\n{described}"
+        if self.truncate is not None:
+            embed = self.truncate(embed, WINDOW - 2)
+        return Chunk(text, embed, block.page, block.section, "record", fields=block.fields)
+
+    # --- document tables: rows packed under their header --------------------------------------
+    def _table(self, rows: list[Block], context: str) -> list[Chunk]:
+        header = rows[0].header
+        header_tokens = self.count([header])[0] + 1 if header else 0
+        counts = self.count([r.text for r in rows])
+        out: list[Chunk] = []
+        current: list[Block] = []
+        size = header_tokens
+
+        def flush() -> None:
+            if not current:
+                return
+            body = "\n".join(r.text for r in current)
+            text = f"{header}\n{body}" if header else body
+            fields = current[0].fields if len(current) == 1 else None
+            out.append(Chunk(text, f"{context}\n{text}", current[0].page, current[0].section, "table",
+                             fields=fields, tokens=size))
+
+        for row, n in zip(rows, counts, strict=True):
+            if current and size + n + 1 > self.chunk_tokens:
+                flush()
+                current, size = [], header_tokens
+            current.append(row)
+            size += n + 1
+        flush()
+        return out
+
+    # --- prose: paragraphs, then sentences ------------------------------------------------------
+    def _text(self, blocks: list[Block], context: str) -> list[Chunk]:
+        units: list[tuple[str, bool]] = []  # (text, starts a paragraph)
+        counts = self.count([b.text for b in blocks])
+        for block, n in zip(blocks, counts, strict=True):
+            if n <= self.chunk_tokens:
+                units.append((block.text, True))
+                continue
+            for j, piece in enumerate(self._split_long(block.text)):
+                units.append((piece, j == 0))
+        unit_counts = self.count([u for u, _ in units])
+        out: list[Chunk] = []
+        parts: list[str] = []
+        size = 0
+        first = blocks[0]
+
+        def flush() -> None:
+            text = "".join(parts).strip()
+            if text:
+                out.append(Chunk(text, f"{context}\n{text}", first.page, first.section, "text", tokens=size))
+
+        for (unit, new_para), n in zip(units, unit_counts, strict=True):
+            if parts and size + n + 1 > self.chunk_tokens:
+                flush()
+                parts, size = [], 0
+            if parts and new_para and _continues(parts[-1], unit):
+                new_para = False  # a paragraph broken by a stray blank line (PDF-extracted text)
+            parts.append(("\n" if new_para else " ") + unit if parts else unit)
+            size += n + 1
+        flush()
+        return out
+
+    def _split_long(self, text: str) -> list[str]:
+        """Sentences; a sentence longer than a chunk is cut at clause marks, then at words."""
+        pieces: list[str] = []
+        sentences = split_sentences(text)
+        counts = self.count(sentences)
+        for sentence, n in zip(sentences, counts, strict=True):
+            if n <= self.chunk_tokens:
+                pieces.append(sentence)
+                continue
+            clauses = re.split(r"(?<=[;:])\s+|(?<=,)\s+(?=\(?[a-z0-9]\))", sentence)
+            for clause, m in zip(clauses, self.count(clauses), strict=True):
+                if m <= self.chunk_tokens:
+                    pieces.append(clause)
+                    continue
+                words = clause.split()
+                step = max(8, int(len(words) * self.chunk_tokens / max(m, 1) * 0.9))
+                pieces.extend(" ".join(words[i : i + step]) for i in range(0, len(words), step))
+        return pieces
+
+
+def _continues(previous: str, following: str) -> bool:
+    return bool(previous) and not re.search(r"[.!?:;)\]]\s*$", previous) and following[:1].islower()
+
+
+def _groups(blocks: list[Block]) -> list[list[Block]]:
+    """Runs of blocks that may share a chunk: same section and page; a table's rows together;
+    each record alone."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        kind = "row" if block.kind == "row" else "record" if block.kind == "record" else "text"
+        if groups and kind != "record":
+            last = groups[-1][0]
+            last_kind = "row" if last.kind == "row" else "record" if last.kind == "record" else "text"
+            same_place = last.section == block.section and last.page == block.page
+            if same_place and kind == last_kind and (kind != "row" or last.table == block.table):
+                groups[-1].append(block)
+                continue
+            # A heading opens the section that follows it: keep it with that section's text.
+            if (
+                kind == "text"
+                and last_kind == "text"
+                and len(groups[-1]) == 1
+                and last.kind == "heading"
+                and block.section[: len(last.section)] == last.section
+                and last.page == block.page
+            ):
+                groups[-1].append(block)
+                continue
+        groups.append([block])
+    return groups

@@ -1,0 +1,112 @@
+"""Reading files into structured documents: PDF, DOCX, XLSX, CSV, Markdown, HTML and plain text.
+
+`parse(path)` returns a `ParsedDocument` (ordered blocks with page, section path and table
+structure) or raises `DocumentError` naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from core.documents.model import Block, ParsedDocument
+from core.errors import DocumentError
+
+__all__ = ["SUPPORTED", "Block", "DocumentError", "ParsedDocument", "is_derived_twin", "parse"]
+
+
+def _pdf(path: Path, display: str) -> ParsedDocument:
+    from core.documents.pdf import parse_pdf
+
+    return parse_pdf(path, display)
+
+
+def _docx(path: Path, display: str) -> ParsedDocument:
+    from core.documents.docx import parse_docx
+
+    return parse_docx(path, display)
+
+
+def _xlsx(path: Path, display: str) -> ParsedDocument:
+    from core.documents.sheets import parse_xlsx
+
+    return parse_xlsx(path, display)
+
+
+def _csv(path: Path, display: str) -> ParsedDocument:
+    from core.documents.sheets import parse_csv
+
+    return parse_csv(path, display)
+
+
+def _md(path: Path, display: str) -> ParsedDocument:
+    from core.documents.markdown import parse_markdown
+
+    return parse_markdown(path, display)
+
+
+def _html(path: Path, display: str) -> ParsedDocument:
+    from core.documents.html import parse_html
+
+    return parse_html(path, display)
+
+
+def _text(path: Path, display: str) -> ParsedDocument:
+    from core.documents.plain import parse_text
+
+    return parse_text(path, display)
+
+
+SUPPORTED: dict[str, Callable[[Path, str], ParsedDocument]] = {
+    ".pdf": _pdf,
+    ".docx": _docx,
+    ".xlsx": _xlsx,
+    ".xlsm": _xlsx,
+    ".csv": _csv,
+    ".tsv": _csv,
+    ".md": _md,
+    ".markdown": _md,
+    ".html": _html,
+    ".htm": _html,
+    ".txt": _text,
+    ".text": _text,
+}
+
+# Names that are never documents: licences, VCS and OS clutter.
+IGNORED_NAMES = {"license", "licence", "copying", "notice", ".ds_store", "thumbs.db", "desktop.ini"}
+
+
+def is_derived_twin(path: Path) -> Path | None:
+    """`X.pdf.txt` / `X.docx.txt` next to `X.pdf` / `X.docx` is a text export of the original: the
+    original is ingested (it has pages and tables), the export is skipped."""
+    name = path.name
+    for ext in (".pdf", ".docx", ".html", ".htm"):
+        if name.lower().endswith(ext + ".txt"):
+            original = path.with_name(name[: -len(".txt")])
+            if original.exists():
+                return original
+    return None
+
+
+def parse(path: Path, display: str | None = None, max_bytes: int | None = None) -> ParsedDocument:
+    path = Path(path)
+    display = display or str(path)
+    suffix = path.suffix.lower()
+    parser = SUPPORTED.get(suffix)
+    if parser is None:
+        kinds = ", ".join(sorted({k.lstrip(".") for k in SUPPORTED}))
+        legacy = {".doc": "save it as .docx", ".xls": "save it as .xlsx", ".ppt": "export it to PDF",
+                  ".pptx": "export it to PDF"}
+        hint = f"; {legacy[suffix]}" if suffix in legacy else ""
+        raise DocumentError(display, f"unsupported file type '{suffix or '(none)'}' (supported: {kinds}){hint}")
+    size = path.stat().st_size
+    if size == 0:
+        raise DocumentError(display, "empty file (0 bytes)")
+    if max_bytes is not None and size > max_bytes:
+        raise DocumentError(
+            display, f"file too large ({size / 2**20:.1f} MB > {max_bytes / 2**20:.0f} MB limit, RFP_MAX_FILE_MB)"
+        )
+    doc = parser(path, display)
+    if not any(b.text.strip() for b in doc.blocks):
+        raise DocumentError(display, "no text found")
+    return doc

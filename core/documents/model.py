@@ -1,0 +1,46 @@
+"""What a parser gives back: a document as an ordered list of blocks that know their page and section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Block:
+    """One unit of a document's real structure.
+
+    kind:
+      "text"    a paragraph or list item (split further at sentence boundaries if too long)
+      "heading" a heading line (its text also opens the section's first chunk)
+      "row"     one table row; `fields` maps header names to cell values, `header` is the verbatim
+                header line and `text` the verbatim row line
+      "record"  one spreadsheet/CSV row that is a self-contained record (code tables, price sheets)
+    """
+
+    text: str
+    kind: str = "text"
+    page: int | None = None
+    section: tuple[str, ...] = ()
+    fields: dict[str, str] | None = None
+    header: str | None = None
+    table: str | None = None
+
+
+@dataclass
+class ParsedDocument:
+    path: str
+    title: str
+    blocks: list[Block]
+    format: str
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def head_text(self, limit: int = 6000) -> str:
+        """The first few thousand characters, for guessing the document's kind and number."""
+        out, size = [], 0
+        for b in self.blocks:
+            out.append(b.text)
+            size += len(b.text)
+            if size > limit:
+                break
+        return "\n".join(out)[:limit]

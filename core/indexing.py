@@ -1,0 +1,270 @@
+"""Putting one file into a collection safely: parse, chunk, embed, store, then swap versions.
+
+The swap is ordered so a crash never loses a document and never shows two versions of it:
+1. the new version's points are written with state "pending" (invisible to retrieval);
+2. one payload update flips them to "live";
+3. the previous version's points are deleted;
+4. the manifest row is written.
+A crash before 2 leaves the old version live and the pending points are swept at the next run; a
+crash between 2 and 3 is resolved by `recover()` (newest live version wins) at the next run, and
+retrieval meanwhile keeps only the newest version of a document among its hits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.chunking import Chunk, Chunker
+from core.documents import ParsedDocument, parse
+from core.documents.classify import DOC_KINDS, guess_kind, guess_solicitation
+from core.embedding import Embedder
+from core.errors import DocumentError, UserFacingError
+from core.identifiers import find_ids, title_key
+from core.manifest import FileRecord, Manifest
+from core.sparse import SparseEncoder
+from core.store import Match, PointData, Store, Where, scroll_all
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = uuid.UUID("6f1c3a52-8d0e-4a8f-9a51-2f3c9b7e1d10")
+UPSERT_BATCH = 256
+TITLE_COLUMN = re.compile(r"title|labor categor|lcat|job|occupation|occt|service proposed|position", re.I)
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def doc_id_for(collection: str, abs_path: str) -> str:
+    return hashlib.sha1(f"{collection}\0{abs_path}".encode()).hexdigest()[:20]
+
+
+def parse_tags(pairs: list[str] | None) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for pair in pairs or []:
+        if "=" not in pair or not pair.split("=", 1)[0].strip():
+            raise UserFacingError(f"--tag '{pair}': expected key=value")
+        key, value = pair.split("=", 1)
+        tags[key.strip()] = value.strip()
+    kind = tags.get("kind")
+    if kind is not None and kind not in DOC_KINDS:
+        raise UserFacingError(f"--tag kind={kind}: kind must be one of {', '.join(DOC_KINDS)}")
+    return tags
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # new | changed | unchanged | failed | skipped
+    chunks: int = 0
+    reason: str = ""
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    doc_kind: str | None = None
+
+
+def record_ids(chunk: Chunk, doc_kind: str) -> list[str]:
+    keys = find_ids(chunk.text)
+    if chunk.fields:
+        for name, value in chunk.fields.items():
+            if re.fullmatch(r"\d{4}", value) or re.match(r"\d{4}-[A-Z]", value):
+                keys.append(f"opm:{value[:4]}")
+            if doc_kind == "codes" or TITLE_COLUMN.search(name):
+                title = re.sub(r"^[\d\-.]+\s*-?\s*", "", value).strip()
+                if title and re.search(r"[A-Za-z]", title) and len(title) <= 80 and len(title.split()) <= 10:
+                    keys.append(title_key(title))
+    return list(dict.fromkeys(keys))
+
+
+class Indexer:
+    """Ingests files into a collection. One instance per process; not thread-safe per collection."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        manifest: Manifest,
+        sparse: SparseEncoder | None = None,
+        chunk_tokens: int = 200,
+        max_file_bytes: int | None = None,
+    ):
+        self.store = store
+        self.embedder = embedder
+        self.manifest = manifest
+        self.sparse = sparse or SparseEncoder()
+        self.chunker = Chunker(embedder.count_tokens, chunk_tokens, embedder.truncate)
+        self.max_file_bytes = max_file_bytes
+
+    # --- recovery ---------------------------------------------------------------------------------
+    def recover(self, collection: str) -> int:
+        """Remove what an interrupted run left: pending points, and live points of a document whose
+        newer version is also live. Returns the number of documents repaired."""
+        if not self.store.has_collection(collection):
+            return 0
+        self.store.delete(collection, Where.of(Match("state", "pending")))
+        newest: dict[str, tuple[int, str]] = {}
+        stale: set[tuple[str, str]] = set()
+        for hit in scroll_all(self.store, collection, Where.of(Match("state", "live"))):
+            doc, seq, version = hit.payload.get("doc_id"), hit.payload.get("seq", 0), hit.payload.get("version")
+            best = newest.get(doc)
+            if best is None or seq > best[0]:
+                if best is not None and best[1] != version:
+                    stale.add((doc, best[1]))
+                newest[doc] = (seq, version)
+            elif version != best[1]:
+                stale.add((doc, version))
+        for doc, version in stale:
+            self.store.delete(collection, Where.of(Match("doc_id", doc), Match("version", version)))
+        if stale:
+            log.warning("recovered %d documents left with two versions by an interrupted run", len(stale))
+        return len(stale)
+
+    # --- one file ----------------------------------------------------------------------------------
+    def index_file(
+        self,
+        path: Path,
+        collection: str,
+        display: str | None = None,
+        tags: dict[str, str] | None = None,
+        force: bool = False,
+    ) -> FileResult:
+        started = time.perf_counter()
+        path = Path(path)
+        display = display or str(path)
+        abs_path = str(path.resolve())
+        tags = dict(tags or {})
+        try:
+            stat = path.stat()
+            content_hash = file_hash(path)
+        except OSError as exc:
+            return FileResult(display, "failed", reason=f"cannot read: {exc.strerror or exc}")
+        previous = self.manifest.get(collection, abs_path)
+        tags_hash = hashlib.sha1(repr(sorted(tags.items())).encode()).hexdigest()[:8]
+        version = hashlib.sha1(f"{content_hash}:{tags_hash}".encode()).hexdigest()[:16]
+        if previous is not None and previous.version == version and not force:
+            if previous.path != display:
+                previous.path = display
+                self.manifest.put(previous)
+            return FileResult(display, "unchanged", chunks=previous.chunks, seconds=time.perf_counter() - started)
+
+        try:
+            doc = parse(path, display, max_bytes=self.max_file_bytes)
+        except DocumentError as exc:
+            return FileResult(display, "failed", reason=exc.reason, seconds=time.perf_counter() - started)
+
+        doc_kind = tags.get("kind") or guess_kind(doc, path.name)
+        solicitation = tags.get("solicitation") or guess_solicitation(doc, path.stem, doc_kind)
+        chunks = self.chunker.chunk(doc)
+        if not chunks:
+            return FileResult(display, "failed", reason="no text to index", seconds=time.perf_counter() - started)
+        doc_id = doc_id_for(collection, abs_path)
+        seq = time.time_ns()
+        ingested_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        points = self._points(doc, chunks, doc_id, version, content_hash, seq, ingested_at, doc_kind,
+                              solicitation, tags, display, abs_path)
+
+        self.store.ensure_collection(collection)
+        for start in range(0, len(points), UPSERT_BATCH):
+            self.store.upsert(collection, points[start : start + UPSERT_BATCH])
+        mine = Where.of(Match("doc_id", doc_id), Match("version", version))
+        self.store.set_payload(collection, mine, {"state": "live"})
+        self.store.delete(collection, Where.of(Match("doc_id", doc_id), must_not=(Match("version", version),)))
+        self.manifest.put(
+            FileRecord(collection, abs_path, display, doc_id, content_hash, version, stat.st_size, stat.st_mtime,
+                       len(chunks), doc_kind, doc.title, solicitation, ingested_at, seq)
+        )
+        return FileResult(
+            display,
+            "changed" if previous is not None else "new",
+            chunks=len(chunks),
+            seconds=time.perf_counter() - started,
+            warnings=doc.warnings,
+            doc_kind=doc_kind,
+        )
+
+    def _points(self, doc: ParsedDocument, chunks: list[Chunk], doc_id: str, version: str, content_hash: str,
+                seq: int, ingested_at: str, doc_kind: str, solicitation: str | None, tags: dict[str, str],
+                display: str, abs_path: str) -> list[PointData]:
+        dense = self.embedder.embed([c.embed_text for c in chunks])
+        tag_list = [f"{k}={v}" for k, v in sorted(tags.items())]
+        folder = Path(abs_path).parent.name
+        points = []
+        for chunk, vector in zip(chunks, dense, strict=True):
+            payload = {
+                "text": chunk.text,
+                "path": display,
+                "abs_path": abs_path,
+                "folder": folder,
+                "title": doc.title,
+                "format": doc.format,
+                "page": chunk.page,
+                "section": " > ".join(chunk.section),
+                "section_path": list(chunk.section),
+                "kind": chunk.kind,
+                "fields": chunk.fields,
+                "doc_kind": doc_kind,
+                "solicitation": solicitation,
+                "ids": record_ids(chunk, doc_kind),
+                "content_hash": content_hash,
+                "version": version,
+                "doc_id": doc_id,
+                "chunk_index": chunk.index,
+                "tags": tags,
+                "tag_list": tag_list,
+                "ingested_at": ingested_at,
+                "seq": seq,
+                "state": "pending",
+            }
+            # The sparse vector sees the context too, so "FAR part 15" or a folder's name match.
+            sparse = self.sparse.encode_document(chunk.embed_text)
+            pid = str(uuid.uuid5(NAMESPACE, f"{doc_id}:{version}:{chunk.index}"))
+            points.append(PointData(pid, vector, sparse, payload))
+        return points
+
+    # --- removal ---------------------------------------------------------------------------------
+    def remove(self, collection: str, abs_path: str) -> None:
+        record = self.manifest.get(collection, abs_path)
+        if record is None:
+            return
+        self.store.delete(collection, Where.of(Match("doc_id", record.doc_id)))
+        self.manifest.remove(collection, abs_path)
+
+
+def walk(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
+    """Files under the given paths (recursively), each with the path to show and store. Hidden
+    files, licences and derived text exports (X.pdf.txt beside X.pdf) are skipped and reported."""
+    from core.documents import IGNORED_NAMES, is_derived_twin
+
+    found: list[tuple[Path, str]] = []
+    skipped: list[FileResult] = []
+    for root in paths:
+        if not root.exists():
+            raise UserFacingError(f"{root}: no such file or folder")
+        if root.is_file():
+            found.append((root, str(root)))
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                p = Path(dirpath) / name
+                shown = str(p)
+                if name.startswith(".") or name.lower() in IGNORED_NAMES or name.lower().startswith("license"):
+                    continue
+                twin = is_derived_twin(p)
+                if twin is not None:
+                    skipped.append(FileResult(shown, "skipped", reason=f"text export of {twin.name}"))
+                    continue
+                found.append((p, shown))
+    return found, skipped

@@ -1,0 +1,53 @@
+"""Building the product's parts from Settings, once per process, lazily.
+
+Entry points create one `Services(settings)` and hand its parts to the code that needs them;
+nothing here is a module global, so tests build their own.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+from core.settings import Settings
+
+
+class Services:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+
+    @cached_property
+    def embedder(self):
+        from core.embedding import Embedder
+
+        s = self.settings
+        return Embedder(s.embed_model_dir, s.embed_dtype, s.embed_batch_size, s.embed_threads)
+
+    @cached_property
+    def store(self):
+        from core.store import open_store
+
+        return open_store(self.settings)
+
+    @cached_property
+    def manifest(self):
+        from core.manifest import Manifest
+
+        return Manifest(self.settings.manifest_path)
+
+    @cached_property
+    def indexer(self):
+        from core.indexing import Indexer
+
+        s = self.settings
+        return Indexer(
+            self.store, self.embedder, self.manifest, chunk_tokens=s.chunk_tokens,
+            max_file_bytes=int(s.max_file_mb * 2**20),
+        )
+
+    def close(self) -> None:
+        for name in ("store", "manifest"):
+            part = self.__dict__.get(name)
+            if part is not None:
+                part.close()

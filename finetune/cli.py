@@ -1,0 +1,246 @@
+"""`python -m finetune` / `rfp finetune`: train, merge, evaluate and export the product's own model.
+
+Every training command takes `--config FILE.yaml` and repeated `--set key=value` over the defaults
+that `config STEP` lists, writes `models_dir/runs/<version>/` with a manifest, and prints the
+version. `--resume` continues the newest unfinished run of that step from its last checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from core.cli_support import get_settings
+from core.errors import UserFacingError
+from finetune import config as cfg
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.split("\n")[0])
+console = Console()
+
+ConfigFile = Annotated[Path | None, typer.Option("--config", help="YAML file of setting: value.")]
+Sets = Annotated[list[str] | None, typer.Option("--set", help="key=value over the config; repeatable.")]
+Resume = Annotated[bool, typer.Option("--resume", help="Continue the newest unfinished run of this step.")]
+From = Annotated[
+    str | None,
+    typer.Option("--from", help="Train on top of this run (its adapters merged in) instead of the base."),
+]
+
+CONFIGS = {
+    "cpt": cfg.CptConfig,
+    "sft": cfg.SftConfig,
+    "align": cfg.AlignConfig,
+    "merge": cfg.MergeConfig,
+    "export": cfg.ExportConfig,
+    "eval": cfg.EvalConfig,
+}
+
+
+def _done(run) -> None:
+    metrics = {k: v for k, v in run.manifest["metrics"].items() if k not in ("losses", "template")}
+    console.print(f"[bold green]{run.step} {run.version}[/] -> {run.dir}")
+    console.print_json(json.dumps(metrics, default=str))
+    typer.echo(run.version)
+
+
+@app.command()
+def cpt(
+    ctx: typer.Context,
+    collection: Annotated[str | None, typer.Option(help="Collection to train on.")] = None,
+    parent: From = None,
+    config: ConfigFile = None,
+    set_: Sets = None,
+    resume: Resume = False,
+) -> None:
+    """Continued pretraining (LoRA) on the text of an ingested collection."""
+    from core.store import open_store
+    from finetune.cpt import cpt as run_cpt
+
+    settings = get_settings(ctx)
+    conf = cfg.load_config(cfg.CptConfig, config, set_, collection=collection)
+    store = open_store(settings)
+    try:
+        _done(run_cpt(settings, conf, store, parent=parent, resume=resume))
+    finally:
+        store.close()
+
+
+@app.command()
+def sft(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path], typer.Argument(help="SFT JSONL files (messages or prompt/completion lines).")
+    ],
+    parent: From = None,
+    config: ConfigFile = None,
+    set_: Sets = None,
+    resume: Resume = False,
+) -> None:
+    """Instruction tuning on question -> answer pairs in the model's chat template."""
+    from finetune.sft import sft as run_sft
+
+    settings = get_settings(ctx)
+    conf = cfg.load_config(cfg.SftConfig, config, set_)
+    _done(run_sft(settings, conf, files, parent=parent, resume=resume))
+
+
+@app.command()
+def align(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Feedback JSONL: DPO (prompt, chosen, rejected) or KTO (prompt, completion, label)."
+        ),
+    ],
+    method: Annotated[str | None, typer.Option(help="dpo, kto or auto.")] = None,
+    parent: From = None,
+    config: ConfigFile = None,
+    set_: Sets = None,
+    resume: Resume = False,
+) -> None:
+    """Preference alignment with DPO or KTO."""
+    from finetune.align import align as run_align
+
+    settings = get_settings(ctx)
+    conf = cfg.load_config(cfg.AlignConfig, config, set_, method=method)
+    _done(run_align(settings, conf, file, parent=parent, resume=resume))
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    versions: Annotated[list[str], typer.Argument(help="Two or more runs trained on the same model.")],
+    method: Annotated[str | None, typer.Option(help="linear, ties, dare (dare_linear) or dare_ties.")] = None,
+    weights: Annotated[str | None, typer.Option(help="Comma-separated, one per run.")] = None,
+    config: ConfigFile = None,
+    set_: Sets = None,
+) -> None:
+    """Combine the adapters of several runs into one."""
+    from finetune.merge import merge as run_merge
+
+    settings = get_settings(ctx)
+    conf = cfg.load_config(cfg.MergeConfig, config, set_, method=method, weights=weights)
+    _done(run_merge(settings, conf, versions))
+
+
+@app.command("eval")
+def evaluate(
+    ctx: typer.Context,
+    version: Annotated[str, typer.Argument(help="The run to evaluate.")],
+    against: Annotated[
+        str | None, typer.Option(help="The run to compare with; default: the base model.")
+    ] = None,
+    qa: Annotated[
+        Path | None, typer.Option(help="QA JSONL (question, answer) scored with retrieval.")
+    ] = None,
+    collection: Annotated[
+        str | None, typer.Option(help="Collection for held-out text and retrieval.")
+    ] = None,
+    heldout: Annotated[bool, typer.Option(help="Measure held-out perplexity.")] = True,
+    config: ConfigFile = None,
+    set_: Sets = None,
+) -> None:
+    """Held-out perplexity and answer quality (with retrieval), compared with the current model."""
+    from core.embedding import Embedder
+    from core.store import open_store
+    from finetune.evaluate import run_eval, store_retriever, table
+
+    settings = get_settings(ctx)
+    conf = cfg.load_config(cfg.EvalConfig, config, set_, collection=collection)
+    store = open_store(settings)
+    try:
+        name = conf.collection or settings.collection
+        retrieve = None
+        if qa is not None:
+            embedder = Embedder(settings.embed_model_dir, settings.embed_dtype, settings.embed_batch_size)
+            retrieve = store_retriever(store, embedder, name, conf.top_k)
+        results = run_eval(
+            settings,
+            conf,
+            version,
+            against=against,
+            store=store if heldout else None,
+            qa_path=qa,
+            retrieve=retrieve,
+        )
+    finally:
+        store.close()
+    console.print(table(results))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    version: Annotated[str, typer.Argument(help="The run (cpt, sft, align or merge) to export.")],
+    quantization: Annotated[str | None, typer.Option(help="q8_0, q4_k_m or none.")] = None,
+    ollama_name: Annotated[str | None, typer.Option(help="Name for `ollama create`.")] = None,
+    config: ConfigFile = None,
+    set_: Sets = None,
+) -> None:
+    """GGUF (f16 + quantized) and an Ollama Modelfile; `ollama create` when OLLAMA_HOST is set."""
+    from finetune.export import export as run_export
+
+    settings = get_settings(ctx)
+    conf = cfg.load_config(cfg.ExportConfig, config, set_, quantization=quantization, ollama_name=ollama_name)
+    _done(run_export(settings, conf, version))
+
+
+@app.command()
+def tools(
+    ctx: typer.Context,
+    sdist: Annotated[
+        Path | None, typer.Option(help="A llama-cpp-python source archive already downloaded.")
+    ] = None,
+) -> None:
+    """Fetch llama.cpp's GGUF converter (from the llama-cpp-python source archive on PyPI)."""
+    from finetune.tools import install
+
+    typer.echo(install(get_settings(ctx), sdist))
+
+
+@app.command("convert-qa")
+def convert_qa(
+    src: Annotated[Path, typer.Argument(help="Vendor Q&A JSONL (question, answer, solicitation, ...).")],
+    dst: Annotated[Path, typer.Argument(help="SFT JSONL to write.")],
+) -> None:
+    """Turn vendor Q&A pairs into SFT `messages` lines."""
+    from finetune.data import vendor_qa_to_sft
+
+    typer.echo(f"{vendor_qa_to_sft(src, dst)} lines -> {dst}")
+
+
+@app.command()
+def runs(
+    ctx: typer.Context, step: Annotated[str | None, typer.Option(help="Only this step.")] = None
+) -> None:
+    """List runs with their status, parent and headline metrics."""
+    from finetune.artifacts import list_runs
+
+    out = Table()
+    for column in ("version", "status", "parent", "metrics"):
+        out.add_column(column)
+    for run in list_runs(get_settings(ctx), step):
+        m = run.manifest["metrics"]
+        headline = {k: m[k] for k in ("final_loss", "heldout_perplexity", "method", "quantization") if k in m}
+        out.add_row(
+            run.version, run.manifest["status"], run.manifest.get("parent") or "-", json.dumps(headline)
+        )
+    console.print(out)
+
+
+@app.command("config")
+def show_config(step: Annotated[str, typer.Argument(help=", ".join(CONFIGS))]) -> None:
+    """Every setting of a step with its default and help."""
+    if step not in CONFIGS:
+        raise UserFacingError(f"unknown step '{step}'; one of {', '.join(CONFIGS)}")
+    out = Table(title=f"{step} settings (--set key=value, or --config FILE.yaml)")
+    for column in ("key", "type", "default", "help"):
+        out.add_column(column)
+    for name, type_name, default, help_text in cfg.describe(CONFIGS[step]):
+        out.add_row(name, type_name, repr(default), help_text)
+    console.print(out)

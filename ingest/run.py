@@ -1,0 +1,94 @@
+"""One ingest run over files and folders: progress while it works, a summary at the end."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from core.indexing import FileResult, Indexer, walk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    results: list[FileResult] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def chunks_written(self) -> int:
+        return sum(r.chunks for r in self.results if r.status in ("new", "changed"))
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def ingest_paths(
+    indexer: Indexer,
+    paths: list[Path],
+    collection: str,
+    tags: dict[str, str] | None = None,
+    prune: bool = False,
+    force: bool = False,
+    console: Console | None = None,
+) -> RunReport:
+    console = console or Console(stderr=True)
+    started = time.perf_counter()
+    report = RunReport()
+    indexer.recover(collection)
+    files, skipped = walk(paths)
+    report.results.extend(skipped)
+    with Progress(
+        TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        for path, shown in files:
+            progress.update(task, description=Path(shown).name[:50])
+            result = indexer.index_file(path, collection, display=shown, tags=tags, force=force)
+            report.results.append(result)
+            if result.status == "failed":
+                console.print(f"[red]failed[/] {result.path}: {result.reason}", highlight=False)
+            for warning in result.warnings:
+                console.print(f"[yellow]warning[/] {result.path}: {warning}", highlight=False)
+            progress.advance(task)
+    if prune:
+        report.pruned = prune_missing(indexer, paths, collection)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def prune_missing(indexer: Indexer, paths: list[Path], collection: str) -> list[str]:
+    """Remove documents ingested from under these paths whose files are gone."""
+    roots = [str(p.resolve()) for p in paths]
+    removed = []
+    for record in indexer.manifest.files(collection):
+        under = any(record.abs_path == r or record.abs_path.startswith(r.rstrip("/") + "/") for r in roots)
+        if under and not Path(record.abs_path).exists():
+            indexer.remove(collection, record.abs_path)
+            removed.append(record.path)
+    return removed
+
+
+def summary_table(report: RunReport, collection: str) -> Table:
+    table = Table(title=f"ingest into '{collection}'", show_edge=False)
+    for column in ("new", "changed", "unchanged", "failed", "skipped", "pruned", "chunks", "seconds"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(report.count("new")), str(report.count("changed")), str(report.count("unchanged")),
+        str(report.count("failed")), str(report.count("skipped")), str(len(report.pruned)),
+        str(report.chunks_written), f"{report.seconds:.1f}",
+    )
+    return table
