@@ -217,6 +217,10 @@ class Indexer:
                 "doc_kind": doc_kind,
                 "solicitation": solicitation,
                 "ids": record_ids(chunk, doc_kind),
+                # What the chunk is *about*: the identifier in its heading (the clause itself, not a
+                # reference to it), or a code-table row's own codes.
+                "defines": find_ids(chunk.section[-1]) if chunk.section and chunk.kind == "text"
+                else record_ids(chunk, doc_kind) if chunk.kind == "record" else [],
                 "content_hash": content_hash,
                 "version": version,
                 "doc_id": doc_id,

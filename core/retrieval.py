@@ -165,6 +165,7 @@ class Retriever:
         collections: Iterable[str],
         k: int = 10,
         filters: Filters | None = None,
+        code_lookup: bool = False,
     ) -> SearchResult:
         import time
 
@@ -172,7 +173,7 @@ class Retriever:
         collections = [c for c in collections if self.store.has_collection(c)]
         where = (filters or Filters()).where()
         ids = query_ids(query)
-        titles = query_title_keys(query) if CODE_QUESTION.search(query) else []
+        titles = query_title_keys(query) if code_lookup or CODE_QUESTION.search(query) else []
         vector = self.embedder.embed_query(query)
         sparse = self.sparse.encode_query(query)
         n = self.candidates
@@ -217,7 +218,10 @@ class Retriever:
                     hit.dense = stored.score
         for key in ("ids", "titles"):
             for rank, (name, stored) in enumerate(lists[key]):
-                hit_for(name, stored, key).score += self.exact_weight / (1.0 + 0.1 * rank)
+                hit = hit_for(name, stored, key)
+                hit.score += self.exact_weight / (1.0 + 0.1 * rank)
+                if key == "ids" and set(ids) & set(stored.payload.get("defines") or ()):
+                    hit.score += self.exact_weight  # the clause or code itself, not a mention of it
         best_similarity = max((h.score for _, h in lists["dense"]), default=0.0)
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         ranked = self._one_version(ranked)

@@ -46,6 +46,28 @@ class Services:
             max_file_bytes=int(s.max_file_mb * 2**20),
         )
 
+    @cached_property
+    def retriever(self):
+        from core.retrieval import Retriever
+
+        return Retriever(self.store, self.embedder)
+
+    @cached_property
+    def chat(self):
+        from core.chat import open_chat_model
+
+        return open_chat_model(self.settings)
+
+    @cached_property
+    def answerer(self):
+        from core.answer import Answerer
+
+        s = self.settings
+        return Answerer(
+            self.retriever, lambda: self.chat, self.embedder, top_k=s.top_k, max_new_tokens=s.max_new_tokens,
+            extractive=s.extractive, min_relevance=s.min_relevance, min_agreement=s.min_agreement,
+        )
+
     def close(self) -> None:
         for name in ("store", "manifest"):
             part = self.__dict__.get(name)

@@ -79,12 +79,17 @@ class Settings(BaseSettings):
     temperature: float = Field(0.0)
 
     # --- answers ----------------------------------------------------------------------------------
-    top_k: int = Field(6, description="Sources given to the model.")
+    top_k: int = Field(5, description="Sources given to the model.")
     extractive: bool = Field(
         False, description="Answer with quoted supporting sentences only (no generated prose)."
     )
     min_relevance: float = Field(
         0.35, description="Below this best dense similarity the documents are taken not to cover it."
+    )
+    min_agreement: float = Field(
+        0.8,
+        description="The top passage's fused score (1.0 = first by meaning and by words) below which the "
+        "documents are taken not to answer the question. Set on the development set; see README.",
     )
 
     # --- Slack --------------------------------------------------------------------------------------

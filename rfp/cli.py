@@ -34,8 +34,12 @@ def root(
 
 def _mount() -> None:
     from ingest.cli import ingest
+    from rfp.answers_cli import ask, codes, search
+    from rfp.eval_cli import app as eval_app
 
-    app.command(help=ingest.__doc__)(ingest)
+    for command in (ingest, search, ask, codes):
+        app.command(help=command.__doc__)(command)
+    app.add_typer(eval_app, name="eval")
 
 
 _mount()

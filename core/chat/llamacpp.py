@@ -1,0 +1,107 @@
+"""llama.cpp in-process (llama-cpp-python): the embedded default, on a GGUF file.
+
+The chat template comes from the GGUF's own metadata (`tokenizer.chat_template`), so a fine-tuned
+export answers in the format it was trained with. One Llama object is not safe to call from two
+threads; calls are serialized.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from core.chat.base import GenerationStats, Message, Timer
+
+log = logging.getLogger(__name__)
+
+
+def cpu_has_amx() -> bool:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return "amx_int8" in f.read()
+    except OSError:
+        return False
+
+
+def load_llama(model_path: Path, extra_buffers: bool | None = None, **kwargs):
+    """`llama_cpp.Llama`, with llama.cpp's "extra buffer types" (AMX and repacked weights) off on CPUs
+    with AMX: in llama-cpp-python 0.3.36 `ggml_backend_amx_mul_mat` crashes (SIGSEGV) on any batch
+    of more than one token there (seen here with SmolLM2 Q4_1). The Python API has no switch for
+    `use_extra_bufts`, so the model parameters are adjusted while this one model loads."""
+    import llama_cpp.llama_cpp as C
+    from llama_cpp import Llama
+
+    if extra_buffers is None:
+        extra_buffers = not cpu_has_amx()
+    if extra_buffers:
+        return Llama(model_path=str(model_path), **kwargs)
+    original = C.llama_model_default_params
+
+    def params():
+        p = original()
+        p.use_extra_bufts = False
+        return p
+
+    with _LOAD_LOCK:
+        C.llama_model_default_params = params
+        try:
+            return Llama(model_path=str(model_path), **kwargs)
+        finally:
+            C.llama_model_default_params = original
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+def _short_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        h.update(f.read(1 << 20))
+    h.update(str(path.stat().st_size).encode())
+    return h.hexdigest()[:10]
+
+
+class LlamaCppChat:
+    backend = "llamacpp"
+
+    def __init__(self, model_path: Path, n_ctx: int = 2048, n_threads: int = 0, version: str | None = None):
+        self.model_path = Path(model_path)
+        self._version = version or f"{self.model_path.stem}@{_short_hash(self.model_path)}"
+        threads = n_threads or os.cpu_count() or 2
+        self.llm = load_llama(
+            self.model_path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False
+        )
+        self.n_ctx = n_ctx
+        self._lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llm.tokenize(text.encode(), add_bos=False, special=True))
+
+    def stream(
+        self,
+        messages: list[Message],
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+        stats: GenerationStats | None = None,
+    ) -> Iterator[str]:
+        timer = Timer(stats)
+        with self._lock:
+            chunks = self.llm.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True,
+                seed=0, repeat_penalty=1.15,
+            )
+            for chunk in chunks:
+                delta = chunk["choices"][0].get("delta", {}).get("content")
+                if delta:
+                    timer.token()
+                    yield delta
+        timer.done()
