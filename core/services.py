@@ -13,9 +13,11 @@ from core.settings import Settings
 
 
 class Services:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, **parts):
+        """`parts` pre-empt what would be built (tests share one embedder: `Services(s, embedder=e)`)."""
         self.settings = settings
         self._lock = threading.Lock()
+        self.__dict__.update(parts)
 
     @cached_property
     def embedder(self):

@@ -122,6 +122,7 @@ def create_in_ollama(
     import ollama
 
     client = client or ollama.Client(host=settings.ollama_host)
+    where = settings.ollama_host or "the Ollama server"
     try:
         digest = client.create_blob(run.dir / GGUF)
         client.create(
@@ -132,10 +133,8 @@ def create_in_ollama(
             parameters={"stop": stops, "num_ctx": num_ctx},
         )
     except ollama.ResponseError as exc:
-        raise UserFacingError(
-            f"Ollama at {settings.ollama_host} refused to create {name}: {exc.error}"
-        ) from exc
+        raise UserFacingError(f"{where} refused to create {name}: {str(exc.error)[:300]}") from exc
     except httpx.HTTPError as exc:
-        raise UserFacingError(f"cannot reach Ollama at {settings.ollama_host}: {exc}") from exc
+        raise UserFacingError(f"cannot reach {where}: {exc}") from exc
     log.info("created Ollama model %s", name)
     return name

@@ -191,6 +191,7 @@ def _block(tokens: list, i: int) -> tuple[list, int]:
             out.append(("if", branches, otherwise))
         elif action in (".Content", ".Role"):
             out.append(("field", action[1:]))
+            i += 1
         else:
             raise ValueError(f"unsupported action {{{{ {action} }}}}")
     return out, i

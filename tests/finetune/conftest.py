@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from core.settings import Settings  # noqa: E402
-from finetune import config as cfg  # noqa: E402
+from core.settings import Settings
+from finetune import config as cfg
 
 TOOLS_CACHE = Path(os.environ.get("RFP_TEST_TOOLS_CACHE", Path.home() / ".cache" / "rfp-tests"))
 
@@ -53,7 +53,14 @@ DOCS = {
 
 def small_config(cls, **overrides):
     """A config that trains two steps on short sequences."""
-    values = {"max_steps": 2, "batch_size": 2, "max_seq_len": 64, "lora_r": 4, "lora_alpha": 8, "save_steps": 50}
+    values = {
+        "max_steps": 2,
+        "batch_size": 2,
+        "max_seq_len": 64,
+        "lora_r": 4,
+        "lora_alpha": 8,
+        "save_steps": 50,
+    }
     values.update(overrides)
     names = {f for f in cls.__dataclass_fields__}
     return cfg.load_config(cls, **{k: v for k, v in values.items() if k in names})
@@ -108,7 +115,11 @@ def collection(settings):
     from core.store.edge import EdgeStore
 
     store = EdgeStore(settings.qdrant_path)
-    texts = [(doc_id, path, i, text, tags) for doc_id, (path, chunks, tags) in DOCS.items() for i, text in enumerate(chunks)]
+    texts = [
+        (doc_id, path, i, text, tags)
+        for doc_id, (path, chunks, tags) in DOCS.items()
+        for i, text in enumerate(chunks)
+    ]
     dense = Embedder().embed([t[3] for t in texts])
     sparse = SparseEncoder()
     points = []
@@ -167,7 +178,9 @@ def sft_file(tmp_path_factory) -> Path:
     dst = src.with_name("sft.jsonl")
     vendor_qa_to_sft(src, dst)
     with dst.open("a") as f:
-        f.write('{"prompt": "When are quotes due?", "completion": "By 2:00 PM Eastern on the closing date."}\n')
+        f.write(
+            '{"prompt": "When are quotes due?", "completion": "By 2:00 PM Eastern on the closing date."}\n'
+        )
     return dst
 
 
@@ -203,3 +216,10 @@ def dpo_run(settings, base, dpo_file):
     from finetune.align import align
 
     return align(settings, small_config(cfg.AlignConfig, max_seq_len=128), dpo_file)
+
+
+@pytest.fixture(scope="session")
+def cpt_run(settings, base, collection):
+    from finetune.cpt import cpt
+
+    return cpt(settings, small_config(cfg.CptConfig, heldout_fraction=0.34), collection)

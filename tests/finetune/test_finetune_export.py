@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from jinja2 import Template
@@ -36,7 +35,9 @@ def test_quantized_gguf_loads_and_generates(exported):
 
     # n_batch=1: this machine's llama.cpp build crashes on quantized matmuls over more than one
     # token (the packaged Q4_1 model too); see docs/finetune.md.
-    llm = llama_cpp.Llama(model_path=str(exported.dir / GGUF), n_ctx=256, n_batch=1, n_ubatch=1, verbose=False)
+    llm = llama_cpp.Llama(
+        model_path=str(exported.dir / GGUF), n_ctx=256, n_batch=1, n_ubatch=1, verbose=False
+    )
     assert llm.metadata["general.file_type"] == "7"  # MOSTLY_Q8_0
     out = llm("The period of performance is", max_tokens=4, temperature=0)
     assert out["usage"]["completion_tokens"] > 0
@@ -78,7 +79,13 @@ def test_ollama_create_speaks_the_documented_protocol(settings, exported, httpse
     httpserver.expect_ordered_request("/api/create", method="POST").respond_with_json({"status": "success"})
     mf = parse_modelfile((exported.dir / MODELFILE).read_text())
     name = create_in_ollama(
-        settings, exported, "rfp-test", mf["template"], mf["stop"], mf["num_ctx"], mf["system"],
+        settings,
+        exported,
+        "rfp-test",
+        mf["template"],
+        mf["stop"],
+        mf["num_ctx"],
+        mf["system"],
         ollama.Client(host=httpserver.url_for("")),
     )
     assert name == "rfp-test"
@@ -90,13 +97,18 @@ def test_ollama_create_speaks_the_documented_protocol(settings, exported, httpse
 
 
 def test_ollama_error_is_shown_to_the_user(settings, exported, httpserver):
+    import hashlib
+
     import ollama
 
     from core.errors import UserFacingError
     from finetune.export import create_in_ollama
 
-    httpserver.expect_request(os.path.join("/api/blobs/", "")).respond_with_data("", status=201)
-    httpserver.expect_request("/api/create").respond_with_json({"error": "unsupported architecture"}, status=400)
+    digest = "sha256:" + hashlib.sha256((exported.dir / GGUF).read_bytes()).hexdigest()
+    httpserver.expect_request(f"/api/blobs/{digest}").respond_with_data("", status=201)
+    httpserver.expect_request("/api/create").respond_with_json(
+        {"error": "unsupported architecture"}, status=400
+    )
     client = ollama.Client(host=httpserver.url_for(""))
     with pytest.raises(UserFacingError, match="unsupported architecture"):
         create_in_ollama(settings, exported, "rfp-bad", "{{ .Prompt }}", [], 2048, None, client)

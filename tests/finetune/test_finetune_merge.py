@@ -13,7 +13,9 @@ from finetune.merge import merge
 
 @pytest.mark.parametrize("method", ["linear", "ties", "dare"])
 def test_merge_two_adapters(settings, sft_run, dpo_run, method):
-    run = merge(settings, cfg.MergeConfig(method=method, weights=[0.6, 0.4]), [sft_run.version, dpo_run.version])
+    run = merge(
+        settings, cfg.MergeConfig(method=method, weights=[0.6, 0.4]), [sft_run.version, dpo_run.version]
+    )
     assert run.complete and run.manifest["inputs"] == [sft_run.version, dpo_run.version]
     assert run.manifest["parent"] is None
     merged = load_file(run.adapter_dir / "adapter_model.safetensors")
@@ -26,7 +28,11 @@ def test_merge_two_adapters(settings, sft_run, dpo_run, method):
 def test_merge_refuses_another_model_size(settings, sft_run, tiny_model_dir, sft_file, small):
     from finetune.sft import sft
 
-    tiny = sft(settings, small(cfg.SftConfig, base_model=str(tiny_model_dir), max_steps=1, max_seq_len=128), [sft_file])
+    tiny = sft(
+        settings,
+        small(cfg.SftConfig, base_model=str(tiny_model_dir), max_steps=1, max_seq_len=128),
+        [sft_file],
+    )
     with pytest.raises(UserFacingError, match=r"num_hidden_layers: 30 vs 2"):
         merge(settings, cfg.MergeConfig(), [sft_run.version, tiny.version])
 

@@ -34,10 +34,8 @@ def assert_trained(run, steps=2):
     assert {"torch", "transformers", "peft", "trl"} <= set(saved["libraries"])
 
 
-def test_cpt_trains_on_live_unexpired_text_split_by_document(settings, base, collection, small):
-    from finetune.cpt import cpt
-
-    run = cpt(settings, small(cfg.CptConfig, heldout_fraction=0.34), collection)
+def test_cpt_trains_on_live_unexpired_text_split_by_document(cpt_run):
+    run = cpt_run
     assert_trained(run)
     train, heldout = run.manifest["data"]
     assert train["excluded_chunks"] == 1
@@ -72,9 +70,19 @@ def test_cpt_resumes_from_the_last_checkpoint(settings, base, collection, small)
     assert run.version == pending[-1].version
     assert run.manifest["metrics"]["resumed"] and run.manifest["metrics"]["steps"] == 3
     with pytest.raises(Interrupted):
-        cpt(settings, small(cfg.CptConfig, max_steps=4, save_steps=1, heldout_fraction=0.34), collection, callbacks=[StopAt(1)])
+        cpt(
+            settings,
+            small(cfg.CptConfig, max_steps=4, save_steps=1, heldout_fraction=0.34),
+            collection,
+            callbacks=[StopAt(1)],
+        )
     with pytest.raises(UserFacingError, match=r"settings differ \(max_steps\)"):
-        cpt(settings, small(cfg.CptConfig, max_steps=5, save_steps=1, heldout_fraction=0.34), collection, resume=True)
+        cpt(
+            settings,
+            small(cfg.CptConfig, max_steps=5, save_steps=1, heldout_fraction=0.34),
+            collection,
+            resume=True,
+        )
 
 
 def test_sft_trains_in_the_chat_template(sft_run):
@@ -99,6 +107,8 @@ def test_kto_trains(settings, base, kto_file, small):
 def test_sft_on_top_of_a_run_records_its_parent(settings, sft_run, sft_file, small):
     from finetune.sft import sft
 
-    child = sft(settings, small(cfg.SftConfig, max_seq_len=128, max_steps=1), [sft_file], parent=sft_run.version)
+    child = sft(
+        settings, small(cfg.SftConfig, max_seq_len=128, max_steps=1), [sft_file], parent=sft_run.version
+    )
     assert child.manifest["parent"] == sft_run.version
     assert load_run(settings, child.version).manifest["base_model"] == sft_run.manifest["base_model"]

@@ -1,0 +1,26 @@
+"""The "suggest a better answer" modal sent: the suggestion is stored with the answer it improves."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks import SUGGEST_BLOCK, SUGGEST_INPUT, SUGGEST_VIEW
+from bot.tasks import Tasks
+
+
+def register(app: App, tasks: Tasks) -> None:
+    @app.view(SUGGEST_VIEW)
+    def suggestion_submitted(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        value = view["state"]["values"].get(SUGGEST_BLOCK, {}).get(SUGGEST_INPUT, {}).get("value") or ""
+        if not value.strip():
+            ack(response_action="errors", errors={SUGGEST_BLOCK: "Write the better answer first."})
+            return
+        ack()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user = body["user"]["id"]
+        tasks.feedback.suggest(meta["answer_id"], user, value)
+        client.chat_postEphemeral(channel=meta["channel"], user=user, thread_ts=meta.get("thread_ts"),
+                                  text="Thanks: your answer is saved and will be used to improve mine.")

@@ -1,0 +1,71 @@
+"""Running the app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP.
+
+HTTP mode serves Slack's events, interactivity and slash commands on one endpoint, `/slack/events`,
+through Bolt's WSGI adapter and waitress (a production WSGI server), plus `GET /healthz`. Socket
+Mode opens an outgoing WebSocket (no public URL needed) and still serves `/healthz`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def wsgi_app(app: App | None, health: Callable[[], dict[str, Any]]) -> Callable:
+    """`/healthz` (200 + JSON) in front of Bolt's handler (None: health only, for Socket Mode)."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            body = json.dumps({"ok": True, **health()}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        if slack is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"Not Found"]
+        return slack(environ, start_response)
+
+    return application
+
+
+class HttpServer:
+    """waitress on host:port (port 0: any free port), run in the foreground or on a thread."""
+
+    def __init__(self, application: Callable, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
+        from waitress.server import create_server
+
+        self._server = create_server(application, host=host, port=port, threads=threads,
+                                     ident="rfp-bot", clear_untrusted_proxy_headers=True)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)  # type: ignore[union-attr]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> HttpServer:
+        self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        self._server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,320 @@
+"""What people said about the bot's answers, kept durably, and the training lines made from it.
+
+One SQLite file (`settings.feedback_path`) holds:
+- answers: every answer the bot posted: the question, the conversation before it, the numbered
+  sources exactly as the bot gave them, the answer, the model version, where it was posted, for whom;
+- votes: "Helpful" / "Not helpful", one per person per answer (a later click replaces an earlier one);
+- suggestions: a better answer written by a person;
+- events: ids of Slack events already handled, so Slack's retries are not answered twice.
+
+A Slack thread holding a bot answer is a conversation: `history()` gives its earlier turns.
+
+`training_lines(kind)` makes the JSONL lines `finetune/` reads: a vote is a KTO example; a suggested
+answer is a DPO pair (suggested over the bot's) and an SFT example. Prompts are built as the Answerer
+builds them (`SYSTEM_PROMPT`, the numbered sources, the question), so training matches use.
+`feedback_since(t)` lists what was collected after a time (for the continual-adaptation job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.answer import SYSTEM_PROMPT, Answer
+from core.errors import UserFacingError
+
+FORMATS = ("sft", "dpo", "kto")
+HISTORY_TURNS = 2  # the Answerer sends the last two turns of a conversation
+HISTORY_ANSWER_CHARS = 1200  # a long earlier turn (a draft) is cut to this in the history given to the model
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL,
+    kind TEXT NOT NULL,                -- answer | draft
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    mode TEXT NOT NULL,                -- generated | extractive | declined | draft
+    sources TEXT NOT NULL,             -- JSON list of SourceRecord
+    history TEXT NOT NULL,             -- JSON list of [question, answer]
+    collections TEXT NOT NULL,         -- JSON list of collection names searched
+    model_version TEXT,
+    user TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    thread_ts TEXT,                    -- the thread the answer is in (its root message ts)
+    message_ts TEXT                    -- the answer's own message
+);
+CREATE INDEX IF NOT EXISTS answers_thread ON answers(channel, thread_ts, created_at);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id TEXT NOT NULL REFERENCES answers(id),
+    user TEXT NOT NULL,
+    helpful INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (answer_id, user)
+);
+CREATE INDEX IF NOT EXISTS votes_time ON votes(created_at);
+CREATE TABLE IF NOT EXISTS suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    answer_id TEXT NOT NULL REFERENCES answers(id),
+    user TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS suggestions_time ON suggestions(created_at);
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL
+);
+"""
+
+
+@dataclass
+class SourceRecord:
+    """One numbered source as the bot showed it (and as the model saw it)."""
+
+    n: int
+    label: str
+    excerpt: str
+    path: str = ""
+    page: int | None = None
+    section: str = ""
+    collection: str = ""
+    sanitized: bool = False
+
+    @classmethod
+    def from_source(cls, source) -> SourceRecord:
+        hit = source.hit
+        return cls(source.n, source.label(), source.excerpt, hit.path, hit.page, hit.section, hit.collection,
+                   bool(source.sanitized))
+
+
+@dataclass
+class AnswerRecord:
+    id: str
+    question: str
+    answer: str
+    mode: str
+    sources: list[SourceRecord]
+    user: str
+    channel: str
+    thread_ts: str | None = None
+    message_ts: str | None = None
+    history: list[tuple[str, str]] = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)
+    model_version: str | None = None
+    kind: str = "answer"
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @classmethod
+    def from_answer(cls, answer: Answer, *, id: str | None = None, user: str, channel: str,
+                    thread_ts: str | None, message_ts: str | None, history: list[tuple[str, str]],
+                    collections: list[str]) -> AnswerRecord:
+        return cls(id or new_answer_id(), answer.question, answer.text, answer.mode,
+                   [SourceRecord.from_source(s) for s in answer.sources], user, channel, thread_ts, message_ts,
+                   list(history), list(collections), answer.model_version)
+
+
+@dataclass
+class Feedback:
+    """One vote or one suggested answer, with the answer it is about."""
+
+    kind: str  # vote | suggestion
+    answer: AnswerRecord
+    user: str
+    created_at: dt.datetime
+    helpful: bool | None = None
+    text: str | None = None
+
+
+def new_answer_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+# --- prompts: what the Answerer sends ---------------------------------------------------------------------
+
+
+def user_message(question: str, sources: Iterable[SourceRecord]) -> str:
+    """The last user message of the Answerer's prompt: the numbered sources, then the question.
+
+    Kept identical to `Answerer._messages` (tests/bot/test_bot_feedback.py checks it)."""
+    blocks = [f"[{s.n}] {s.label}\n<<<\n{s.excerpt}\n>>>" for s in sources]
+    return ("Sources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\n"
+            "Answer in one to three sentences, each ending with its source number like [1].")
+
+
+def prompt_messages(record: AnswerRecord) -> list[dict[str, str]]:
+    """The chat messages the Answerer sends for this question: system, earlier turns, sources + question."""
+    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    for past_q, past_a in record.history[-HISTORY_TURNS:]:
+        messages.append({"role": "user", "content": past_q})
+        messages.append({"role": "assistant", "content": past_a})
+    messages.append({"role": "user", "content": user_message(record.question, record.sources)})
+    return messages
+
+
+def sft_line(item: Feedback) -> dict[str, Any]:
+    return {"messages": [*prompt_messages(item.answer), {"role": "assistant", "content": item.text}]}
+
+
+def dpo_line(item: Feedback) -> dict[str, Any]:
+    return {"prompt": user_message(item.answer.question, item.answer.sources), "chosen": item.text,
+            "rejected": item.answer.answer}
+
+
+def kto_line(item: Feedback) -> dict[str, Any]:
+    return {"prompt": user_message(item.answer.question, item.answer.sources), "completion": item.answer.answer,
+            "label": bool(item.helpful)}
+
+
+# --- the store ------------------------------------------------------------------------------------------
+
+
+def _epoch(t: dt.datetime) -> float:
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.timestamp()
+
+
+def _time(x: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(x, dt.UTC)
+
+
+class FeedbackStore:
+    """Answers, votes and suggestions in one SQLite file; safe to share between threads."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        with self._lock, self._db:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _write(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        with self._lock, self._db:
+            return self._db.execute(sql, args)
+
+    def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # --- answers and threads ---------------------------------------------------------------------------
+    def record_answer(self, record: AnswerRecord) -> str:
+        self._write(
+            "INSERT INTO answers (id, created_at, kind, question, answer, mode, sources, history, collections, "
+            "model_version, user, channel, thread_ts, message_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (record.id, _epoch(record.created_at), record.kind, record.question, record.answer, record.mode,
+             json.dumps([asdict(s) for s in record.sources]), json.dumps(record.history),
+             json.dumps(record.collections), record.model_version, record.user, record.channel, record.thread_ts,
+             record.message_ts),
+        )
+        return record.id
+
+    def answer(self, answer_id: str) -> AnswerRecord:
+        rows = self._read("SELECT * FROM answers WHERE id = ?", (answer_id,))
+        if not rows:
+            raise UserFacingError("I can't find that answer any more, so the feedback was not saved.")
+        return self._record(rows[0])
+
+    def thread(self, channel: str, thread_ts: str) -> list[AnswerRecord]:
+        """The bot's turns in a Slack thread, oldest first (empty: not a thread the bot answered)."""
+        rows = self._read("SELECT * FROM answers WHERE channel = ? AND thread_ts = ? ORDER BY created_at",
+                          (channel, thread_ts))
+        return [self._record(r) for r in rows]
+
+    def history(self, channel: str, thread_ts: str) -> list[tuple[str, str]]:
+        """Earlier (question, answer) turns of a thread, as the Answerer takes them."""
+        return [(r.question, r.answer[:HISTORY_ANSWER_CHARS]) for r in self.thread(channel, thread_ts)]
+
+    def claim_event(self, event_id: str | None) -> bool:
+        """True the first time an event id is seen; False for Slack's retries of it."""
+        if not event_id:
+            return True
+        cursor = self._write("INSERT OR IGNORE INTO events (event_id, created_at) VALUES (?, ?)",
+                             (event_id, time.time()))
+        return cursor.rowcount == 1
+
+    # --- feedback ------------------------------------------------------------------------------------------
+    def vote(self, answer_id: str, user: str, helpful: bool, at: dt.datetime | None = None) -> None:
+        self.answer(answer_id)  # names a missing answer instead of failing on the foreign key
+        self._write(
+            "INSERT INTO votes (answer_id, user, helpful, created_at) VALUES (?,?,?,?) "
+            "ON CONFLICT(answer_id, user) DO UPDATE SET helpful = excluded.helpful, created_at = excluded.created_at",
+            (answer_id, user, int(helpful), _epoch(at or dt.datetime.now(dt.UTC))),
+        )
+
+    def suggest(self, answer_id: str, user: str, text: str, at: dt.datetime | None = None) -> None:
+        text = text.strip()
+        if not text:
+            raise UserFacingError("The suggested answer is empty.")
+        self.answer(answer_id)
+        self._write("INSERT INTO suggestions (answer_id, user, text, created_at) VALUES (?,?,?,?)",
+                    (answer_id, user, text, _epoch(at or dt.datetime.now(dt.UTC))))
+
+    def feedback_since(self, since: dt.datetime | None = None, kinds: Iterable[str] = ("vote", "suggestion"),
+                       ) -> list[Feedback]:
+        """Votes and suggestions collected strictly after `since` (all when None), oldest first."""
+        after = _epoch(since) if since is not None else float("-inf")
+        kinds = set(kinds)
+        items: list[Feedback] = []
+        answers: dict[str, AnswerRecord] = {}
+
+        def record(answer_id: str) -> AnswerRecord:
+            if answer_id not in answers:
+                answers[answer_id] = self.answer(answer_id)
+            return answers[answer_id]
+
+        if "vote" in kinds:
+            for r in self._read("SELECT * FROM votes WHERE created_at > ? ORDER BY created_at", (after,)):
+                items.append(Feedback("vote", record(r["answer_id"]), r["user"], _time(r["created_at"]),
+                                      helpful=bool(r["helpful"])))
+        if "suggestion" in kinds:
+            for r in self._read("SELECT * FROM suggestions WHERE created_at > ? ORDER BY created_at", (after,)):
+                items.append(Feedback("suggestion", record(r["answer_id"]), r["user"], _time(r["created_at"]),
+                                      text=r["text"]))
+        items.sort(key=lambda f: f.created_at)
+        return items
+
+    def training_lines(self, fmt: str, since: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """JSONL lines for `finetune/`: kto from votes; dpo and sft from suggested answers."""
+        if fmt not in FORMATS:
+            raise UserFacingError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+        if fmt == "kto":
+            return [kto_line(f) for f in self.feedback_since(since, ("vote",)) if f.answer.kind == "answer"]
+        make = dpo_line if fmt == "dpo" else sft_line
+        return [make(f) for f in self.feedback_since(since, ("suggestion",)) if f.answer.kind == "answer"]
+
+    def export(self, fmt: str, path: Path, since: dt.datetime | None = None) -> int:
+        """Write the lines to `path` (replaced whole, never half-written); returns how many."""
+        lines = self.training_lines(fmt, since)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        with tmp.open("w", encoding="utf-8") as f:
+            for line in lines:
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        tmp.replace(path)
+        return len(lines)
+
+    # --- rows -----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _record(r: sqlite3.Row) -> AnswerRecord:
+        return AnswerRecord(
+            r["id"], r["question"], r["answer"], r["mode"], [SourceRecord(**s) for s in json.loads(r["sources"])],
+            r["user"], r["channel"], r["thread_ts"], r["message_ts"], [tuple(t) for t in json.loads(r["history"])],
+            json.loads(r["collections"]), r["model_version"], r["kind"], _time(r["created_at"]),
+        )
