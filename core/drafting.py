@@ -110,7 +110,7 @@ def draft_section(
                 draft.sources.append(DraftSource(index[key], source.hit.path, source.hit.page, source.hit.section,
                                                  source.excerpt))
             renumber[source.n] = index[key]
-        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", answer.text)
+        text = re.sub(r"\[(\d+)\]", lambda m, r=renumber: f"[{r.get(int(m.group(1)), m.group(1))}]", answer.text)
         draft.paragraphs.append(DraftParagraph(requirement, text, answer.mode))
     used = {int(n) for p in draft.paragraphs for n in re.findall(r"\[(\d+)\]", p.text)}
     draft.sources = [s for s in draft.sources if s.n in used]

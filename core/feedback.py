@@ -28,12 +28,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.answer import SYSTEM_PROMPT, Answer
+from core.answer import HISTORY_TURNS as ANSWER_HISTORY_TURNS
+from core.answer import Answer, build_messages
 from core.errors import UserFacingError
 
 FORMATS = ("sft", "dpo", "kto")
 HISTORY_TURNS = 2  # the Answerer sends the last two turns of a conversation
 HISTORY_ANSWER_CHARS = 1200  # a long earlier turn (a draft) is cut to this in the history given to the model
+EVENT_MEMORY_S = 24 * 3600  # Slack retries an event within minutes; ids older than this are forgotten
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -114,10 +116,10 @@ class AnswerRecord:
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @classmethod
-    def from_answer(cls, answer: Answer, *, id: str | None = None, user: str, channel: str,
+    def from_answer(cls, answer: Answer, *, answer_id: str | None = None, user: str, channel: str,
                     thread_ts: str | None, message_ts: str | None, history: list[tuple[str, str]],
                     collections: list[str]) -> AnswerRecord:
-        return cls(id or new_answer_id(), answer.question, answer.text, answer.mode,
+        return cls(answer_id or new_answer_id(), answer.question, answer.text, answer.mode,
                    [SourceRecord.from_source(s) for s in answer.sources], user, channel, thread_ts, message_ts,
                    list(history), list(collections), answer.model_version)
 
@@ -142,22 +144,14 @@ def new_answer_id() -> str:
 
 
 def user_message(question: str, sources: Iterable[SourceRecord]) -> str:
-    """The last user message of the Answerer's prompt: the numbered sources, then the question.
-
-    Kept identical to `Answerer._messages` (tests/bot/test_bot_feedback.py checks it)."""
-    blocks = [f"[{s.n}] {s.label}\n<<<\n{s.excerpt}\n>>>" for s in sources]
-    return ("Sources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\n"
-            "Answer in one to three sentences, each ending with its source number like [1].")
+    """The last user message of the Answerer's prompt: the numbered sources, then the question."""
+    return build_messages(question, [(src.n, src.label, src.excerpt) for src in sources])[-1]["content"]
 
 
 def prompt_messages(record: AnswerRecord) -> list[dict[str, str]]:
-    """The chat messages the Answerer sends for this question: system, earlier turns, sources + question."""
-    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
-    for past_q, past_a in record.history[-HISTORY_TURNS:]:
-        messages.append({"role": "user", "content": past_q})
-        messages.append({"role": "assistant", "content": past_a})
-    messages.append({"role": "user", "content": user_message(record.question, record.sources)})
-    return messages
+    """The chat messages the Answerer sends for this question (`core.answer.build_messages`)."""
+    return build_messages(record.question, [(src.n, src.label, src.excerpt) for src in record.sources],
+                          record.history[-ANSWER_HISTORY_TURNS:])
 
 
 def sft_line(item: Feedback) -> dict[str, Any]:
@@ -165,13 +159,13 @@ def sft_line(item: Feedback) -> dict[str, Any]:
 
 
 def dpo_line(item: Feedback) -> dict[str, Any]:
-    return {"prompt": user_message(item.answer.question, item.answer.sources), "chosen": item.text,
-            "rejected": item.answer.answer}
+    """Conversational preference format: the prompt is the message list the model saw (system rules
+    included), so alignment trains on what answering sends."""
+    return {"prompt": prompt_messages(item.answer), "chosen": item.text, "rejected": item.answer.answer}
 
 
 def kto_line(item: Feedback) -> dict[str, Any]:
-    return {"prompt": user_message(item.answer.question, item.answer.sources), "completion": item.answer.answer,
-            "label": bool(item.helpful)}
+    return {"prompt": prompt_messages(item.answer), "completion": item.answer.answer, "label": bool(item.helpful)}
 
 
 # --- the store ------------------------------------------------------------------------------------------
@@ -194,6 +188,7 @@ class FeedbackStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._claims = 0
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
         with self._lock, self._db:
@@ -244,8 +239,11 @@ class FeedbackStore:
         """True the first time an event id is seen; False for Slack's retries of it."""
         if not event_id:
             return True
-        cursor = self._write("INSERT OR IGNORE INTO events (event_id, created_at) VALUES (?, ?)",
-                             (event_id, time.time()))
+        now = time.time()
+        self._claims += 1
+        if self._claims % 500 == 1:
+            self._write("DELETE FROM events WHERE created_at < ?", (now - EVENT_MEMORY_S,))
+        cursor = self._write("INSERT OR IGNORE INTO events (event_id, created_at) VALUES (?, ?)", (event_id, now))
         return cursor.rowcount == 1
 
     # --- feedback ------------------------------------------------------------------------------------------
@@ -267,7 +265,8 @@ class FeedbackStore:
 
     def feedback_since(self, since: dt.datetime | None = None, kinds: Iterable[str] = ("vote", "suggestion"),
                        ) -> list[Feedback]:
-        """Votes and suggestions collected strictly after `since` (all when None), oldest first."""
+        """Votes and suggestions collected strictly after `since` (all when None; a naive time is
+        taken as UTC), oldest first, each with the answer it is about."""
         after = _epoch(since) if since is not None else float("-inf")
         kinds = set(kinds)
         items: list[Feedback] = []

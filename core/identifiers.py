@@ -124,7 +124,7 @@ def query_title_keys(question: str, max_words: int = 5) -> list[str]:
 
 
 _TITLE_STOP = {
-    "what", "which", "code", "seri", "seri", "occup", "categori", "labor", "rate", "price", "hour",
+    "what", "which", "code", "seri", "occup", "categori", "labor", "rate", "price", "hour",
     "year", "does", "that", "this", "with", "from", "have", "standard", "classif", "detail",
     "number", "offer", "match", "direct", "posit", "need", "their", "about", "feder",
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
@@ -27,6 +28,7 @@ from core.documents import ParsedDocument, parse
 from core.documents.classify import DOC_KINDS, guess_kind, guess_solicitation
 from core.embedding import Embedder
 from core.errors import DocumentError, UserFacingError
+from core.fingerprint import minhash, similarity
 from core.identifiers import find_ids, title_key
 from core.manifest import FileRecord, Manifest
 from core.sparse import SparseEncoder
@@ -36,6 +38,22 @@ log = logging.getLogger(__name__)
 
 NAMESPACE = uuid.UUID("6f1c3a52-8d0e-4a8f-9a51-2f3c9b7e1d10")
 UPSERT_BATCH = 256
+SAME_DOCUMENT = 0.5  # MinHash similarity above which two files are versions of one document
+
+
+def version_rank(path: str, doc_kind: str | None, fmt: str | None, seq: int) -> str:
+    """A sortable key: which of several versions of a document is the latest. Amendments and
+    modifications over the original, finals over drafts, then a date in the file name, then (for the
+    same content in two formats) the plain-text one, whose passages quote the file verbatim, then the
+    one ingested last."""
+    name = path.lower()
+    rank = 2 if doc_kind == "amendment" or re.search(r"modif|amend|revis", name) else 1
+    if "draft" in name:
+        rank = 0
+    m = re.search(r"(20\d\d)[-_]?([01]\d)[-_]?([0-3]\d)", name)
+    date = "".join(m.groups()) if m else "00000000"
+    plain = 1 if fmt in ("csv", "markdown", "text", "html") else 0
+    return f"{rank}|{date}|{plain}|{seq:020d}"
 TITLE_COLUMN = re.compile(r"title|labor categor|lcat|job|occupation|occt|service proposed|position", re.I)
 
 
@@ -172,8 +190,14 @@ class Indexer:
         doc_id = doc_id_for(collection, abs_path)
         seq = time.time_ns()
         ingested_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        fingerprint = minhash([c.text for c in chunks])
+        recency = version_rank(display, doc_kind, doc.format, seq)
+        family, latest = self._family(collection, abs_path, doc_id, fingerprint, recency)
         points = self._points(doc, chunks, doc_id, version, content_hash, seq, ingested_at, doc_kind,
                               solicitation, tags, display, abs_path)
+        for point in points:
+            point.payload["family"] = family
+            point.payload["family_latest"] = latest
 
         self.store.ensure_collection(collection)
         for start in range(0, len(points), UPSERT_BATCH):
@@ -181,9 +205,12 @@ class Indexer:
         mine = Where.of(Match("doc_id", doc_id), Match("version", version))
         self.store.set_payload(collection, mine, {"state": "live"})
         self.store.delete(collection, Where.of(Match("doc_id", doc_id), must_not=(Match("version", version),)))
+        if family != doc_id or latest != doc_id:  # tell the family's other versions which one is latest
+            self.store.set_payload(collection, Where.of(Match("family", family)), {"family_latest": latest})
         self.manifest.put(
             FileRecord(collection, abs_path, display, doc_id, content_hash, version, stat.st_size, stat.st_mtime,
-                       len(chunks), doc_kind, doc.title, solicitation, ingested_at, seq)
+                       len(chunks), doc_kind, doc.title, solicitation, ingested_at, seq, family, recency,
+                       json.dumps(fingerprint))
         )
         return FileResult(
             display,
@@ -236,6 +263,22 @@ class Indexer:
             pid = str(uuid.uuid5(NAMESPACE, f"{doc_id}:{version}:{chunk.index}"))
             points.append(PointData(pid, vector, sparse, payload))
         return points
+
+    def _family(self, collection: str, abs_path: str, doc_id: str, fingerprint: list[int],
+                recency: str) -> tuple[str, str]:
+        """(family, latest doc_id): the document this file is a version of, if any."""
+        best, best_sim = None, SAME_DOCUMENT
+        records = [r for r in self.manifest.files(collection) if r.abs_path != abs_path and r.minhash]
+        for record in records:
+            sim = similarity(fingerprint, json.loads(record.minhash))
+            if sim >= best_sim:
+                best, best_sim = record, sim
+        if best is None:
+            return doc_id, doc_id
+        family = best.family or best.doc_id
+        members = [(r.recency or "", r.doc_id) for r in records if (r.family or r.doc_id) == family]
+        members.append((recency, doc_id))
+        return family, max(members)[1]
 
     # --- removal ---------------------------------------------------------------------------------
     def remove(self, collection: str, abs_path: str) -> None:

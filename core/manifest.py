@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS files (
     solicitation TEXT,
     ingested_at  TEXT NOT NULL,
     seq          INTEGER NOT NULL,
+    family       TEXT,
+    recency      TEXT,
+    minhash      TEXT,
     PRIMARY KEY (collection, abs_path)
 );
 """
@@ -49,6 +52,9 @@ class FileRecord:
     solicitation: str | None
     ingested_at: str
     seq: int
+    family: str | None = None  # doc_id of the first version of this document ingested
+    recency: str | None = None  # sortable: which version of a family is the latest
+    minhash: str | None = None  # JSON list of ints (core.fingerprint)
 
 
 class Manifest:
@@ -70,11 +76,12 @@ class Manifest:
     def put(self, record: FileRecord) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     record.collection, record.abs_path, record.path, record.doc_id, record.content_hash,
                     record.version, record.size, record.mtime, record.chunks, record.doc_kind, record.title,
-                    record.solicitation, record.ingested_at, record.seq,
+                    record.solicitation, record.ingested_at, record.seq, record.family, record.recency,
+                    record.minhash,
                 ),
             )
 

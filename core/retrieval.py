@@ -24,14 +24,15 @@ from typing import Any
 from core.embedding import Embedder
 from core.identifiers import query_ids, query_title_keys
 from core.sparse import SparseEncoder
-from core.store import Match, MatchAny, Store, StoredHit, Where
+from core.store import HasId, Match, MatchAny, Store, StoredHit, Where
 
 log = logging.getLogger(__name__)
 
 LIVE = Match("state", "live")
 CODE_QUESTION = re.compile(
-    r"\b(soc|opm|series|occupation(al)?|labor categor\w*|lcat|gsa calc|calc|oasis|crosswalk|schedule 70|"
-    r"hourly (rate|price)|rates?|job title|code)\b",
+    r"\b(soc|opm|(job|occupational)\s+series|series\s+(number|code)|occupation(al)?|labor categor\w*|lcat|"
+    r"gsa calc|calc|oasis|crosswalk|schedule 70|hourly (rate|price)s?|labor rates?|job title|"
+    r"(soc|naics|occupation(al)?|classification)\s+code)\b",
     re.IGNORECASE,
 )
 EXCLUDED_TAGS = ("status=expired", "status=withdrawn")
@@ -66,6 +67,7 @@ class Hit:
     matched: list[str] = field(default_factory=list)  # which lists found it
     other_versions: list[str] = field(default_factory=list)
     versions_differ: bool = False
+    superseded: bool = False  # from an older version whose latest version lacks this passage
 
     @property
     def text(self) -> str:
@@ -103,6 +105,7 @@ class Hit:
             "matched": self.matched,
             "other_versions": self.other_versions,
             "versions_differ": self.versions_differ,
+            "superseded": self.superseded,
         }
 
 
@@ -121,25 +124,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 def _shingles(text: str) -> set[str]:
     words = _WORD.findall(text.lower())
     return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-
-
-def _recency(payload: dict[str, Any]) -> tuple:
-    """Sort key for 'which version is latest': amendments and finals over drafts, then a date in
-    the file name, then when it was ingested."""
-    name = (payload.get("path") or "").lower()
-    kind_rank = 2 if payload.get("doc_kind") == "amendment" or re.search(r"modif|amend|revis", name) else 1
-    if "draft" in name:
-        kind_rank = 0
-    elif "final" in name:
-        kind_rank = max(kind_rank, 1)
-    date = ""
-    m = re.search(r"(20\d\d)[-_]?([01]\d)[-_]?([0-3]\d)", name)
-    if m:
-        date = "".join(m.groups())
-    # The same content in two formats is not two versions: prefer the one whose text quotes the
-    # file verbatim as plain text (a CSV row over the XLSX cells, Markdown over DOCX).
-    plain = payload.get("format") in ("csv", "markdown", "text", "html")
-    return (kind_rank, date, plain, payload.get("seq", 0))
 
 
 class Retriever:
@@ -178,19 +162,37 @@ class Retriever:
         sparse = self.sparse.encode_query(query)
         n = self.candidates
 
-        lists: dict[str, list[tuple[str, StoredHit]]] = {"dense": [], "sparse": [], "ids": [], "titles": []}
+        lists: dict[str, list[tuple[str, StoredHit]]] = {
+            "dense": [], "sparse": [], "defines": [], "ids": [], "titles": []
+        }
         for name in collections:
             lists["dense"] += [(name, h) for h in self.store.search_dense(name, vector, where, n)]
             lists["sparse"] += [(name, h) for h in self.store.search_sparse(name, sparse, where, n)]
             if ids:
+                # The clause or code itself (its heading or row names it), then passages citing it.
+                defines = where.and_(Where.of(MatchAny("defines", tuple(ids))))
+                lists["defines"] += [(name, h) for h in self.store.search_dense(name, vector, defines, 10)]
                 exact = where.and_(Where.of(MatchAny("ids", tuple(ids))))
                 lists["ids"] += [(name, h) for h in self.store.search_dense(name, vector, exact, 20)]
             if titles:
                 by_title = where.and_(Where.of(MatchAny("ids", tuple(titles))))
-                found = self.store.search_dense(name, vector, by_title, 30)
-                # Longer phrase matches first ("software developer" over "developer").
-                found.sort(key=lambda h: -max((len(t.split()) for t in titles if t in h.payload.get("ids", [])), default=0))
-                lists["titles"] += [(name, h) for h in found]
+                lists["titles"] += [(name, h) for h in self.store.search_dense(name, vector, by_title, 30)]
+        # A candidate found by only one list gets its true score in the other, so that fusion
+        # compares like with like (a long passage can be first by words and far down by meaning).
+        for name in collections:
+            dense_ids = {h.id for c, h in lists["dense"] if c == name}
+            sparse_ids = {h.id for c, h in lists["sparse"] if c == name}
+            exact_ids = {h.id for key in ("defines", "ids", "titles") for c, h in lists[key] if c == name}
+            missing_dense = tuple((sparse_ids | exact_ids) - dense_ids)
+            missing_sparse = tuple((dense_ids | exact_ids) - sparse_ids)
+            if missing_dense:
+                found = self.store.search_dense(name, vector, where.and_(Where.of(HasId(missing_dense))),
+                                                len(missing_dense))
+                lists["dense"] += [(name, h) for h in found]
+            if missing_sparse and sparse.indices:
+                found = self.store.search_sparse(name, sparse, where.and_(Where.of(HasId(missing_sparse))),
+                                                 len(missing_sparse))
+                lists["sparse"] += [(name, h) for h in found]
         # With several collections each list is merged by its own score.
         for key in ("dense", "sparse"):
             lists[key].sort(key=lambda item: -item[1].score)
@@ -216,48 +218,83 @@ class Retriever:
                 hit.score += share * max(stored.score, 0.0) / top
                 if key == "dense":
                     hit.dense = stored.score
-        for key in ("ids", "titles"):
-            for rank, (name, stored) in enumerate(lists[key]):
-                hit = hit_for(name, stored, key)
-                hit.score += self.exact_weight / (1.0 + 0.1 * rank)
-                if key == "ids" and set(ids) & set(stored.payload.get("defines") or ()):
-                    hit.score += self.exact_weight  # the clause or code itself, not a mention of it
+        # Exact matches get a flat bonus (the clause or row itself the most, a mention of the
+        # identifier less, a title match by how many of its words the question names); meaning
+        # and words then order them, so "Cloud Architect 4 at Aquilent" finds Aquilent's row.
+        longest = max((self._title_words(h, titles) for _, h in lists["titles"]), default=1) or 1
+        for key, share in (("defines", 1.0), ("ids", 0.6), ("titles", None)):
+            seen: set[tuple[str, str]] = set()
+            for name, stored in lists[key]:
+                if (name, stored.id) in seen:
+                    continue
+                seen.add((name, stored.id))
+                weight = share if share is not None else self._title_words(stored, titles) / longest
+                hit_for(name, stored, key).score += self.exact_weight * weight
         best_similarity = max((h.score for _, h in lists["dense"]), default=0.0)
         ranked = sorted(fused.values(), key=lambda h: -h.score)
-        ranked = self._one_version(ranked)
+        # Two live versions of one file can only coexist after a crash mid-swap: newest wins.
+        newest: dict[str, int] = {}
+        for h in ranked:
+            doc = h.payload.get("doc_id", "")
+            newest[doc] = max(newest.get(doc, 0), h.payload.get("seq", 0))
+        ranked = [h for h in ranked if h.payload.get("seq", 0) == newest[h.payload.get("doc_id", "")]]
+        ranked = self._latest_versions(ranked[: max(k * 3, 30)])
         return SearchResult(query, ranked[:k], best_similarity, ids, time.perf_counter() - started)
 
-    def _one_version(self, hits: list[Hit]) -> list[Hit]:
-        """Collapse the same passage found in several documents (versions) to the latest one, and
-        keep only the newest ingested version of any one document."""
-        newest_seq: dict[str, int] = {}
-        for h in hits:
-            doc = h.payload.get("doc_id", "")
-            newest_seq[doc] = max(newest_seq.get(doc, 0), h.payload.get("seq", 0))
-        hits = [h for h in hits if h.payload.get("seq", 0) == newest_seq[h.payload.get("doc_id", "")]]
+    @staticmethod
+    def _title_words(hit: StoredHit, titles: list[str]) -> int:
+        keys = set(hit.payload.get("ids") or ())
+        return max((len(t.split()) for t in titles if t in keys), default=0)
 
-        kept: list[tuple[Hit, set[str]]] = []
+    def _latest_versions(self, hits: list[Hit]) -> list[Hit]:
+        """Prefer the latest version of a document. A hit from an older version is replaced by the
+        matching passage of the latest version when there is one (noting whether the wording
+        changed); a passage the latest version no longer has stays, marked as from an older version.
+        Then the same passage found twice (boilerplate, or two formats) is kept once."""
+        out: list[Hit] = []
         for hit in hits:
+            latest = hit.payload.get("family_latest")
+            if latest and latest != hit.payload.get("doc_id"):
+                twin = self._counterpart(hit, latest)
+                if twin is not None:
+                    differ = _normal(twin.text) != _normal(hit.text)
+                    twin.score, twin.dense, twin.matched = hit.score, hit.dense, hit.matched
+                    twin.other_versions = [hit.path]
+                    twin.versions_differ = differ
+                    hit = twin
+                else:
+                    hit.superseded = True
+            out.append(hit)
+        kept: list[tuple[Hit, set[str]]] = []
+        for hit in out:
             shingles = _shingles(hit.text)
-            for i, (other, other_shingles) in enumerate(kept):
-                same_doc = other.payload.get("doc_id") == hit.payload.get("doc_id")
-                if same_doc and shingles != other_shingles:
-                    continue
+            duplicate = None
+            for other, other_shingles in kept:
                 overlap = len(shingles & other_shingles) / max(1, min(len(shingles), len(other_shingles)))
-                if overlap >= 0.8:
-                    differ = shingles != other_shingles
-                    if _recency(hit.payload) > _recency(other.payload):
-                        hit.score = max(hit.score, other.score)
-                        hit.other_versions = [*other.other_versions, other.path]
-                        hit.versions_differ = other.versions_differ or differ
-                        kept[i] = (hit, shingles)
-                    else:
-                        other.other_versions.append(hit.path)
-                        other.versions_differ = other.versions_differ or differ
+                if other.id == hit.id or overlap >= 0.8:
+                    duplicate = other
                     break
-            else:
+            if duplicate is None:
                 kept.append((hit, shingles))
+            elif hit.path != duplicate.path and hit.path not in duplicate.other_versions:
+                duplicate.other_versions.append(hit.path)
+                duplicate.versions_differ = duplicate.versions_differ or _normal(hit.text) != _normal(duplicate.text)
         return [h for h, _ in kept]
+
+    def _counterpart(self, hit: Hit, latest_doc: str) -> Hit | None:
+        """The passage of the latest version that matches an older version's passage."""
+        where = Where.of(LIVE, Match("doc_id", latest_doc))
+        found = self.store.search_sparse(hit.collection, self.sparse.encode_query(hit.text), where, 3)
+        shingles = _shingles(hit.text)
+        for stored in found:
+            other = _shingles(stored.payload.get("text", ""))
+            if len(shingles & other) / max(1, min(len(shingles), len(other))) >= 0.5:
+                return Hit(stored.id, hit.collection, 0.0, stored.payload)
+        return None
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def now_iso() -> str:

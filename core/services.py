@@ -67,7 +67,7 @@ class Services:
         s = self.settings
         return Answerer(
             self.retriever, lambda: self.chat, self.embedder, top_k=s.top_k, max_new_tokens=s.max_new_tokens,
-            extractive=s.extractive, min_relevance=s.min_relevance, min_agreement=s.min_agreement,
+            extractive=s.extractive, min_relevance=s.min_relevance,
         )
 
     def close(self) -> None:

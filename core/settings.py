@@ -86,12 +86,6 @@ class Settings(BaseSettings):
     min_relevance: float = Field(
         0.35, description="Below this best dense similarity the documents are taken not to cover it."
     )
-    min_agreement: float = Field(
-        0.8,
-        description="The top passage's fused score (1.0 = first by meaning and by words) below which the "
-        "documents are taken not to answer the question. Set on the development set; see README.",
-    )
-
     # --- Slack --------------------------------------------------------------------------------------
     slack_bot_token: str | None = Field(None, validation_alias=_alias("slack_bot_token", "SLACK_BOT_TOKEN"))
     slack_signing_secret: str | None = Field(

@@ -40,6 +40,7 @@ def _mount() -> None:
     for command in (ingest, search, ask, codes):
         app.command(help=command.__doc__)(command)
     app.add_typer(eval_app, name="eval")
+    app.add_typer(__import__("bot.cli", fromlist=["app"]).app)  # `rfp bot`, `rfp feedback export`
 
 
 _mount()

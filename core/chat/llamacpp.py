@@ -27,31 +27,35 @@ def cpu_has_amx() -> bool:
         return False
 
 
-def load_llama(model_path: Path, extra_buffers: bool | None = None, **kwargs):
-    """`llama_cpp.Llama`, with llama.cpp's "extra buffer types" (AMX and repacked weights) off on CPUs
-    with AMX: in llama-cpp-python 0.3.36 `ggml_backend_amx_mul_mat` crashes (SIGSEGV) on any batch
-    of more than one token there (seen here with SmolLM2 Q4_1). The Python API has no switch for
-    `use_extra_bufts`, so the model parameters are adjusted while this one model loads."""
-    import llama_cpp.llama_cpp as C
-    from llama_cpp import Llama
+def without_extra_buffers() -> None:
+    """Make every Llama loaded in this process skip llama.cpp's extra buffer types (AMX, repack).
 
-    if extra_buffers is None:
-        extra_buffers = not cpu_has_amx()
-    if extra_buffers:
-        return Llama(model_path=str(model_path), **kwargs)
-    original = C.llama_model_default_params
+    In llama-cpp-python 0.3.36, `ggml_backend_amx_mul_mat` crashes (SIGSEGV) on any batch of more
+    than one token on CPUs with AMX (seen here with SmolLM2 Q4_1). The Python API has no switch for
+    the model parameter `use_extra_bufts`, so its defaults are adjusted."""
+    import llama_cpp.llama_cpp as C
+
+    original = getattr(C.llama_model_default_params, "_rfp_original", C.llama_model_default_params)
 
     def params():
         p = original()
         p.use_extra_bufts = False
         return p
 
-    with _LOAD_LOCK:
-        C.llama_model_default_params = params
-        try:
-            return Llama(model_path=str(model_path), **kwargs)
-        finally:
-            C.llama_model_default_params = original
+    params._rfp_original = original  # type: ignore[attr-defined]
+    C.llama_model_default_params = params
+
+
+def load_llama(model_path: Path, extra_buffers: bool | None = None, **kwargs):
+    """`llama_cpp.Llama` on a GGUF, with extra buffer types off on CPUs with AMX (see above)."""
+    from llama_cpp import Llama
+
+    if extra_buffers is None:
+        extra_buffers = not cpu_has_amx()
+    if not extra_buffers:
+        with _LOAD_LOCK:
+            without_extra_buffers()
+    return Llama(model_path=str(model_path), **kwargs)
 
 
 _LOAD_LOCK = threading.Lock()

@@ -21,9 +21,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _page_breaks(element) -> int:
     n = 0
     for node in element.iter():
-        if node.tag == f"{_W}lastRenderedPageBreak":
-            n += 1
-        elif node.tag == f"{_W}br" and node.get(f"{_W}type") == "page":
+        if node.tag == f"{_W}lastRenderedPageBreak" or (node.tag == f"{_W}br" and node.get(f"{_W}type") == "page"):
             n += 1
     return n
 

@@ -85,13 +85,13 @@ def rows_to_blocks(
             header = cells
             header_line = raw_lines[i] if raw_lines is not None else joiner.join(cells).rstrip(" |")
             continue
-        section = section_base + ((banner,) if banner else ())
+        section = (*section_base, banner) if banner else section_base
         if header is None or (len(filled) == 1 and cells[0] and not any(cells[1:]) and len(header) > 2):
             # A banner, title or note line (or a one-cell line between tables).
             text = filled[0] if len(filled) == 1 else joiner.join(filled)
             if len(text) <= 80:
                 banner = text
-                section = section_base + (banner,)
+                section = (*section_base, banner)
             blocks.append(Block(text=text, kind="text", section=section, table=sheet))
             if header is not None and len(filled) == 1:
                 header = None  # a new title line usually opens a new table
@@ -126,10 +126,7 @@ def parse_xlsx(path: Path, display: str) -> ParsedDocument:
     try:
         for ws in wb.worksheets:
             rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            if len(wb.worksheets) == 1:
-                sheet = ws.title
-            else:
-                sheet = ws.title.strip()
+            sheet = ws.title.strip()
             blocks.extend(rows_to_blocks(rows, sheet=sheet))
     finally:
         wb.close()

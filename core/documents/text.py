@@ -142,16 +142,17 @@ def lines_to_blocks(
     until a blank line, a heading or a list item starts a new one."""
     tracker = tracker or SectionTracker()
     blocks: list[Block] = []
-    for page, lines in pages:
-        para: list[str] = []
+    para: list[str] = []
+    page: int | None = None
 
-        def flush() -> None:
-            if para:
-                text = " ".join(para).strip()
-                if text:
-                    blocks.append(Block(text=text, page=page, section=tracker.path))
-                para.clear()
+    def flush() -> None:
+        if para:
+            text = " ".join(para).strip()
+            if text:
+                blocks.append(Block(text=text, page=page, section=tracker.path))
+            para.clear()
 
+    for page, lines in pages:  # flush() reads the current page and paragraph
         for raw in lines:
             line = normalize_space(raw)
             if not line:

@@ -4,9 +4,9 @@ default, a Qdrant server when QDRANT_URL is set."""
 from __future__ import annotations
 
 from core.settings import Settings
-from core.store.base import Match, MatchAny, PointData, Store, StoredHit, Where, scroll_all
+from core.store.base import HasId, Match, MatchAny, PointData, Store, StoredHit, Where, scroll_all
 
-__all__ = ["Match", "MatchAny", "PointData", "Store", "StoredHit", "Where", "open_store", "scroll_all"]
+__all__ = ["HasId", "Match", "MatchAny", "PointData", "Store", "StoredHit", "Where", "open_store", "scroll_all"]
 
 
 def open_store(settings: Settings, dim: int = 384) -> Store:

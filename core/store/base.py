@@ -19,7 +19,8 @@ SPARSE = "sparse"
 
 # Payload fields that get a keyword (or bool/integer) index on backends that support indexes.
 KEYWORD_FIELDS = (
-    "doc_id", "version", "state", "path", "doc_kind", "solicitation", "ids", "kind", "tag_list",
+    "doc_id", "version", "state", "path", "doc_kind", "solicitation", "ids", "defines", "kind", "tag_list",
+    "family",
 )
 INTEGER_FIELDS = ("seq",)
 
@@ -36,7 +37,12 @@ class MatchAny:
     values: tuple[str, ...]
 
 
-Condition = Match | MatchAny
+@dataclass(frozen=True)
+class HasId:
+    ids: tuple[str, ...]
+
+
+Condition = Match | MatchAny | HasId
 
 
 @dataclass(frozen=True)

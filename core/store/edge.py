@@ -22,6 +22,7 @@ from core.store.base import (
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
+    HasId,
     Match,
     MatchAny,
     PointData,
@@ -37,6 +38,8 @@ def _condition(c) -> qe.FieldCondition:
         return qe.FieldCondition(key=c.key, match=qe.MatchValue(c.value))
     if isinstance(c, MatchAny):
         return qe.FieldCondition(key=c.key, match=qe.MatchAny(list(c.values)))
+    if isinstance(c, HasId):
+        return qe.HasIdCondition(set(c.ids))
     raise TypeError(c)
 
 

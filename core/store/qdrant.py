@@ -18,6 +18,7 @@ from core.store.base import (
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
+    HasId,
     Match,
     MatchAny,
     PointData,
@@ -33,6 +34,8 @@ def _condition(c) -> models.FieldCondition:
         return models.FieldCondition(key=c.key, match=models.MatchValue(value=c.value))
     if isinstance(c, MatchAny):
         return models.FieldCondition(key=c.key, match=models.MatchAny(any=list(c.values)))
+    if isinstance(c, HasId):
+        return models.HasIdCondition(has_id=list(c.ids))
     raise TypeError(c)
 
 
