@@ -57,6 +57,11 @@ def build_tasks(settings: Settings, services: Services, feedback: FeedbackStore,
     )
 
 
+def _same_token(record: logging.LogRecord) -> bool:
+    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client's (the same token) wins."""
+    return "`token` will be unused" not in record.getMessage()
+
+
 def build_app(
     settings: Settings,
     services: Services,
@@ -76,13 +81,15 @@ def build_app(
     feedback = feedback or FeedbackStore(settings.feedback_path)
     jobs = jobs or Jobs()
     http = http or httpx.Client(timeout=httpx.Timeout(30.0, read=120.0))
+    bolt_log = logging.getLogger("bot.bolt")
+    bolt_log.addFilter(_same_token)
     try:
         app = App(
             client=client,
             signing_secret=settings.slack_signing_secret or "",
             process_before_response=False,
             listener_executor=ThreadPoolExecutor(max_workers=ACK_THREADS, thread_name_prefix="bolt"),
-            logger=logging.getLogger("bot.bolt"),
+            logger=bolt_log,
         )
     except BoltError as exc:  # auth.test failed: a wrong token or an unreachable API
         raise UserFacingError(f"Slack did not accept SLACK_BOT_TOKEN at {client.base_url}: {exc}") from exc

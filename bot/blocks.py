@@ -115,7 +115,7 @@ def answer_blocks(answer: Answer, answer_id: str, asked_by: str | None = None,
         footer.append(f"Model: {escape(answer.model_version)}")
     footer.append("Reply in this thread to ask a follow-up.")
     blocks.append(context(*footer))
-    return f"{MODE_LABEL.get(answer.mode, 'Answer')}: {answer.text}", blocks
+    return f"{MODE_LABEL.get(answer.mode, 'Answer')}: {escape(answer.text)}", blocks
 
 
 def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def draft_blocks(draft: Draft, asked_by: str | None = None) -> tuple[str, list[d
         blocks.append({"type": "divider"})
         lines = [f"*[{s.n}]* {where(s.path, s.page, s.section)}" for s in draft.sources]
         blocks += sections("*Sources*\n" + "\n".join(lines))
-    return f"Draft: {draft_title(draft)}", blocks
+    return f"Draft: {escape(draft_title(draft))}", blocks
 
 
 def draft_fits(draft: Draft, max_chars: int) -> bool:
@@ -173,7 +173,7 @@ def draft_summary(draft: Draft, filename: str, asked_by: str | None = None) -> t
         blocks.append(section("*Gaps (not supported by the documents)*\n"
                               + "\n".join(f"• {escape(snippet(g, 200))}" for g in draft.gaps[:20])
                               + (f"\n…and {len(draft.gaps) - 20} more in the file" if len(draft.gaps) > 20 else "")))
-    return f"Draft: {draft_title(draft)} (attached as {filename})", blocks
+    return f"Draft: {escape(draft_title(draft))} (attached as {escape(filename)})", blocks
 
 
 # --- codes ---------------------------------------------------------------------------------------------
@@ -188,14 +188,14 @@ def codes_blocks(query: str, hits: list[Hit], asked_by: str | None = None) -> tu
     if not hits:
         blocks.append(section(f":mag: No code-table rows match *{escape(snippet(query, 200))}* in the collections "
                               "this conversation can search. Ingest the SOC, OPM, GSA CALC or OASIS tables first."))
-        return f"No code-table rows match {query}", blocks
+        return f"No code-table rows match {escape(query)}", blocks
     blocks.append(section(f"*Code-table rows for* _{escape(snippet(query, 200))}_"))
     for i, hit in enumerate(hits, start=1):
         fields = list(hit.payload.get("fields", {}).items())
         shown = [f"*{escape(str(k))}:* {escape(snippet(str(v), 200))}" for k, v in fields[:MAX_FIELDS]]
         more = f"\n_…{len(fields) - MAX_FIELDS} more column(s) in the file_" if len(fields) > MAX_FIELDS else ""
         blocks.append(section(f"*[{i}]* {where(hit.path, hit.page, '')}\n" + " · ".join(shown) + more))
-    return f"{len(hits)} code-table row(s) for {query}", blocks
+    return f"{len(hits)} code-table row(s) for {escape(query)}", blocks
 
 
 # --- help and the modal --------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def help_text(command: str, collections: list[str]) -> str:
         f"(`{command} draft Title: requirement one; requirement two` drafts each requirement)",
         f"• `{command} codes QUERY`: SOC, OPM series, GSA CALC rates, OASIS labor categories",
         f"• `{command} ingest URL` (a Slack file link), or mention me with `ingest` and attach files",
-        f"• Add `in:NAME` to search (or ingest into) one of this conversation's collections.",
+        "• Add `in:NAME` to search (or ingest into) one of this conversation's collections.",
         f"Here you can search: {', '.join(f'`{c}`' for c in collections)}. "
         "Reply in an answer's thread for a follow-up; use the buttons under an answer to tell me how I did.",
     ])

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 COMMANDS = ("ask", "draft", "codes", "ingest", "help")
-MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+MARKUP = re.compile(r"<([^<>]+)>")  # Slack's <@U123>, <#C123|name>, <!here>, <https://...|label>
 IN_COLLECTION = re.compile(r"(?<!\S)in:([A-Za-z0-9_.\-]+)")
 LINK = re.compile(r"<(https?://[^>|]+)(?:\|[^>]*)?>|(https?://\S+)")
 # Slack file ids in url_private (files-pri/T123-F456/name) and permalinks (/files/U123/F456/name).
@@ -31,13 +31,26 @@ class Request:
     file_ids: list[str] = field(default_factory=list)
 
 
-def clean(text: str) -> str:
-    """Mentions removed, whitespace collapsed."""
-    return " ".join(MENTION.sub(" ", text or "").split())
+def plain(text: str) -> str:
+    """Slack's message markup as plain words: mentions dropped, links and channels as their labels,
+    &amp; &lt; &gt; decoded, whitespace collapsed."""
+
+    def word(m: re.Match) -> str:
+        target, _, label = m.group(1).partition("|")
+        if target[:1] in "@!":
+            return " "
+        if target.startswith("#"):
+            return f"#{label}" if label else target
+        return label or target
+
+    text = MARKUP.sub(word, text or "")
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
 
 
-def parse(text: str, file_ids: list[str] | None = None) -> Request:
-    text = clean(text)
+def parse(raw: str, file_ids: list[str] | None = None) -> Request:
+    linked = files_in(raw or "")
+    text = plain(raw)
     collections = list(dict.fromkeys(IN_COLLECTION.findall(text)))
     text = " ".join(IN_COLLECTION.sub(" ", text).split())
     word, _, rest = text.partition(" ")
@@ -51,7 +64,7 @@ def parse(text: str, file_ids: list[str] | None = None) -> Request:
     if command == "draft":
         _draft(request)
     elif command == "ingest":
-        request.file_ids = list(dict.fromkeys([*(file_ids or []), *files_in(request.text)]))
+        request.file_ids = list(dict.fromkeys([*(file_ids or []), *linked, *files_in(request.text)]))
     return request
 
 

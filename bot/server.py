@@ -16,6 +16,8 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from core.errors import UserFacingError
+
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -44,8 +46,11 @@ class HttpServer:
     def __init__(self, application: Callable, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
         from waitress.server import create_server
 
-        self._server = create_server(application, host=host, port=port, threads=threads,
-                                     ident="rfp-bot", clear_untrusted_proxy_headers=True)
+        try:
+            self._server = create_server(application, host=host, port=port, threads=threads,
+                                         ident="rfp-bot", clear_untrusted_proxy_headers=True)
+        except OSError as exc:
+            raise UserFacingError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (try another --port)") from exc
         self._thread: threading.Thread | None = None
 
     @property
@@ -69,3 +74,12 @@ class HttpServer:
         self._server.task_dispatcher.shutdown()  # type: ignore[union-attr]
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def socket_mode_handler(app: App, app_token: str, api_url: str):
+    """Bolt's Socket Mode handler, opening its connection through `api_url` (apps.connections.open).
+    `.start()` runs until stopped; `.connect()` / `.close()` for embedding."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk import WebClient
+
+    return SocketModeHandler(app, app_token, web_client=WebClient(base_url=api_url))

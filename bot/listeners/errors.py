@@ -1,11 +1,15 @@
-"""The last line of defence for listener errors: nothing fails silently.
+"""Nothing fails silently: a `UserFacingError` is shown to the person as-is; anything else is logged
+with its stack under an error id, and the person gets a one-line apology quoting it (privately).
 
-A `UserFacingError` is shown to the person as-is; anything else is logged with its stack under an
-error id, and the person gets a one-line apology quoting it (privately where possible)."""
+`reporting(...)` wraps a listener's work after its ack (Bolt drops an ack when the listener raises
+right after it, so errors there must not escape); `register` is the last line for everything else.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -24,20 +28,38 @@ def where(body: dict) -> tuple[str | None, str | None]:
     return channel, user
 
 
+def line_for(error: BaseException, what: str) -> str:
+    if isinstance(error, UserFacingError):
+        return f":warning: {error}"
+    error_id = new_error_id()
+    log.error("%s failed: error %s", what, error_id, exc_info=error)
+    return apology(error_id)
+
+
+def tell(client: WebClient, channel: str | None, user: str | None, line: str, thread_ts: str | None = None) -> None:
+    """Privately: an ephemeral message where there is a channel, else a direct message."""
+    try:
+        if channel and user:
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=line)
+        elif user:
+            client.chat_postMessage(channel=user, text=line)
+        else:
+            log.warning("nobody to tell: %s", line)
+    except Exception:
+        log.exception("could not tell %s in %s: %s", user, channel, line)
+
+
+@contextmanager
+def reporting(client: WebClient, body: dict, what: str, channel: str | None = None) -> Iterator[None]:
+    try:
+        yield
+    except Exception as error:
+        found_channel, user = where(body)
+        tell(client, channel or found_channel, user, line_for(error, what))
+
+
 def register(app: App) -> None:
     @app.error
     def on_error(error: Exception, body: dict, client: WebClient) -> None:
-        if isinstance(error, UserFacingError):
-            line = f":warning: {error}"
-        else:
-            error_id = new_error_id()
-            log.error("listener failed: error %s", error_id, exc_info=error)
-            line = apology(error_id)
         channel, user = where(body)
-        try:
-            if channel and user:
-                client.chat_postEphemeral(channel=channel, user=user, text=line)
-            elif user:
-                client.chat_postMessage(channel=user, text=line)
-        except Exception:
-            log.exception("could not tell %s in %s: %s", user, channel, line)
+        tell(client, channel, user, line_for(error, "listener"))

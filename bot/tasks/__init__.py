@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot.access import Access
-from bot.blocks import help_text
+from bot.blocks import escape, help_text
 from bot.conversation import Conversation
 from bot.jobs import Jobs
 from bot.parsing import Request
@@ -67,7 +67,7 @@ class Tasks:
         if request.command == "draft":
             work = partial(self.draft, conv, text, collections, request.solicitation, request.requirements,
                            show_asker)
-            return Plan(self._working(f"Drafting *{text}*"), work, "draft")
+            return Plan(self._working(f"Drafting *{escape(text)}*"), work, "draft")
         return Plan(self._working("Looking up codes"), partial(self.codes, conv, text, collections, show_asker),
                     "codes")
 

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import HELPFUL, NOT_HELPFUL
+from bot.listeners.errors import reporting
 from bot.tasks import Tasks
 
 
@@ -15,9 +16,10 @@ def register(app: App, tasks: Tasks) -> None:
     @app.action(re.compile(f"^({HELPFUL}|{NOT_HELPFUL})$"))
     def feedback_vote(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
-        user, helpful = body["user"]["id"], action["action_id"] == HELPFUL
-        tasks.feedback.vote(action["value"], user, helpful)
-        record = tasks.feedback.answer(action["value"])
-        text = ("Thanks: noted that this answer helped." if helpful else
-                "Thanks: noted that this answer did not help. *Suggest a better answer* teaches me the right one.")
-        client.chat_postEphemeral(channel=record.channel, user=user, thread_ts=record.thread_ts, text=text)
+        with reporting(client, body, "feedback vote"):
+            user, helpful = body["user"]["id"], action["action_id"] == HELPFUL
+            tasks.feedback.vote(action["value"], user, helpful)
+            record = tasks.feedback.answer(action["value"])
+            text = ("Thanks: noted that this answer helped." if helpful else "Thanks: noted that this answer "
+                    "did not help. *Suggest a better answer* teaches me the right one.")
+            client.chat_postEphemeral(channel=record.channel, user=user, thread_ts=record.thread_ts, text=text)

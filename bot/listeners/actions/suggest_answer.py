@@ -6,6 +6,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import SUGGEST, suggestion_modal
+from bot.listeners.errors import reporting
 from bot.tasks import Tasks
 
 
@@ -13,6 +14,7 @@ def register(app: App, tasks: Tasks) -> None:
     @app.action(SUGGEST)
     def suggest_answer(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
-        record = tasks.feedback.answer(action["value"])
-        client.views_open(trigger_id=body["trigger_id"], view=suggestion_modal(
-            record.id, record.question, record.answer, record.channel, record.thread_ts))
+        with reporting(client, body, "suggest button"):
+            record = tasks.feedback.answer(action["value"])
+            client.views_open(trigger_id=body["trigger_id"], view=suggestion_modal(
+                record.id, record.question, record.answer, record.channel, record.thread_ts))

@@ -7,6 +7,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.conversation import Conversation
+from bot.listeners.errors import reporting
 from bot.parsing import parse
 from bot.tasks import Tasks
 
@@ -18,4 +19,5 @@ def register(app: App, tasks: Tasks) -> None:
         plan = tasks.plan(parse(command.get("text", "")), conv, show_asker=True)
         ack(text=plan.reply)
         if plan.work is not None:
-            tasks.submit(plan, conv)
+            with reporting(client, command, "/rfp"):
+                tasks.submit(plan, conv)

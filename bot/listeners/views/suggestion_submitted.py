@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import SUGGEST_BLOCK, SUGGEST_INPUT, SUGGEST_VIEW
+from bot.listeners.errors import reporting
 from bot.tasks import Tasks
 
 
@@ -20,7 +21,8 @@ def register(app: App, tasks: Tasks) -> None:
             return
         ack()
         meta = json.loads(view.get("private_metadata") or "{}")
-        user = body["user"]["id"]
-        tasks.feedback.suggest(meta["answer_id"], user, value)
-        client.chat_postEphemeral(channel=meta["channel"], user=user, thread_ts=meta.get("thread_ts"),
-                                  text="Thanks: your answer is saved and will be used to improve mine.")
+        with reporting(client, body, "suggested answer", channel=meta.get("channel")):
+            user = body["user"]["id"]
+            tasks.feedback.suggest(meta["answer_id"], user, value)
+            client.chat_postEphemeral(channel=meta["channel"], user=user, thread_ts=meta.get("thread_ts"),
+                                      text="Thanks: your answer is saved and will be used to improve mine.")

@@ -1,0 +1,5 @@
+"""`python -m bot`: run the Slack bot (same as `rfp bot`)."""
+
+from bot.cli import main
+
+main()
