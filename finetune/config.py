@@ -67,6 +67,7 @@ class CptConfig(TrainConfig):
     heldout_fraction: float = _help(
         0.1, "Share of documents (not chunks) kept out of training for perplexity."
     )
+    heldout_max_tokens: int = _help(20000, "Held-out tokens scored for the manifest's perplexity (0: all).")
     excluded_statuses: list[str] = field(
         default_factory=lambda: ["expired", "withdrawn"],
         metadata={"help": "Chunks tagged status=<one of these> are never trained on."},

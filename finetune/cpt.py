@@ -71,7 +71,10 @@ def cpt(
     log.info("cpt: %d documents, %d blocks of %d tokens", len(train_docs), len(blocks), config.max_seq_len)
     trainer = Trainer(
         model=model,
-        args=TrainingArguments(**trainer_args(config, run, device)),
+        # Blocks are packed without padding: every token counts.
+        args=TrainingArguments(
+            **{**trainer_args(config, run, device), "include_num_input_tokens_seen": "all"}
+        ),
         train_dataset=Dataset.from_dict({"input_ids": blocks, "labels": blocks}),
         data_collator=default_data_collator,
     )
@@ -79,6 +82,11 @@ def cpt(
     metrics["train_blocks"] = len(blocks)
     if heldout:
         metrics["heldout_perplexity"] = perplexity(
-            model, tokenizer, [d.text for d in heldout], config.max_seq_len, device=device
+            model,
+            tokenizer,
+            [d.text for d in heldout],
+            config.max_seq_len,
+            device=device,
+            max_tokens=config.heldout_max_tokens,
         )
     return complete(run, config, model, metrics)

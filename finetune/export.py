@@ -42,11 +42,16 @@ def quantize_k(src: Path, dst: Path, kind: str = "q4_k_m") -> Path:
 def export(settings: Settings, config: ExportConfig, version: str, ollama_client=None) -> Run:
     """Write the GGUF files and the Modelfile for `version`; `ollama create` when OLLAMA_HOST is set.
 
-    `ollama_client` is an `ollama.Client`; by default one is made for settings.ollama_host."""
+    `ollama_client` is an `ollama.Client`; by default one is made for settings.ollama_host. A failed
+    export leaves nothing behind."""
     if config.quantization not in QUANTIZATIONS:
         raise UserFacingError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
     source = load_run(settings, version)
     base = source.manifest["base_model"]
+    tokenizer = load_tokenizer(base["hf_dir"])
+    fmt = chat_format(tokenizer)
+    template = ollama_template(fmt)
+    verify(tokenizer, template, fmt.default_system)
     trained = [r.manifest["config"].get("max_seq_len") for r in lineage(settings, version)]
     run = new_run(
         settings,
@@ -56,19 +61,44 @@ def export(settings: Settings, config: ExportConfig, version: str, ollama_client
         config=as_dict(config),
         parent=version,
     )
-    tokenizer = load_tokenizer(base["hf_dir"])
-    fmt = chat_format(tokenizer)
-    template = ollama_template(fmt)
-    verify(tokenizer, template, fmt.default_system)
-    stops = stop_tokens(tokenizer, fmt)
+    try:
+        metrics, files = _write(settings, config, run, version, tokenizer)
+        metrics.update(
+            trained_max_seq_len=[t for t in trained if t],
+            stop=stop_tokens(tokenizer, fmt),
+            template=template,
+            system=fmt.default_system,
+        )
+        (run.dir / MODELFILE).write_text(
+            modelfile(GGUF, template, metrics["stop"], metrics["num_ctx"], fmt.default_system)
+        )
+        files["modelfile"] = MODELFILE
+        if settings.ollama_host or ollama_client is not None:
+            metrics["ollama_model"] = create_in_ollama(
+                settings,
+                run,
+                config.ollama_name or f"rfp-{version}",
+                template,
+                metrics["stop"],
+                metrics["num_ctx"],
+                fmt.default_system,
+                ollama_client,
+            )
+    except BaseException:
+        shutil.rmtree(run.dir, ignore_errors=True)
+        raise
+    return finish(run, metrics, files)
 
+
+def _write(settings: Settings, config: ExportConfig, run: Run, version: str, tokenizer):
+    """The merged weights as a Hugging Face folder (temporary), then the GGUF files."""
+    base = run.manifest["base_model"]
     hf_dir = run.dir / "hf.tmp"
     model = load_version(settings, version, base)
     num_ctx = config.num_ctx or int(model.config.max_position_embeddings)
     model.save_pretrained(hf_dir)
     tokenizer.save_pretrained(hf_dir)
     del model
-    files = {"gguf_f16": GGUF_F16}
     try:
         f16 = convert(settings, hf_dir, run.dir / GGUF_F16, "f16")
         if config.quantization == "q8_0":
@@ -79,32 +109,13 @@ def export(settings: Settings, config: ExportConfig, version: str, ollama_client
             shutil.copyfile(f16, run.dir / GGUF)
     finally:
         shutil.rmtree(hf_dir, ignore_errors=True)
-    files["gguf"] = GGUF
-    (run.dir / MODELFILE).write_text(modelfile(GGUF, template, stops, num_ctx, fmt.default_system))
-    files["modelfile"] = MODELFILE
-
     metrics: dict[str, Any] = {
         "quantization": config.quantization,
         "gguf_bytes": (run.dir / GGUF).stat().st_size,
         "gguf_f16_bytes": f16.stat().st_size,
         "num_ctx": num_ctx,
-        "trained_max_seq_len": [t for t in trained if t],
-        "stop": stops,
-        "template": template,
-        "system": fmt.default_system,
     }
-    if settings.ollama_host or ollama_client is not None:
-        metrics["ollama_model"] = create_in_ollama(
-            settings,
-            run,
-            config.ollama_name or f"rfp-{version}",
-            template,
-            stops,
-            num_ctx,
-            fmt.default_system,
-            ollama_client,
-        )
-    return finish(run, metrics, files)
+    return metrics, {"gguf_f16": GGUF_F16, "gguf": GGUF}
 
 
 def create_in_ollama(

@@ -73,9 +73,7 @@ def _lora(run: Run) -> dict[str, Any]:
 
 
 def merge(settings: Settings, config: MergeConfig, versions: list[str]) -> Run:
-    import torch
-    from peft import PeftModel
-
+    """A merge run whose adapter combines the adapters of `versions`; a failed merge leaves nothing."""
     if config.method not in METHODS:
         raise UserFacingError(f"unknown merge method '{config.method}'; use one of {', '.join(METHODS)}")
     runs = [load_run(settings, v) for v in versions]
@@ -83,7 +81,6 @@ def merge(settings: Settings, config: MergeConfig, versions: list[str]) -> Run:
     weights = config.weights or [1.0 / len(runs)] * len(runs)
     if len(weights) != len(runs):
         raise UserFacingError(f"{len(weights)} weights for {len(runs)} runs; give one weight per run")
-    combination, uses_density = METHODS[config.method]
     base, parent = runs[0].manifest["base_model"], runs[0].manifest.get("parent")
     data = [
         {
@@ -101,8 +98,26 @@ def merge(settings: Settings, config: MergeConfig, versions: list[str]) -> Run:
         parent=parent,
         extra={"inputs": [r.version for r in runs]},
     )
+    try:
+        _combine(settings, config, runs, weights, run)
+    except BaseException:
+        shutil.rmtree(run.dir, ignore_errors=True)
+        raise
+    return finish(
+        run, {"method": config.method, "weights": weights, "inputs": len(runs)}, {"adapter": ADAPTER_DIR}
+    )
+
+
+def _combine(
+    settings: Settings, config: MergeConfig, runs: list[Run], weights: list[float], run: Run
+) -> None:
+    """Load every input adapter on the shared parent, combine them, save only the result."""
+    import torch
+    from peft import PeftModel
+
+    combination, uses_density = METHODS[config.method]
     torch.manual_seed(config.seed)
-    model = load_version(settings, parent, base)
+    model = load_version(settings, run.manifest["parent"], run.manifest["base_model"])
     names = [f"in{i}" for i in range(len(runs))]
     peft_model = PeftModel.from_pretrained(model, str(runs[0].dir / ADAPTER_DIR), adapter_name=names[0])
     for name, other in zip(names[1:], runs[1:], strict=True):
@@ -122,6 +137,3 @@ def merge(settings: Settings, config: MergeConfig, versions: list[str]) -> Run:
     saved = tmp / "merged" if (tmp / "merged").exists() else tmp
     saved.rename(run.dir / ADAPTER_DIR)
     shutil.rmtree(tmp, ignore_errors=True)
-    return finish(
-        run, {"method": config.method, "weights": weights, "inputs": len(runs)}, {"adapter": ADAPTER_DIR}
-    )

@@ -48,16 +48,15 @@ class RichProgress(TrainerCallback):
         loss = (logs or {}).get("loss")
         if loss is not None:
             self.losses.append(float(loss))
+            if self.progress is not None:
+                self.progress.update(self.task, loss=f"{float(loss):.4f}")
 
     def on_step_end(self, args, state, control, **kwargs):
         elapsed = time.perf_counter() - self.started
         self.tokens = state.num_input_tokens_seen - self.tokens_at_start
         self.tokens_per_s = self.tokens / elapsed if elapsed > 0 else 0.0
         if self.progress is not None:
-            loss = f"{self.losses[-1]:.4f}" if self.losses else "-"
-            self.progress.update(
-                self.task, completed=state.global_step, loss=loss, tps=f"{self.tokens_per_s:,.0f}"
-            )
+            self.progress.update(self.task, completed=state.global_step, tps=f"{self.tokens_per_s:,.0f}")
 
     def on_train_end(self, args, state, control, **kwargs):
         if self.progress is not None:

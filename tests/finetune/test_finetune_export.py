@@ -112,3 +112,16 @@ def test_ollama_error_is_shown_to_the_user(settings, exported, httpserver):
     client = ollama.Client(host=httpserver.url_for(""))
     with pytest.raises(UserFacingError, match="unsupported architecture"):
         create_in_ollama(settings, exported, "rfp-bad", "{{ .Prompt }}", [], 2048, None, client)
+
+
+def test_a_template_that_renders_differently_is_refused(tokenizer):
+    from core.errors import UserFacingError
+    from finetune.modelfile import verify
+
+    fmt = chat_format(tokenizer)
+    good = ollama_template(fmt)
+    verify(tokenizer, good, fmt.default_system)
+    with pytest.raises(UserFacingError, match="the Ollama template renders"):
+        verify(tokenizer, good.replace("<|im_end|>\n", "<|im_end|>"), fmt.default_system)
+    with pytest.raises(UserFacingError, match="the Ollama template renders"):
+        verify(tokenizer, good, None)

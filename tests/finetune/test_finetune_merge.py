@@ -8,6 +8,7 @@ from safetensors.torch import load_file
 
 from core.errors import UserFacingError
 from finetune import config as cfg
+from finetune.artifacts import list_runs
 from finetune.merge import merge
 
 
@@ -33,8 +34,10 @@ def test_merge_refuses_another_model_size(settings, sft_run, tiny_model_dir, sft
         small(cfg.SftConfig, base_model=str(tiny_model_dir), max_steps=1, max_seq_len=128),
         [sft_file],
     )
+    merges_before = len(list_runs(settings, "merge"))
     with pytest.raises(UserFacingError, match=r"num_hidden_layers: 30 vs 2"):
         merge(settings, cfg.MergeConfig(), [sft_run.version, tiny.version])
+    assert len(list_runs(settings, "merge")) == merges_before, "a refused merge leaves no run behind"
 
 
 def test_merge_refuses_different_lora_settings(settings, sft_run, sft_file, small):
