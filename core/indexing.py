@@ -163,13 +163,17 @@ class Indexer:
         display = display or str(path)
         abs_path = str(path.resolve())
         tags = dict(tags or {})
-        try:
-            stat = path.stat()
-            content_hash = file_hash(path)
-        except OSError as exc:
-            return FileResult(display, "failed", reason=f"cannot read: {exc.strerror or exc}")
         previous = self.manifest.get(collection, abs_path)
         tags_hash = hashlib.sha1(repr(sorted(tags.items())).encode()).hexdigest()[:8]
+        try:
+            stat = path.stat()
+            if (previous is not None and not force and previous.size == stat.st_size
+                    and previous.mtime == stat.st_mtime):
+                content_hash = previous.content_hash  # same size and time: not read again
+            else:
+                content_hash = file_hash(path)
+        except OSError as exc:
+            return FileResult(display, "failed", reason=f"cannot read: {exc.strerror or exc}")
         version = hashlib.sha1(f"{content_hash}:{tags_hash}".encode()).hexdigest()[:16]
         if previous is not None and previous.version == version and not force:
             if previous.path != display:

@@ -55,10 +55,15 @@ class Services:
         return Retriever(self.store, self.embedder)
 
     @cached_property
-    def chat(self):
-        from core.chat import open_chat_model
+    def current_model(self):
+        """Callable giving the chat model to use now (follows the registry's current version)."""
+        from core.chat import CurrentModel
 
-        return open_chat_model(self.settings)
+        return CurrentModel(self.settings)
+
+    @property
+    def chat(self):
+        return self.current_model()
 
     @cached_property
     def answerer(self):
@@ -66,7 +71,7 @@ class Services:
 
         s = self.settings
         return Answerer(
-            self.retriever, lambda: self.chat, self.embedder, top_k=s.top_k, max_new_tokens=s.max_new_tokens,
+            self.retriever, self.current_model, self.embedder, top_k=s.top_k, max_new_tokens=s.max_new_tokens,
             extractive=s.extractive, min_relevance=s.min_relevance,
         )
 

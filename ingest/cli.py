@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from core.cli_support import get_settings
+from core.errors import UserFacingError
 from core.indexing import parse_tags
 from core.services import Services
 
@@ -22,6 +23,8 @@ def ingest(
     prune: Annotated[bool, typer.Option(help="Remove documents whose files disappeared.")] = False,
     force: Annotated[bool, typer.Option(help="Re-index files even if unchanged.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the per-file results as JSON.")] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="Keep running: ingest whenever the folder changes.")] = False,
+    interval: Annotated[float, typer.Option(help="With --watch: rescan at least this often (seconds).")] = 60.0,
 ) -> None:
     """Read RFPs, amendments, proposals, FAR text and code tables into a searchable collection."""
     from ingest.run import ingest_paths, summary_table
@@ -31,6 +34,17 @@ def ingest(
     collection = collection or settings.collection
     services = Services(settings)
     console = Console(stderr=True, soft_wrap=True)
+    if watch:
+        from ingest.watch import watch as watch_folder
+
+        if len(paths) != 1 or not paths[0].is_dir():
+            raise UserFacingError("--watch takes exactly one folder")
+        try:
+            watch_folder(services.indexer, paths[0], collection, settings.data_dir / "watcher.heartbeat", tags=tags,
+                         prune=prune, interval=interval, console=console)
+        finally:
+            services.close()
+        return
     try:
         report = ingest_paths(services.indexer, paths, collection, tags=tags, prune=prune, force=force,
                               console=console)

@@ -33,6 +33,8 @@ def root(
 
 
 def _mount() -> None:
+    from bot.cli import app as bot_app
+    from finetune.cli import app as finetune_app
     from ingest.cli import ingest
     from rfp.answers_cli import ask, codes, search
     from rfp.eval_cli import app as eval_app
@@ -40,7 +42,8 @@ def _mount() -> None:
     for command in (ingest, search, ask, codes):
         app.command(help=command.__doc__)(command)
     app.add_typer(eval_app, name="eval")
-    app.add_typer(__import__("bot.cli", fromlist=["app"]).app)  # `rfp bot`, `rfp feedback export`
+    app.add_typer(bot_app)  # `rfp bot`, `rfp feedback export`
+    app.add_typer(finetune_app, name="finetune")
 
 
 _mount()

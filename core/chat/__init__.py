@@ -8,8 +8,8 @@ from core.chat.base import ChatModel, Generation, GenerationStats, Message, comp
 from core.errors import UserFacingError
 from core.settings import Settings
 
-__all__ = ["ChatModel", "Generation", "GenerationStats", "Message", "complete", "open_chat_model",
-           "resolve_gguf"]
+__all__ = ["ChatModel", "CurrentModel", "Generation", "GenerationStats", "Message", "complete",
+           "open_chat_model", "resolve_gguf"]
 
 
 def resolve_gguf(settings: Settings) -> tuple[Path, str | None]:
@@ -40,9 +40,12 @@ def open_chat_model(settings: Settings) -> ChatModel:
     backend = settings.resolved_chat_backend
     if backend == "ollama":
         from core.chat.ollama import OllamaChat
+        from core.registry import Registry
 
         assert settings.ollama_host
-        return OllamaChat(settings.ollama_host, settings.chat_model or "rfp-copilot", n_ctx=settings.n_ctx)
+        current = Registry(settings.models_dir).current()
+        name = (current.ollama_model if current and current.ollama_model else None) or settings.chat_model
+        return OllamaChat(settings.ollama_host, name or "rfp-copilot", n_ctx=settings.n_ctx)
     if backend == "openai":
         from core.chat.openai import OpenAIChat
 
@@ -53,3 +56,35 @@ def open_chat_model(settings: Settings) -> ChatModel:
 
     path, version = resolve_gguf(settings)
     return LlamaCppChat(path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, version=version)
+
+
+class CurrentModel:
+    """The chat model to answer with now: the registry's current version, reopened when a
+    promotion or a rollback rewrites the registry, so a running bot picks it up without a restart.
+    Call it to get the model; the check is one stat() of the registry file."""
+
+    def __init__(self, settings: Settings, opener=open_chat_model):
+        from core.registry import Registry
+
+        self.settings = settings
+        self.registry = Registry(settings.models_dir)
+        self._opener = opener
+        self._model: ChatModel | None = None
+        self._stamp: float | None = None
+        import threading
+
+        self._lock = threading.Lock()
+
+    def __call__(self) -> ChatModel:
+        stamp = self.registry.stamp()
+        with self._lock:
+            if self._model is None or stamp != self._stamp:
+                previous = self._model.version if self._model is not None else None
+                self._model = self._opener(self.settings)
+                self._stamp = stamp
+                if previous is not None and previous != self._model.version:
+                    import logging
+
+                    logging.getLogger(__name__).info("chat model reloaded: %s -> %s", previous,
+                                                     self._model.version)
+            return self._model
