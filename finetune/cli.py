@@ -133,7 +133,10 @@ def evaluate(
     ctx: typer.Context,
     version: Annotated[str, typer.Argument(help="The run to evaluate.")],
     against: Annotated[
-        str | None, typer.Option(help="The run to compare with; default: the base model.")
+        str | None,
+        typer.Option(
+            help="The run to compare with; default: the registry's current model, else the base model."
+        ),
     ] = None,
     qa: Annotated[
         Path | None, typer.Option(help="QA JSONL (question, answer) scored with retrieval.")

@@ -271,6 +271,17 @@ def heldout_texts(settings, config, store, version: str | None) -> list[str]:
     return [d.text for d in split_documents(docs, config.heldout_fraction, config.seed)[1]]
 
 
+def current_version(settings, base: dict[str, Any]) -> str | None:
+    """The run behind the registry's current model when it starts from the same base; else None
+    (the base model itself is then what answers today)."""
+    from core.registry import Registry
+
+    current = Registry(settings.models_dir).current()
+    if current is None or current.manifest.get("base_model", {}).get("sha256") != base["sha256"]:
+        return None
+    return current.manifest.get("parent")
+
+
 def run_eval(
     settings,
     config,
@@ -282,8 +293,9 @@ def run_eval(
     retrieve: Retriever | None = None,
     prompt: PromptBuilder = default_prompt,
 ) -> dict[str, dict[str, Any]]:
-    """Score `version` and `against` (None: the base model) on the same data; the results go into
-    the candidate's manifest (`metrics.eval`) and `eval-<time>.json` beside it (with every answer)."""
+    """Score `version` and `against` (default: the registry's current model, else the base model) on
+    the same data; the results go into the candidate's manifest (`metrics.eval`) and
+    `eval-<time>.json` beside it (with every answer)."""
     import json
 
     from finetune.artifacts import load_run, now_iso, write_manifest
@@ -291,6 +303,8 @@ def run_eval(
 
     candidate = load_run(settings, version)
     base = candidate.manifest["base_model"]
+    if against is None:
+        against = current_version(settings, base)
     if against is not None and load_run(settings, against).manifest["base_model"]["sha256"] != base["sha256"]:
         raise UserFacingError(
             f"{version} and {against} start from different base models; compare like with like"

@@ -1,5 +1,7 @@
 """Export: a run's merged weights -> GGUF (f16 and a quantized file) + an Ollama Modelfile.
 
+The export is registered in the model registry (`core.registry`) under its version, not promoted.
+
 `runs/<version>/model.gguf` is the file to serve (the quantized one, or f16 with quantization=none);
 the embedded llama.cpp backend loads it by path, and `ollama create` gets the same file, template,
 stop tokens and context length when an Ollama server is configured.
@@ -87,7 +89,35 @@ def export(settings: Settings, config: ExportConfig, version: str, ollama_client
     except BaseException:
         shutil.rmtree(run.dir, ignore_errors=True)
         raise
-    return finish(run, metrics, files)
+    finish(run, metrics, files)
+    register(settings, run, source)
+    return run
+
+
+def register(settings: Settings, run: Run, source: Run) -> None:
+    """List the export in the model registry (not promoted), so `rfp ask` and the bot can use it by
+    version and `rfp models promote` can make it current."""
+    from core.registry import ModelEntry, Registry
+
+    headline = {
+        k: source.manifest["metrics"][k]
+        for k in ("heldout_perplexity", "final_loss")
+        if k in source.manifest["metrics"]
+    }
+    headline.update(
+        quantization=run.manifest["metrics"]["quantization"], num_ctx=run.manifest["metrics"]["num_ctx"]
+    )
+    Registry(settings.models_dir).register(
+        ModelEntry(
+            version=run.version,
+            path=str(run.dir),
+            gguf=GGUF,
+            created_at=run.manifest["created_at"],
+            manifest=run.manifest,
+            metrics=headline,
+            ollama_model=run.manifest["metrics"].get("ollama_model"),
+        )
+    )
 
 
 def _write(settings: Settings, config: ExportConfig, run: Run, version: str, tokenizer):

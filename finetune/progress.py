@@ -24,6 +24,8 @@ class RichProgress(TrainerCallback):
         self.tokens_at_start = 0
         self.tokens = 0
         self.tokens_per_s = 0.0
+        self.step_seconds: list[float] = []
+        self._step_started = 0.0
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.started = time.perf_counter()
@@ -44,6 +46,9 @@ class RichProgress(TrainerCallback):
             self.label, total=state.max_steps, completed=state.global_step, loss="-", tps="-"
         )
 
+    def on_step_begin(self, args, state, control, **kwargs):
+        self._step_started = time.perf_counter()
+
     def on_log(self, args, state, control, logs=None, **kwargs):
         loss = (logs or {}).get("loss")
         if loss is not None:
@@ -52,7 +57,9 @@ class RichProgress(TrainerCallback):
                 self.progress.update(self.task, loss=f"{float(loss):.4f}")
 
     def on_step_end(self, args, state, control, **kwargs):
-        elapsed = time.perf_counter() - self.started
+        now = time.perf_counter()
+        self.step_seconds.append(now - self._step_started)
+        elapsed = now - self.started
         self.tokens = state.num_input_tokens_seen - self.tokens_at_start
         self.tokens_per_s = self.tokens / elapsed if elapsed > 0 else 0.0
         if self.progress is not None:

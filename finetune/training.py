@@ -144,6 +144,7 @@ def fit(trainer, run: Run, resume: bool, label: str, callbacks: list | None = No
         "losses": [round(x, 5) for x in progress.losses],
         "tokens": int(trainer.state.num_input_tokens_seen),
         "tokens_per_s": round(progress.tokens_per_s, 2),
+        "step_seconds": [round(x, 3) for x in progress.step_seconds],
         "train_runtime_s": round(float(output.metrics.get("train_runtime", 0.0)), 2),
         "resumed": bool(checkpoint),
     }

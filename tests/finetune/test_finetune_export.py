@@ -30,17 +30,29 @@ def test_export_writes_gguf_that_llama_cpp_loads_and_generates(exported):
     assert out["usage"]["completion_tokens"] > 0
 
 
-def test_quantized_gguf_loads_and_generates(exported):
-    import llama_cpp
+def test_export_is_registered_not_promoted(settings, exported):
+    from core.registry import Registry
 
-    # n_batch=1: this machine's llama.cpp build crashes on quantized matmuls over more than one
-    # token (the packaged Q4_1 model too); see docs/finetune.md.
-    llm = llama_cpp.Llama(
-        model_path=str(exported.dir / GGUF), n_ctx=256, n_batch=1, n_ubatch=1, verbose=False
-    )
+    registry = Registry(settings.models_dir)
+    entry = registry.get(exported.version)
+    assert entry is not None and entry.gguf_path == exported.dir / GGUF and entry.gguf_path.exists()
+    assert entry.manifest["parent"] == exported.manifest["parent"]
+    assert registry.current() is None
+
+
+def test_quantized_gguf_loads_and_generates_in_the_embedded_backend(exported):
+    from core.chat.llamacpp import load_llama
+
+    # The product's loader: it turns off llama.cpp's AMX buffers, which crash quantized matmuls
+    # over more than one token on this machine's CPUs (see core/chat/llamacpp.py).
+    llm = load_llama(exported.dir / GGUF, n_ctx=256, verbose=False)
     assert llm.metadata["general.file_type"] == "7"  # MOSTLY_Q8_0
-    out = llm("The period of performance is", max_tokens=4, temperature=0)
-    assert out["usage"]["completion_tokens"] > 0
+    out = llm.create_chat_completion(
+        messages=[{"role": "user", "content": "What is the period of performance?"}],
+        max_tokens=8,
+        temperature=0,
+    )
+    assert out["usage"]["completion_tokens"] > 0 and out["usage"]["prompt_tokens"] > 1
 
 
 def test_modelfile_template_matches_the_tokenizer(exported, tokenizer):

@@ -1,0 +1,40 @@
+"""The Typer app as `rfp finetune` mounts it: help, settings listing, converter, runs, user errors."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from finetune.cli import app
+
+runner = CliRunner()
+
+
+def test_config_lists_every_setting_with_help():
+    result = runner.invoke(app, ["config", "sft"])
+    assert result.exit_code == 0, result.output
+    assert "completion_only_loss" in result.output and "learning_rate" in result.output
+
+
+def test_convert_qa_writes_sft_lines(tmp_path):
+    src, dst = tmp_path / "qa.jsonl", tmp_path / "out" / "sft.jsonl"
+    src.write_text(json.dumps({"question": "Is it remote?", "answer": "Yes.", "solicitation": "X"}) + "\n")
+    result = runner.invoke(app, ["convert-qa", str(src), str(dst)])
+    assert result.exit_code == 0, result.output
+    line = json.loads(dst.read_text())
+    assert line["messages"][-1] == {"role": "assistant", "content": "Yes."}
+
+
+def test_runs_lists_complete_runs(settings, sft_run):
+    result = runner.invoke(app, ["runs"], obj=settings)
+    assert result.exit_code == 0, result.output
+    assert sft_run.version in result.output and "complete" in result.output
+
+
+def test_a_bad_setting_is_a_user_facing_error(settings):
+    from core.errors import UserFacingError
+
+    result = runner.invoke(app, ["merge", "a", "b", "--set", "densty=0.3"], obj=settings)
+    assert isinstance(result.exception, UserFacingError)
+    assert "unknown setting 'densty'" in str(result.exception)
