@@ -208,6 +208,8 @@ def help_text(command: str, collections: list[str]) -> str:
         f"• `{command} draft SECTION [for SOLICITATION]`: a cited draft section "
         f"(`{command} draft Title: requirement one; requirement two` drafts each requirement)",
         f"• `{command} codes QUERY`: SOC, OPM series, GSA CALC rates, OASIS labor categories",
+        f"• `{command} shred` with an RFP attached (or a Slack file link, or the file name or solicitation number "
+        "of files already ingested; amendments after the RFP): a compliance matrix as XLSX",
         f"• `{command} ingest URL` (a Slack file link), or mention me with `ingest` and attach files",
         "• Add `in:NAME` to search (or ingest into) one of this conversation's collections.",
         f"Here you can search: {', '.join(f'`{c}`' for c in collections)}. "

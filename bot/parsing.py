@@ -1,6 +1,7 @@
 """What a person asked for, from the text of `/rfp ...`, a mention or a direct message.
 
-    ask QUESTION | draft SECTION [for SOLICITATION] | codes QUERY | ingest [URL...] | help
+    ask QUESTION | draft SECTION [for SOLICITATION] | codes QUERY | ingest [URL...] |
+    shred [URL... | FILE NAME... | SOLICITATION] | help
     QUESTION                      (no sub-command: a question)
     ... in:NAME                   (search, or ingest into, that collection; repeatable)
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-COMMANDS = ("ask", "draft", "codes", "ingest", "help")
+COMMANDS = ("ask", "draft", "codes", "ingest", "shred", "help")
 MARKUP = re.compile(r"<([^<>]+)>")  # Slack's <@U123>, <#C123|name>, <!here>, <https://...|label>
 IN_COLLECTION = re.compile(r"(?<!\S)in:([A-Za-z0-9_.\-]+)")
 LINK = re.compile(r"<(https?://[^>|]+)(?:\|[^>]*)?>|(https?://\S+)")
@@ -63,8 +64,10 @@ def parse(raw: str, file_ids: list[str] | None = None) -> Request:
     request = Request(command, rest.strip(), collections)
     if command == "draft":
         _draft(request)
-    elif command == "ingest":
+    elif command in ("ingest", "shred"):
         request.file_ids = list(dict.fromkeys([*(file_ids or []), *linked, *files_in(request.text)]))
+        if command == "shred":  # what is left names files or a solicitation already ingested
+            request.text = " ".join(LINK.sub(" ", BARE_FILE_ID.sub(" ", request.text)).split())
     return request
 
 

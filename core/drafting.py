@@ -90,10 +90,13 @@ def draft_section(
     solicitation: str | None = None,
     requirements: list[str] | None = None,
     extractive: bool | None = None,
+    filters: Filters | None = None,
 ) -> Draft:
+    """`filters` narrows the passages drafted from (a proposal draws on past proposals and company
+    documents, not on the solicitation it answers)."""
     draft = Draft(title, solicitation)
     index: dict[tuple[str, int | None, str], int] = {}
-    filters = Filters()
+    filters = filters or Filters()
     for requirement in requirements or [title]:
         question = requirement if requirement == title else f"{title}: {requirement}"
         if solicitation:

@@ -20,6 +20,7 @@ from bot.tasks.ask import Ask
 from bot.tasks.codes import LookupCodes
 from bot.tasks.draft import MakeDraft
 from bot.tasks.ingest import IngestFiles
+from bot.tasks.shred import ShredFiles
 from core.feedback import FeedbackStore
 
 
@@ -40,6 +41,11 @@ class Tasks:
     codes: LookupCodes
     ingest: IngestFiles
     command: str = "/rfp"
+    shred: ShredFiles | None = None  # default: shares the ingest task's downloads and manifest
+
+    def __post_init__(self) -> None:
+        if self.shred is None:
+            self.shred = ShredFiles(self.ingest, self.ingest.indexer.manifest)
 
     def plan(self, request: Request, conv: Conversation, show_asker: bool = False,
              thread_collections: list[str] | None = None) -> Plan:
@@ -58,6 +64,13 @@ class Tasks:
             return Plan(help_text(self.command, allowed))
         if request.command == "ingest":
             return self._plan_ingest(request, conv, collections)
+        if request.command == "shred":
+            if not request.file_ids and not text:
+                return Plan(f"Usage: `{self.command} shred` with the RFP attached, a Slack file link, or the file "
+                            "name or solicitation number of files already ingested (amendments after the RFP)")
+            what = f"{len(request.file_ids)} shared file(s)" if request.file_ids else f"*{escape(text)}*"
+            return Plan(self._working(f"Shredding {what}"),
+                        partial(self.shred, conv, request.file_ids, text, collections), "shred")
         if not text:
             what = {"ask": "QUESTION", "draft": "SECTION [for SOLICITATION]", "codes": "QUERY"}[request.command]
             return Plan(f"Usage: `{self.command} {request.command} {what}` (`{self.command} help` for more)")

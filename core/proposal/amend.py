@@ -1,0 +1,159 @@
+"""Applying an amendment to the rows of a compliance matrix.
+
+Two kinds of amendment are read:
+- a revised solicitation (a modification that reissues the whole document): its rows are matched to
+  the current rows by text similarity (and section); a row whose text changed takes the new wording
+  and keeps its id, owner and status, with the old wording in "previous"; rows only in the revision
+  are "added", rows it no longer has are kept and marked "removed";
+- an amendment that states its changes (SF-30 style): "Section 1.5 is revised as follows: ...",
+  "Paragraph 3.2 is deleted in its entirety", "... is added", "The due date ... is extended to ...";
+  and Q&A it incorporates, whose answers that bind ("US-based support is required") become
+  "clarified" rows under the section the answer or question cites (`qa.py`); the matching of rows
+  across versions is in `revision.py`.
+
+Left alone (said in the matrix's notes): SF-30 check boxes (the text layer does not say which box is
+ticked), changes to attachments we were not given, and Q&A answers that bind no one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.documents.model import Block, ParsedDocument
+from core.proposal import cues
+from core.proposal.model import Fact, Requirement
+from core.proposal.qa import in_section, qa_rows
+from core.proposal.revision import document_text, is_revision, merge_revision
+from core.proposal.units import walk
+
+_TARGET = r"(?:Section|Paragraph|Para\.?|Clause|Item|Article|Part|Subsection|Subparagraph)\s+(?P<num>[A-Z]?\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)*)\b"
+CHANGE = re.compile(
+    rf"\b{_TARGET}(?P<title>[^.:;]{{0,80}}?),?\s+(?:of the (?:RFQ|RFP|solicitation|PWS|SOW|SOO)\s+)?"
+    r"(?:is|are|has been|have been)\s+(?:hereby\s+)?"
+    r"(?P<verb>revised|amended|changed|modified|replaced|updated|corrected|deleted|removed|rescinded|added|inserted)\b"
+    r"(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+COMMAND = re.compile(
+    rf"^(?P<verb>Delete|Add|Replace|Revise|Insert|Change|Amend)\b[^:]*?\b{_TARGET}(?P<rest>.*)$", re.IGNORECASE
+)
+DATE_CHANGE = re.compile(
+    r"\b(?P<what>due date|closing date|(?:date|time|hour) (?:and (?:date|time|hour) )?(?:specified )?for receipt of "
+    r"(?:offers|quotes|quotations|proposals)|response date|questions? (?:due )?date)\b[^.]{0,80}?"
+    r"\b(?:is|are|has been|have been)\s+(?:hereby\s+)?(?:extended|changed|revised|moved|amended)\b[^.]*?\bto\b",
+    re.IGNORECASE,
+)
+SF30_BOXES = re.compile(r"receipt of Offers\s+is extended\.?\s+is not extended", re.IGNORECASE)
+
+
+# --- stated changes (SF-30 style) --------------------------------------------------------------------
+def _shred_text(texts: list[tuple[str, int | None]], section: str, name: str) -> list[Requirement]:
+    from core.proposal.shred import shred_document
+
+    blocks = [Block(text, page=page, section=(section,)) for text, page in texts if text.strip()]
+    return shred_document(ParsedDocument(name, name, blocks, "text"), name)
+
+
+def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str) -> tuple[list[Requirement], list[str]]:
+    rows = list(current)
+    notes: list[str] = []
+    changes: list[dict] = []
+    open_change: dict | None = None
+    for unit in walk(doc):
+        text = unit.text
+        m = CHANGE.search(text) or COMMAND.match(text)
+        if m:
+            verb = m.group("verb").lower()
+            rest = re.sub(r"^\s*(?:as follows|to read(?: as follows)?|in (?:its|their) entirety)?\s*[:.]?\s*", "",
+                          m.group("rest") or "")
+            open_change = {"num": m.group("num"), "verb": verb, "texts": [(rest, unit.page)] if rest else [],
+                           "statement": text, "page": unit.page}
+            changes.append(open_change)
+            continue
+        if DATE_CHANGE.search(text):
+            rows = _change_due_date(rows, text, unit.page, name, notes)
+            open_change = None
+            continue
+        if unit.kind == "heading" or re.search(r"\bquestions and answers\b", text, re.IGNORECASE):
+            open_change = None
+            continue
+        if open_change is not None and open_change["verb"] not in ("deleted", "removed", "rescinded", "delete"):
+            open_change["texts"].append((text, unit.page))
+    for change in changes:
+        rows = _apply_change(rows, change, name, notes)
+    full = " ".join(b.text for b in doc.blocks)
+    if SF30_BOXES.search(full):
+        notes.append(f"{name}: the SF-30's 'receipt of offers is extended / is not extended' boxes are not "
+                     "readable from the text layer; check the due date on the form by hand")
+    item14 = re.search(r"(\S+ is hereby amended[^.]*\.)", full)
+    if item14:
+        notes.append(f"{name}: {item14.group(1)}")
+    answers = qa_rows(doc, rows, name)
+    if answers:
+        rows += answers
+        notes.append(f"{name}: {len(answers)} binding sentence(s) from its Q&A answers added as 'clarified' rows")
+    if not changes and not answers:
+        notes.append(f"{name}: no stated change to a section, date or requirement was recognised; read it by hand")
+    return rows, notes
+
+
+def _apply_change(rows: list[Requirement], change: dict, name: str, notes: list[str]) -> list[Requirement]:
+    num, verb = change["num"], change["verb"]
+    targets = [i for i, r in enumerate(rows) if r.live and in_section(r, num)]
+    section = rows[targets[0]].section if targets else f"Section {num}"
+    if verb in ("deleted", "removed", "rescinded", "delete"):
+        for i in targets:
+            rows[i].amendment, rows[i].change = name, "removed"
+        notes.append(f"{name}: section {num} deleted ({len(targets)} rows marked removed)")
+        return rows
+    new = _shred_text(change["texts"], section, name)
+    if verb in ("added", "inserted", "add", "insert") or not targets:
+        for r in new:
+            r.amendment, r.change = name, "added"
+        at = (targets[-1] + 1) if targets else len(rows)
+        notes.append(f"{name}: section {num} {verb}: {len(new)} rows added")
+        return rows[:at] + new + rows[at:]
+    if not new:
+        for i in targets:
+            rows[i].amendment, rows[i].change = name, "changed"
+            rows[i].note = f"{name} revises section {num}; read it for the new wording"
+        notes.append(f"{name}: section {num} {verb}, no new wording given ({len(targets)} rows flagged)")
+        return rows
+    old = [rows[i] for i in targets]
+    merged, changed, added, removed = merge_revision(old, new, name)
+    notes.append(f"{name}: section {num} {verb}: {changed} changed, {added} added, {removed} removed")
+    return rows[: targets[0]] + merged + [r for k, r in enumerate(rows) if k > targets[0] and k not in targets]
+
+
+def _change_due_date(rows: list[Requirement], text: str, page: int | None, name: str, notes: list[str]
+                     ) -> list[Requirement]:
+    new_date = cues.when(text[DATE_CHANGE.search(text).end():]) or cues.when(text)
+    if new_date is None:
+        notes.append(f"{name}: a date change was stated without a readable date: {text[:160]}")
+        return rows
+    kind = "questions due" if cues.QUESTIONS.search(DATE_CHANGE.search(text).group("what")) else "due"
+    olds = [r for r in rows if r.live and any(f.kind == kind for f in r.facts)]
+    row = Requirement(text, "instruction", name, page, olds[0].section if olds else "", [Fact(kind, new_date)],
+                      amendment=name, change="changed" if olds else "added")
+    if olds:
+        first = olds[0]
+        row.id, row.owner, row.status, row.previous = first.id, first.owner, first.status, first.text
+        for old in olds:
+            old.facts = [f for f in old.facts if f.kind != kind]
+            if old is not first and not old.facts and cues.DUE.search(old.text):
+                old.amendment, old.change = name, "removed"
+        at = rows.index(first)
+        rows = [*rows[:at], row, *rows[at + 1 :]]
+    else:
+        rows = [*rows, row]
+    notes.append(f"{name}: {kind} changed to {new_date}")
+    return rows
+
+
+def apply_amendment(current: list[Requirement], doc: ParsedDocument, new_rows: list[Requirement], name: str,
+                    before: str = "") -> tuple[list[Requirement], list[str]]:
+    """`before`: the flattened text of the documents read so far (see `merge_revision`)."""
+    if is_revision(current, new_rows):
+        rows, changed, added, removed = merge_revision(current, new_rows, name, before, document_text(doc))
+        return rows, [f"{name}: a revised solicitation: {changed} rows changed, {added} added, {removed} removed"]
+    return apply_stated(current, doc, name)
