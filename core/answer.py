@@ -239,14 +239,17 @@ class Answerer:
             return "nothing was found in the documents you can search"
         if result.best_similarity < self.min_relevance:
             return "no passage is close in meaning to the question"
-        found = " ".join(f"{h.text} {h.title} {h.section} {h.path}" for h in result.hits)
-        found_words = set(re.findall(r"[a-z0-9]+", found.lower()))
-        flat = " ".join(found.lower().split())
+        found = " ".join(f"{h.text} {h.title} {h.section} {h.path}" for h in result.hits).lower()
+        found_words = set(re.findall(r"[a-z0-9]+", found))
+        found_flat = " ".join(re.findall(r"[a-z0-9]+", found))
         for name in named_things(question):
             words = re.findall(r"[a-z0-9]+", name.lower())
-            present = " ".join(words) in " ".join(re.findall(r"[a-z0-9]+", flat)) if len(words) > 1 else words[0] in found_words
-            if not present:
-                return f"the passages found do not mention {name}"
+            if len(words) > 1:  # "Alliant 3": the passages found must name it
+                if " ".join(words) not in found_flat:
+                    return f"the passages found do not mention {name}"
+            elif words[0] not in found_words and not self.retriever.mentions(words[0], result.collections,
+                                                                             result.where):
+                return f"the documents do not mention {name}"  # an acronym nowhere in the corpus
         return None
 
     # --- sources ------------------------------------------------------------------------------------

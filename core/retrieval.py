@@ -116,6 +116,8 @@ class SearchResult:
     best_similarity: float  # highest dense cosine among candidates: how well the corpus covers it
     ids: list[str]
     seconds: float = 0.0
+    collections: list[str] = field(default_factory=list)
+    where: Where | None = None
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -239,7 +241,22 @@ class Retriever:
             newest[doc] = max(newest.get(doc, 0), h.payload.get("seq", 0))
         ranked = [h for h in ranked if h.payload.get("seq", 0) == newest[h.payload.get("doc_id", "")]]
         ranked = self._latest_versions(ranked[: max(k * 3, 30)])
-        return SearchResult(query, ranked[:k], best_similarity, ids, time.perf_counter() - started)
+        return SearchResult(query, ranked[:k], best_similarity, ids, time.perf_counter() - started,
+                            collections, where)
+
+    def mentions(self, term: str, collections: Iterable[str], where: Where | None = None) -> bool:
+        """Whether any searchable passage contains `term` as a word (one sparse-index lookup)."""
+        vector = self.sparse.encode_query(term)
+        if not vector.indices:
+            return False
+        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(term.lower())}(?![a-z0-9])")
+        for name in collections:
+            if not self.store.has_collection(name):
+                continue
+            for hit in self.store.search_sparse(name, vector, where or Where.of(LIVE), 5):
+                if pattern.search(hit.payload.get("text", "").lower()):
+                    return True
+        return False
 
     @staticmethod
     def _title_words(hit: StoredHit, titles: list[str]) -> int:

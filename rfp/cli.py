@@ -38,12 +38,15 @@ def _mount() -> None:
     from ingest.cli import ingest
     from rfp.answers_cli import ask, codes, search
     from rfp.eval_cli import app as eval_app
+    from rfp.models_cli import app as models_app
+    from rfp.proposal_cli import draft, lcat, shred
 
-    for command in (ingest, search, ask, codes):
+    for command in (ingest, search, ask, codes, shred, draft, lcat):
         app.command(help=command.__doc__)(command)
     app.add_typer(eval_app, name="eval")
     app.add_typer(bot_app)  # `rfp bot`, `rfp feedback export`
     app.add_typer(finetune_app, name="finetune")
+    app.add_typer(models_app, name="models")
 
 
 _mount()

@@ -86,10 +86,12 @@ def test_votes_and_a_suggested_answer_are_stored_and_exported(bot, settings, tmp
         assert result.exit_code == 0, result.output
         lines[fmt] = [json.loads(x) for x in out.read_text().splitlines()]
     prompt = user_message(record.question, record.sources)
+    messages = prompt_messages(record)  # preference lines carry the whole prompt, system rules included
+    assert messages[0]["role"] == "system" and messages[-1] == {"role": "user", "content": prompt}
     assert sorted((x["label"], x["completion"]) for x in lines["kto"]) == [(False, record.answer),
                                                                           (True, record.answer)]
-    assert all(x["prompt"] == prompt for x in lines["kto"])
-    assert lines["dpo"] == [{"prompt": prompt, "chosen": better, "rejected": record.answer}]
+    assert all(x["prompt"] == messages for x in lines["kto"])
+    assert lines["dpo"] == [{"prompt": messages, "chosen": better, "rejected": record.answer}]
     (sft,) = lines["sft"]
     assert [m["role"] for m in sft["messages"]] == ["system", "user", "assistant"]
     assert sft["messages"][1]["content"] == prompt and sft["messages"][2]["content"] == better
