@@ -104,7 +104,7 @@ def build_large(src_dir: Path, dst_dir: Path, points: int, backend: str) -> None
         if offset is None:
             break
     shard.close()
-    store = EdgeStore(dst_dir) if backend == "edge" else QdrantStore(path=dst_dir / "local")
+    store = EdgeStore(dst_dir / "qdrant") if backend == "edge" else QdrantStore(path=dst_dir / "qdrant" / "local")
     store.ensure_collection("public")
     rng = np.random.default_rng(0)
     written, copy = 0, 0
@@ -148,6 +148,8 @@ def generation(services) -> None:
                      verbose=False)
     ours_rates, raw_rates = [], []
     for _ in range(3):
+        answerer._chat.llm.reset()  # no prompt reuse from the previous round: time the prompt too
+        raw.reset()
         answer = answerer._generate(question, sources, answerer._chat, None, None, [], 0.0)
         st = answer.stats
         ours_rates.append(st.tokens_per_s)
@@ -171,7 +173,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".rfp-bench")
     parser.add_argument("--points", type=int, default=100_000)
-    parser.add_argument("--skip-local", action="store_true", help="skip qdrant-client local mode at 100k")
+    parser.add_argument("--parts", default="corpus,generation,edge,local",
+                        help="which parts to run: corpus, generation, edge (100k), local (100k)")
+    parser.add_argument("--local-queries", type=int, default=10,
+                        help="questions timed on qdrant-client local mode at 100k (it is slow)")
     args = parser.parse_args()
 
     from core.embedding import Embedder
@@ -182,17 +187,20 @@ def main() -> None:
     embedder = Embedder()
     qs = questions()
 
+    parts = set(args.parts.split(","))
     services = Services(Settings(data_dir=args.data_dir, _env_file=None), embedder=embedder)
-    print(f"\nretrieval at the shared corpus size ({services.store.count('public')} chunks, qdrant-edge):")
-    ours, raw = time_retrieval(services, "public", qs)
-    report("ours: Retriever.search (hybrid + exact)", ours)
-    report("raw: embed + one qdrant-edge dense query", raw)
-    print("\ngeneration:")
-    generation(services)
+    if "corpus" in parts:
+        print(f"\nretrieval at the shared corpus size ({services.store.count('public')} chunks, qdrant-edge):")
+        ours, raw = time_retrieval(services, "public", qs)
+        report("ours: Retriever.search (hybrid + exact)", ours)
+        report("raw: embed + one qdrant-edge dense query", raw)
+    if "generation" in parts:
+        print("\ngeneration:")
+        generation(services)
     services.close()
 
     for backend in ("edge", "local"):
-        if backend == "local" and args.skip_local:
+        if backend not in parts:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
@@ -202,7 +210,8 @@ def main() -> None:
             n = services.store.count("public")
             print(f"\nretrieval at {n} chunks, {'qdrant-edge' if backend == 'edge' else 'qdrant-client local mode'} "
                   f"(built in {time.perf_counter() - started:.0f} s):")
-            ours, raw = time_retrieval(services, "public", qs, rounds=1)
+            timed = qs if backend == "edge" else qs[: args.local_queries]
+            ours, raw = time_retrieval(services, "public", timed, rounds=1)
             report("ours: Retriever.search (hybrid + exact)", ours)
             report("raw: embed + one dense query", raw)
             services.close()

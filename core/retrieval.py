@@ -168,8 +168,10 @@ class Retriever:
             "dense": [], "sparse": [], "defines": [], "ids": [], "titles": []
         }
         for name in collections:
-            lists["dense"] += [(name, h) for h in self.store.search_dense(name, vector, where, n)]
-            lists["sparse"] += [(name, h) for h in self.store.search_sparse(name, sparse, where, n)]
+            # Candidates come without payloads (ids and scores); payloads are fetched for the
+            # few that make the final cut.
+            lists["dense"] += [(name, h) for h in self.store.search_dense(name, vector, where, n, False)]
+            lists["sparse"] += [(name, h) for h in self.store.search_sparse(name, sparse, where, n, False)]
             if ids:
                 # The clause or code itself (its heading or row names it), then passages citing it.
                 defines = where.and_(Where.of(MatchAny("defines", tuple(ids))))
@@ -189,11 +191,11 @@ class Retriever:
             missing_sparse = tuple((dense_ids | exact_ids) - sparse_ids)
             if missing_dense:
                 found = self.store.search_dense(name, vector, where.and_(Where.of(HasId(missing_dense))),
-                                                len(missing_dense))
+                                                len(missing_dense), False)
                 lists["dense"] += [(name, h) for h in found]
             if missing_sparse and sparse.indices:
                 found = self.store.search_sparse(name, sparse, where.and_(Where.of(HasId(missing_sparse))),
-                                                 len(missing_sparse))
+                                                 len(missing_sparse), False)
                 lists["sparse"] += [(name, h) for h in found]
         # With several collections each list is merged by its own score.
         for key in ("dense", "sparse"):
@@ -205,6 +207,8 @@ class Retriever:
             hit = fused.get((name, stored.id))
             if hit is None:
                 hit = fused[(name, stored.id)] = Hit(stored.id, name, 0.0, stored.payload)
+            elif stored.payload and not hit.payload:
+                hit.payload = stored.payload
             if key not in hit.matched:
                 hit.matched.append(key)
             return hit
@@ -233,14 +237,24 @@ class Retriever:
                 weight = share if share is not None else self._title_words(stored, titles) / longest
                 hit_for(name, stored, key).score += self.exact_weight * weight
         best_similarity = max((h.score for _, h in lists["dense"]), default=0.0)
-        ranked = sorted(fused.values(), key=lambda h: -h.score)
+        ranked = sorted(fused.values(), key=lambda h: -h.score)[: max(k * 3, 30)]
+        by_collection: dict[str, list[str]] = {}
+        for h in ranked:
+            if not h.payload:
+                by_collection.setdefault(h.collection, []).append(h.id)
+        for name, point_ids in by_collection.items():
+            payloads = {p.id: p.payload for p in self.store.retrieve(name, point_ids)}
+            for h in ranked:
+                if h.collection == name and not h.payload:
+                    h.payload = payloads.get(h.id, {})
+        ranked = [h for h in ranked if h.payload]
         # Two live versions of one file can only coexist after a crash mid-swap: newest wins.
         newest: dict[str, int] = {}
         for h in ranked:
             doc = h.payload.get("doc_id", "")
             newest[doc] = max(newest.get(doc, 0), h.payload.get("seq", 0))
         ranked = [h for h in ranked if h.payload.get("seq", 0) == newest[h.payload.get("doc_id", "")]]
-        ranked = self._latest_versions(ranked[: max(k * 3, 30)])
+        ranked = self._latest_versions(ranked)
         return SearchResult(query, ranked[:k], best_similarity, ids, time.perf_counter() - started,
                             collections, where)
 
@@ -280,8 +294,11 @@ class Retriever:
                     twin.versions_differ = differ
                     hit = twin
                 else:
+                    # Text a later version dropped is history: it ranks below current text.
                     hit.superseded = True
+                    hit.score *= SUPERSEDED_WEIGHT
             out.append(hit)
+        out.sort(key=lambda h: -h.score)
         kept: list[tuple[Hit, set[str]]] = []
         for hit in out:
             shingles = _shingles(hit.text)
@@ -308,6 +325,9 @@ class Retriever:
             if len(shingles & other) / max(1, min(len(shingles), len(other))) >= 0.5:
                 return Hit(stored.id, hit.collection, 0.0, stored.payload)
         return None
+
+
+SUPERSEDED_WEIGHT = 0.85
 
 
 def _normal(text: str) -> str:

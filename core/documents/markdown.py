@@ -10,6 +10,15 @@ from core.documents.sheets import decode_text
 from core.documents.text import SectionTracker, normalize_space
 from core.errors import DocumentError
 
+# A paragraph that is only an outline number and a short title ("42.1500  Scope of subpart."):
+# converted documents often lose the heading markup on part of their sections.
+BARE_HEADING = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,4})+(?:-\d{1,4})?)\s+(?P<title>[A-Z][^.;:!?]{1,80})\.?$")
+
+
+def _shape(number: str) -> tuple[str, int, bool]:
+    """'42.903' and '42.1500' share a shape (part 42, one dot level); '52.204-21' has a dash."""
+    return number.split(".")[0], number.count("."), "-" in number
+
 
 def _inline(token) -> str:
     parts: list[str] = []
@@ -31,6 +40,7 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
     tracker = SectionTracker()
     blocks: list[Block] = []
     h1s: list[str] = []
+    numbered_levels: dict[tuple[str, int, bool], int] = {}
     i = 0
     table_no = 0
     while i < len(tokens):
@@ -43,11 +53,21 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
                     h1s.append(title)
                 tracker.push(level, title)
                 blocks.append(Block(text=title, kind="heading", section=tracker.path))
+                numbered = BARE_HEADING.match(title)
+                if numbered:
+                    numbered_levels.setdefault(_shape(numbered["num"]), level)
             i += 3
             continue
         if tok.type == "inline":
             content = _inline(tok)
-            if content:
+            bare = BARE_HEADING.match(content) if tok.level == 1 and numbered_levels else None
+            level = numbered_levels.get(_shape(bare["num"])) if bare else None
+            if level is not None and bare is not None:
+                # Same numbering as the document's real headings: it is one of them.
+                title = content.rstrip(".")
+                tracker.push(level, title)
+                blocks.append(Block(text=title, kind="heading", section=tracker.path))
+            elif content:
                 blocks.append(Block(text=content, section=tracker.path))
         elif tok.type in ("fence", "code_block"):
             content = tok.content.strip()

@@ -93,12 +93,16 @@ class Store(Protocol):
     def delete(self, name: str, where: Where) -> None: ...
 
     def search_dense(
-        self, name: str, vector: np.ndarray, where: Where | None, limit: int
+        self, name: str, vector: np.ndarray, where: Where | None, limit: int, with_payload: bool = True
     ) -> list[StoredHit]: ...
 
     def search_sparse(
-        self, name: str, vector: SparseVector, where: Where | None, limit: int
+        self, name: str, vector: SparseVector, where: Where | None, limit: int, with_payload: bool = True
     ) -> list[StoredHit]: ...
+
+    def retrieve(self, name: str, ids: list[str]) -> list[StoredHit]:
+        """Points by id, with payloads (in no particular order)."""
+        ...
 
     def scroll(
         self, name: str, where: Where | None, limit: int = 256, offset: Any = None

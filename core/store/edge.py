@@ -132,25 +132,32 @@ class EdgeStore:
             return
         self._shard(name).update(qe.UpdateOperation.delete_points_by_filter(to_filter(where)))
 
-    def search_dense(self, name: str, vector: np.ndarray, where: Where | None, limit: int) -> list[StoredHit]:
+    def search_dense(self, name: str, vector: np.ndarray, where: Where | None, limit: int,
+                     with_payload: bool = True) -> list[StoredHit]:
         q = qe.QueryRequest(
             limit=limit,
             query=qe.Query.Nearest(np.asarray(vector, dtype=np.float32).tolist(), using=DENSE),
             filter=to_filter(where),
-            with_payload=True,
+            with_payload=with_payload,
         )
         return [_hit(p) for p in self._shard(name).query(q)]
 
-    def search_sparse(self, name: str, vector: SparseVector, where: Where | None, limit: int) -> list[StoredHit]:
+    def search_sparse(self, name: str, vector: SparseVector, where: Where | None, limit: int,
+                      with_payload: bool = True) -> list[StoredHit]:
         if not vector.indices:
             return []
         q = qe.QueryRequest(
             limit=limit,
             query=qe.Query.Nearest(qe.SparseVector(vector.indices, vector.values), using=SPARSE),
             filter=to_filter(where),
-            with_payload=True,
+            with_payload=with_payload,
         )
         return [_hit(p) for p in self._shard(name).query(q)]
+
+    def retrieve(self, name: str, ids: list[str]) -> list[StoredHit]:
+        if not ids:
+            return []
+        return [_hit(r) for r in self._shard(name).retrieve(list(ids), with_payload=True, with_vector=False)]
 
     def scroll(self, name: str, where: Where | None, limit: int = 256, offset: Any = None):
         records, next_offset = self._shard(name).scroll(

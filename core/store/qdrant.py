@@ -131,7 +131,8 @@ class QdrantStore:
             return
         self.client.delete(name, points_selector=models.FilterSelector(filter=to_filter(where)), wait=True)
 
-    def search_dense(self, name: str, vector: np.ndarray, where: Where | None, limit: int) -> list[StoredHit]:
+    def search_dense(self, name: str, vector: np.ndarray, where: Where | None, limit: int,
+                     with_payload: bool = True) -> list[StoredHit]:
         self._require(name)
         res = self.client.query_points(
             name,
@@ -139,11 +140,12 @@ class QdrantStore:
             using=DENSE,
             query_filter=to_filter(where),
             limit=limit,
-            with_payload=True,
+            with_payload=with_payload,
         )
         return [_hit(p) for p in res.points]
 
-    def search_sparse(self, name: str, vector: SparseVector, where: Where | None, limit: int) -> list[StoredHit]:
+    def search_sparse(self, name: str, vector: SparseVector, where: Where | None, limit: int,
+                      with_payload: bool = True) -> list[StoredHit]:
         self._require(name)
         if not vector.indices:
             return []
@@ -153,9 +155,15 @@ class QdrantStore:
             using=SPARSE,
             query_filter=to_filter(where),
             limit=limit,
-            with_payload=True,
+            with_payload=with_payload,
         )
         return [_hit(p) for p in res.points]
+
+    def retrieve(self, name: str, ids: list[str]) -> list[StoredHit]:
+        self._require(name)
+        if not ids:
+            return []
+        return [_hit(r) for r in self.client.retrieve(name, list(ids), with_payload=True, with_vectors=False)]
 
     def scroll(self, name: str, where: Where | None, limit: int = 256, offset: Any = None):
         self._require(name)
