@@ -91,6 +91,9 @@ class Embedder:
                 return
             import torch
             from transformers import AutoModel
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()  # the pooler weights it skips are not news
 
             if self.threads:
                 torch.set_num_threads(self.threads)
@@ -98,7 +101,9 @@ class Embedder:
             if dtype == "auto":
                 dtype = "bfloat16" if native_bf16() else "float32"
             self.dtype = dtype
-            model = AutoModel.from_pretrained(str(self.model_dir), dtype=getattr(torch, dtype))
+            # Mean pooling uses the token states; BERT's pooler head (CLS dense + tanh) is not needed.
+            model = AutoModel.from_pretrained(str(self.model_dir), dtype=getattr(torch, dtype),
+                                              add_pooling_layer=False)
             model.eval()
             self._torch, self._model = torch, model
             log.debug("embedder %s loaded in %s", self.name, dtype)
@@ -115,8 +120,8 @@ class Embedder:
         self._load()
         torch = self._torch
         encodings = self.tokenizer.encode_batch(list(texts))
-        ids = [e.ids[: MAX_TOKENS + 1] + ([e.ids[-1]] if len(e.ids) > MAX_TOKENS + 1 else []) for e in encodings]
-        ids = [i[:MAX_TOKENS + 2] for i in ids]
+        # Keep [CLS] + at most 256 pieces + [SEP], as the model was trained.
+        ids = [e.ids if len(e.ids) <= MAX_TOKENS + 2 else [*e.ids[: MAX_TOKENS + 1], e.ids[-1]] for e in encodings]
         order = np.argsort([len(i) for i in ids], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         with torch.inference_mode():

@@ -106,6 +106,29 @@ def record_ids(chunk: Chunk, doc_kind: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+@dataclass
+class Prepared:
+    """A file parsed and chunked, its points built but not yet embedded or written."""
+
+    collection: str
+    display: str
+    abs_path: str
+    previous: FileRecord | None
+    stat: os.stat_result
+    content_hash: str
+    version: str
+    doc: ParsedDocument
+    doc_kind: str
+    solicitation: str | None
+    chunks: list[Chunk]
+    points: list[PointData]
+    doc_id: str
+    seq: int
+    ingested_at: str
+    fingerprint: list[int]
+    seconds: float
+
+
 class Indexer:
     """Ingests files into a collection. One instance per process; not thread-safe per collection."""
 
@@ -158,6 +181,78 @@ class Indexer:
         tags: dict[str, str] | None = None,
         force: bool = False,
     ) -> FileResult:
+        """Parse, chunk, embed and store one file (see the module docstring for the order)."""
+        prepared = self.prepare(path, collection, display, tags, force)
+        if isinstance(prepared, FileResult):
+            return prepared
+        self.embed([prepared])
+        return self.commit(prepared)
+
+    def index_files(
+        self,
+        files: list[tuple[Path, str]],
+        collection: str,
+        tags: dict[str, str] | None = None,
+        force: bool = False,
+        batch_chunks: int = 2048,
+        on_result=None,
+    ) -> list[FileResult]:
+        """Several files, their chunks embedded together (fewer, fuller, length-sorted batches), each
+        file still committed on its own: one file's failure or crash never touches another's."""
+        import queue
+        import threading
+
+        results: list[FileResult] = []
+        # Parsing and chunking (Python) run in a thread while the model embeds the previous batch
+        # (torch releases the GIL); each batch is then committed file by file, in order.
+        batches: queue.Queue = queue.Queue(maxsize=2)
+        failure: list[BaseException] = []
+
+        def produce() -> None:
+            pending: list[Prepared | FileResult] = []
+            size = 0
+            try:
+                for path, display in files:
+                    prepared = self.prepare(path, collection, display, tags, force)
+                    pending.append(prepared)
+                    if isinstance(prepared, Prepared):
+                        size += len(prepared.chunks)
+                    if size >= batch_chunks:
+                        batches.put(pending)
+                        pending, size = [], 0
+                if pending:
+                    batches.put(pending)
+            except BaseException as exc:  # re-raised in the caller's thread
+                failure.append(exc)
+            finally:
+                batches.put(None)
+
+        producer = threading.Thread(target=produce, name="ingest-prepare", daemon=True)
+        producer.start()
+        while (batch := batches.get()) is not None:
+            ready = [p for p in batch if isinstance(p, Prepared)]
+            if ready:
+                self.embed(ready)
+            for item in batch:
+                result = self.commit(item) if isinstance(item, Prepared) else item
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+        producer.join()
+        if failure:
+            raise failure[0]
+        return results
+
+    def prepare(
+        self,
+        path: Path,
+        collection: str,
+        display: str | None = None,
+        tags: dict[str, str] | None = None,
+        force: bool = False,
+    ) -> Prepared | FileResult:
+        """Everything but the dense vectors and the writes; a FileResult when there is nothing to do
+        (unchanged) or the file cannot be read."""
         started = time.perf_counter()
         path = Path(path)
         display = display or str(path)
@@ -193,46 +288,63 @@ class Indexer:
             return FileResult(display, "failed", reason="no text to index", seconds=time.perf_counter() - started)
         doc_id = doc_id_for(collection, abs_path)
         seq = time.time_ns()
-        ingested_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        fingerprint = minhash([c.text for c in chunks])
-        recency = version_rank(display, doc_kind, doc.format, seq)
-        family, latest = self._family(collection, abs_path, doc_id, fingerprint, recency)
+        ingested_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
         points = self._points(doc, chunks, doc_id, version, content_hash, seq, ingested_at, doc_kind,
                               solicitation, tags, display, abs_path)
-        for point in points:
+        return Prepared(collection, display, abs_path, previous, stat, content_hash, version, doc, doc_kind,
+                        solicitation, chunks, points, doc_id, seq, ingested_at,
+                        minhash([c.text for c in chunks]), time.perf_counter() - started)
+
+    def embed(self, prepared: list[Prepared]) -> None:
+        texts = [c.embed_text for p in prepared for c in p.chunks]
+        started = time.perf_counter()
+        vectors = self.embedder.embed(texts)
+        share = (time.perf_counter() - started) / max(1, len(texts))
+        i = 0
+        for p in prepared:
+            for point in p.points:
+                point.dense = vectors[i]
+                i += 1
+            p.seconds += share * len(p.points)
+
+    def commit(self, p: Prepared) -> FileResult:
+        """Write the new version invisible, flip it live, delete the old one, then the manifest."""
+        started = time.perf_counter()
+        collection, doc_id, version = p.collection, p.doc_id, p.version
+        recency = version_rank(p.display, p.doc_kind, p.doc.format, p.seq)
+        family, latest = self._family(collection, p.abs_path, doc_id, p.fingerprint, recency)
+        for point in p.points:
             point.payload["family"] = family
             point.payload["family_latest"] = latest
-
         self.store.ensure_collection(collection)
-        for start in range(0, len(points), UPSERT_BATCH):
-            self.store.upsert(collection, points[start : start + UPSERT_BATCH])
+        for start in range(0, len(p.points), UPSERT_BATCH):
+            self.store.upsert(collection, p.points[start : start + UPSERT_BATCH])
         mine = Where.of(Match("doc_id", doc_id), Match("version", version))
         self.store.set_payload(collection, mine, {"state": "live"})
         self.store.delete(collection, Where.of(Match("doc_id", doc_id), must_not=(Match("version", version),)))
         if family != doc_id or latest != doc_id:  # tell the family's other versions which one is latest
             self.store.set_payload(collection, Where.of(Match("family", family)), {"family_latest": latest})
         self.manifest.put(
-            FileRecord(collection, abs_path, display, doc_id, content_hash, version, stat.st_size, stat.st_mtime,
-                       len(chunks), doc_kind, doc.title, solicitation, ingested_at, seq, family, recency,
-                       json.dumps(fingerprint))
+            FileRecord(collection, p.abs_path, p.display, doc_id, p.content_hash, version, p.stat.st_size,
+                       p.stat.st_mtime, len(p.chunks), p.doc_kind, p.doc.title, p.solicitation, p.ingested_at,
+                       p.seq, family, recency, json.dumps(p.fingerprint))
         )
         return FileResult(
-            display,
-            "changed" if previous is not None else "new",
-            chunks=len(chunks),
-            seconds=time.perf_counter() - started,
-            warnings=doc.warnings,
-            doc_kind=doc_kind,
+            p.display,
+            "changed" if p.previous is not None else "new",
+            chunks=len(p.chunks),
+            seconds=p.seconds + time.perf_counter() - started,
+            warnings=p.doc.warnings,
+            doc_kind=p.doc_kind,
         )
 
     def _points(self, doc: ParsedDocument, chunks: list[Chunk], doc_id: str, version: str, content_hash: str,
                 seq: int, ingested_at: str, doc_kind: str, solicitation: str | None, tags: dict[str, str],
                 display: str, abs_path: str) -> list[PointData]:
-        dense = self.embedder.embed([c.embed_text for c in chunks])
         tag_list = [f"{k}={v}" for k, v in sorted(tags.items())]
         folder = Path(abs_path).parent.name
         points = []
-        for chunk, vector in zip(chunks, dense, strict=True):
+        for chunk in chunks:
             payload = {
                 "text": chunk.text,
                 "path": display,
@@ -265,7 +377,7 @@ class Indexer:
             # The sparse vector sees the context too, so "FAR part 15" or a folder's name match.
             sparse = self.sparse.encode_document(chunk.embed_text)
             pid = str(uuid.uuid5(NAMESPACE, f"{doc_id}:{version}:{chunk.index}"))
-            points.append(PointData(pid, vector, sparse, payload))
+            points.append(PointData(pid, None, sparse, payload))
         return points
 
     def _family(self, collection: str, abs_path: str, doc_id: str, fingerprint: list[int],

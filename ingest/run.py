@@ -55,15 +55,16 @@ def ingest_paths(
         disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task("", total=len(files))
-        for path, shown in files:
-            progress.update(task, description=Path(shown).name[:50])
-            result = indexer.index_file(path, collection, display=shown, tags=tags, force=force)
+
+        def done(result: FileResult) -> None:
             report.results.append(result)
             if result.status == "failed":
                 console.print(f"[red]failed[/] {result.path}: {result.reason}", highlight=False)
             for warning in result.warnings:
                 console.print(f"[yellow]warning[/] {result.path}: {warning}", highlight=False)
-            progress.advance(task)
+            progress.update(task, advance=1, description=Path(result.path).name[:50])
+
+        indexer.index_files(files, collection, tags=tags, force=force, on_result=done)
     if prune:
         report.pruned = prune_missing(indexer, paths, collection)
     report.seconds = time.perf_counter() - started
