@@ -111,7 +111,7 @@ def answer_blocks(answer: Answer, answer_id: str, asked_by: str | None = None,
         ],
     })
     footer = [f"Searched: {escape(', '.join(collections))}"] if collections else []
-    if answer.model_version and answer.mode == "generated":
+    if answer.model_version:  # also when its prose was replaced by quotes: it was consulted
         footer.append(f"Model: {escape(answer.model_version)}")
     footer.append("Reply in this thread to ask a follow-up.")
     blocks.append(context(*footer))

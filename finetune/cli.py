@@ -247,3 +247,50 @@ def show_config(step: Annotated[str, typer.Argument(help=", ".join(CONFIGS))]) -
     for name, type_name, default, help_text in cfg.describe(CONFIGS[step]):
         out.add_row(name, type_name, repr(default), help_text)
     console.print(out)
+
+
+@app.command()
+def adapt(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be trained on, train nothing.")] = False,
+    every: Annotated[str | None, typer.Option(help="Keep running: adapt every period (180d, 12h) or early "
+                                                   "when enough new data arrived.")] = None,
+    config: ConfigFile = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="key=value for adapt, or step.key=value for a step (cpt.max_steps=50); repeatable.")] = None,
+) -> None:
+    """Continual adaptation: train on what is new, evaluate, promote only if the gate passes."""
+    import time
+
+    from core.feedback import FeedbackStore
+    from core.services import Services
+    from finetune.adapt import AdaptConfig, due, parse_every, run_adapt
+
+    settings = get_settings(ctx)
+    own, per_step = [], {}
+    for item in set_ or []:
+        key = item.split("=", 1)[0]
+        if "." in key:
+            step, rest = item.split(".", 1)
+            per_step.setdefault(step, []).append(rest)
+        else:
+            own.append(item)
+    conf = cfg.load_config(AdaptConfig, config, own)
+    period = parse_every(every) if every else None
+    heartbeat = settings.data_dir / "trainer.heartbeat"
+    while True:
+        services = Services(settings)
+        feedback = FeedbackStore(settings.feedback_path)
+        try:
+            reason = due(settings, conf, period, feedback, services.manifest) if period else "asked"
+            if reason is not None:
+                console.print(f"adaptation: {reason}")
+                run_adapt(settings, conf, services, feedback, per_step, dry_run=dry_run, console=console)
+        finally:
+            feedback.close()
+            services.close()
+        if period is None:
+            return
+        heartbeat.parent.mkdir(parents=True, exist_ok=True)
+        heartbeat.write_text(str(time.time()))
+        time.sleep(min(3600.0, period.total_seconds()))

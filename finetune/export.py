@@ -78,7 +78,7 @@ def export(settings: Settings, config: ExportConfig, version: str, ollama_client
         if settings.ollama_host or ollama_client is not None:
             metrics["ollama_model"] = create_in_ollama(
                 settings,
-                run,
+                run.dir / GGUF,
                 config.ollama_name or f"rfp-{version}",
                 template,
                 metrics["stop"],
@@ -150,7 +150,7 @@ def _write(settings: Settings, config: ExportConfig, run: Run, version: str, tok
 
 def create_in_ollama(
     settings: Settings,
-    run: Run,
+    gguf: Path,
     name: str,
     template: str,
     stops: list[str],
@@ -158,17 +158,17 @@ def create_in_ollama(
     system: str | None,
     client=None,
 ) -> str:
-    """Upload model.gguf as a blob and `POST /api/create` with the Modelfile's template and parameters."""
+    """Upload the GGUF as a blob and `POST /api/create` with the Modelfile's template and parameters."""
     import httpx
     import ollama
 
     client = client or ollama.Client(host=settings.ollama_host)
     where = settings.ollama_host or "the Ollama server"
     try:
-        digest = client.create_blob(run.dir / GGUF)
+        digest = client.create_blob(gguf)
         client.create(
             model=name,
-            files={GGUF: digest},
+            files={gguf.name: digest},
             template=template,
             system=system,
             parameters={"stop": stops, "num_ctx": num_ctx},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from core.errors import UserFacingError
 from core.settings import Settings
 from finetune.artifacts import Run
 from finetune.base_model import base_of
@@ -45,6 +46,11 @@ def sft(
     trainer = SFTTrainer(
         model=model, args=args, train_dataset=Dataset.from_list(examples), processing_class=tokenizer
     )
+    if len(trainer.train_dataset) == 0:
+        raise UserFacingError(
+            f"sft: all {len(examples)} examples lose their whole answer at max_seq_len={config.max_seq_len} "
+            f"(the prompt alone is longer); raise max_seq_len"
+        )
     metrics = fit(trainer, run, resume, callbacks=callbacks, label="sft")
     metrics["examples"] = len(examples)
     return complete(run, config, model, metrics)

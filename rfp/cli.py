@@ -34,6 +34,7 @@ def root(
 
 def _mount() -> None:
     from bot.cli import app as bot_app
+    from finetune.cli import adapt
     from finetune.cli import app as finetune_app
     from ingest.cli import ingest
     from rfp.answers_cli import ask, codes, search
@@ -47,6 +48,7 @@ def _mount() -> None:
     app.add_typer(bot_app)  # `rfp bot`, `rfp feedback export`
     app.add_typer(finetune_app, name="finetune")
     app.add_typer(models_app, name="models")
+    app.command(help=adapt.__doc__)(adapt)
 
 
 _mount()

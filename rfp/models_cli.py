@@ -65,3 +65,17 @@ def rollback(ctx: typer.Context) -> None:
     """Go back to the version that was current before (or to the packaged base model)."""
     entry = _registry(ctx).rollback()
     typer.echo(f"current model: {entry.version if entry else 'the packaged base model'}")
+
+
+@app.command()
+def publish(
+    ctx: typer.Context,
+    to_ollama: Annotated[bool, typer.Option("--to-ollama", help="Create the model in the Ollama server (OLLAMA_HOST).")] = True,
+    name: Annotated[str | None, typer.Option(help="Ollama model name (default RFP_CHAT_MODEL or rfp-copilot).")] = None,
+) -> None:
+    """Put the current model (or the packaged base model) into Ollama under one stable name."""
+    from finetune.publish import publish as publish_model
+
+    if not to_ollama:
+        raise UserFacingError("nothing to do: only --to-ollama is supported")
+    typer.echo(f"published: {publish_model(get_settings(ctx), name)}")

@@ -92,7 +92,7 @@ def test_ollama_create_speaks_the_documented_protocol(settings, exported, httpse
     mf = parse_modelfile((exported.dir / MODELFILE).read_text())
     name = create_in_ollama(
         settings,
-        exported,
+        exported.dir / GGUF,
         "rfp-test",
         mf["template"],
         mf["stop"],
@@ -123,7 +123,7 @@ def test_ollama_error_is_shown_to_the_user(settings, exported, httpserver):
     )
     client = ollama.Client(host=httpserver.url_for(""))
     with pytest.raises(UserFacingError, match="unsupported architecture"):
-        create_in_ollama(settings, exported, "rfp-bad", "{{ .Prompt }}", [], 2048, None, client)
+        create_in_ollama(settings, exported.dir / GGUF, "rfp-bad", "{{ .Prompt }}", [], 2048, None, client)
 
 
 def test_a_template_that_renders_differently_is_refused(tokenizer):
