@@ -53,6 +53,7 @@ def main() -> None:
         report = ingest_paths(services.indexer, [args.data], "public", console=Console(stderr=True, quiet=True))
         services.store.optimize("public")
         pipeline_s = time.perf_counter() - started
+        phases = dict(services.indexer.timings)
         services.close()
     embedder.embed = real_embed
 
@@ -61,7 +62,9 @@ def main() -> None:
     print(f"files: {files} ({report.count('new')} ingested, {report.count('failed')} refused, "
           f"{report.count('skipped')} text exports skipped)")
     print(f"chunks: {chunks}")
-    print(f"pipeline: {pipeline_s:.1f} s, {chunks / pipeline_s:.1f} chunks/s")
+    print(f"pipeline: {pipeline_s:.1f} s, {chunks / pipeline_s:.1f} chunks/s "
+          f"(parse+chunk+sparse {phases['prepare']:.1f} s, embed {phases['embed']:.1f} s, "
+          f"write {phases['commit']:.1f} s, index build {pipeline_s - sum(phases.values()):.1f} s)")
 
     started = time.perf_counter()
     embedder.embed(texts)

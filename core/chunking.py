@@ -53,21 +53,28 @@ class Chunker:
     def __init__(self, count_tokens: TokenCounter, chunk_tokens: int = 200, truncate=None):
         self.count = count_tokens
         self.chunk_tokens = min(chunk_tokens, WINDOW - 2 - CONTEXT_TOKENS)
-        self.truncate = truncate  # (text, max_tokens) -> text; for contexts and record embeddings
+        self.truncate = truncate  # (texts, max_tokens) -> texts; for contexts and record embeddings
 
     def chunk(self, doc: ParsedDocument) -> list[Chunk]:
         chunks: list[Chunk] = []
+        contexts: dict[str, str] = {}  # the rows of one table share theirs
         for group in _groups(doc.blocks):
             first = group[0]
             context = _context(doc, first.section)
             if self.truncate is not None:
-                context = self.truncate(context, CONTEXT_TOKENS)
+                if context not in contexts:
+                    contexts[context] = self.truncate([context], CONTEXT_TOKENS)[0]
+                context = contexts[context]
             if first.kind == "record":
                 chunks.append(self._record(first, context))
             elif first.kind == "row":
                 chunks.extend(self._table(group, context))
             else:
                 chunks.extend(self._text(group, context))
+        records = [c for c in chunks if c.kind == "record"]
+        if records and self.truncate is not None:  # one tokenizer call for all of a table's rows
+            for c, embed in zip(records, self.truncate([c.embed_text for c in records], WINDOW - 2), strict=True):
+                c.embed_text = embed
         for i, c in enumerate(chunks):
             c.index = i
         return chunks
@@ -76,9 +83,7 @@ class Chunker:
     def _record(self, block: Block, context: str) -> Chunk:
         text = f"{block.header}\n{block.text}" if block.header else block.text
         described = "; ".join(f"{k}: {v}" for k, v in (block.fields or {}).items()) or block.text
-        embed = f"{context}\n{described}"
-        if self.truncate is not None:
-            embed = self.truncate(embed, WINDOW - 2)
+        embed = f"{context}\n{described}"  # truncated to the window in chunk(), all rows at once
         return Chunk(text, embed, block.page, block.section, "record", fields=block.fields)
 
     # --- document tables: rows packed under their header --------------------------------------

@@ -76,13 +76,14 @@ class Embedder:
             return []
         return [len(e.ids) - 2 for e in self.tokenizer.encode_batch(list(texts))]
 
-    def truncate(self, text: str, max_tokens: int) -> str:
-        """The longest prefix of `text` that fits `max_tokens` word pieces."""
-        enc = self.tokenizer.encode(text)
-        if len(enc.ids) - 2 <= max_tokens:
-            return text
-        end = enc.offsets[max_tokens][1]
-        return text[:end]
+    def truncate(self, texts: Sequence[str], max_tokens: int) -> list[str]:
+        """The longest prefix of each text that fits `max_tokens` word pieces."""
+        if not texts:
+            return []
+        out = []
+        for text, enc in zip(texts, self.tokenizer.encode_batch(list(texts)), strict=True):
+            out.append(text if len(enc.ids) - 2 <= max_tokens else text[: enc.offsets[max_tokens][1]])
+        return out
 
     # --- model --------------------------------------------------------------------------------
     def _load(self):

@@ -10,7 +10,9 @@ exactly.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -40,6 +42,18 @@ CLIN_RE = re.compile(r"\b(?:CLIN|SLIN)\s*#?\s*(\d{4}[A-Z]{0,2})\b", re.IGNORECAS
 
 _YEARS = range(1900, 2100)
 _stemmer = snowballstemmer.stemmer("english")
+_stemmer_lock = threading.Lock()  # a Snowball stemmer keeps its state on the object
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The English Snowball stem of a lowercase word (cached: a corpus repeats its words)."""
+    with _stemmer_lock:
+        return _stemmer.stemWord(word)
+
+
+def stem_words(words: Iterable[str]) -> list[str]:
+    return [stem(w) for w in words]
 
 
 def _piid_like(value: str) -> bool:
@@ -103,7 +117,7 @@ def normalize_title(title: str) -> str:
     """A job or labor-category title reduced to stemmed lowercase words: 'Software Developers' and
     'software developer' give the same key."""
     words = re.findall(r"[a-z0-9]+", title.lower())
-    return " ".join(_stemmer.stemWords(words))
+    return " ".join(stem_words(words))
 
 
 def title_key(title: str) -> str:
@@ -112,7 +126,7 @@ def title_key(title: str) -> str:
 
 def query_title_keys(question: str, max_words: int = 5) -> list[str]:
     """Every 1..max_words word n-gram of the question as a title key, longest first."""
-    words = _stemmer.stemWords(re.findall(r"[a-z0-9]+", question.lower()))
+    words = stem_words(re.findall(r"[a-z0-9]+", question.lower()))
     keys: list[str] = []
     for n in range(min(max_words, len(words)), 0, -1):
         for i in range(len(words) - n + 1):

@@ -20,6 +20,7 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,13 +141,17 @@ class Indexer:
         sparse: SparseEncoder | None = None,
         chunk_tokens: int = 200,
         max_file_bytes: int | None = None,
+        workers: int = 0,
     ):
         self.store = store
         self.embedder = embedder
         self.manifest = manifest
         self.sparse = sparse or SparseEncoder()
         self.chunker = Chunker(embedder.count_tokens, chunk_tokens, embedder.truncate)
+        self.timings: dict[str, float] = {"prepare": 0.0, "embed": 0.0, "commit": 0.0}  # seconds, for benchmarks
         self.max_file_bytes = max_file_bytes
+        self.chunk_tokens = chunk_tokens
+        self.workers = min(4, (os.cpu_count() or 1) - 1) if workers < 0 else workers
 
     # --- recovery ---------------------------------------------------------------------------------
     def recover(self, collection: str) -> int:
@@ -198,50 +203,70 @@ class Indexer:
         on_result=None,
     ) -> list[FileResult]:
         """Several files, their chunks embedded together (fewer, fuller, length-sorted batches), each
-        file still committed on its own: one file's failure or crash never touches another's."""
-        import queue
-        import threading
+        file still committed on its own: one file's failure or crash never touches another's.
 
+        With `workers`, other processes parse and chunk the next files while this one embeds and
+        writes (processes, not threads: a parsing thread holds the GIL that torch's operator dispatch
+        needs, and slowed the whole run down when measured)."""
         results: list[FileResult] = []
-        # Parsing and chunking (Python) run in a thread while the model embeds the previous batch
-        # (torch releases the GIL); each batch is then committed file by file, in order.
-        batches: queue.Queue = queue.Queue(maxsize=2)
-        failure: list[BaseException] = []
+        pending: list[Prepared | FileResult] = []
+        size = 0
 
-        def produce() -> None:
-            pending: list[Prepared | FileResult] = []
-            size = 0
-            try:
-                for path, display in files:
-                    prepared = self.prepare(path, collection, display, tags, force)
-                    pending.append(prepared)
-                    if isinstance(prepared, Prepared):
-                        size += len(prepared.chunks)
-                    if size >= batch_chunks:
-                        batches.put(pending)
-                        pending, size = [], 0
-                if pending:
-                    batches.put(pending)
-            except BaseException as exc:  # re-raised in the caller's thread
-                failure.append(exc)
-            finally:
-                batches.put(None)
-
-        producer = threading.Thread(target=produce, name="ingest-prepare", daemon=True)
-        producer.start()
-        while (batch := batches.get()) is not None:
-            ready = [p for p in batch if isinstance(p, Prepared)]
+        def flush() -> None:
+            ready = [p for p in pending if isinstance(p, Prepared)]
             if ready:
                 self.embed(ready)
-            for item in batch:
+            for item in pending:
+                started = time.perf_counter()
                 result = self.commit(item) if isinstance(item, Prepared) else item
+                self.timings["commit"] += time.perf_counter() - started
                 results.append(result)
                 if on_result is not None:
                     on_result(result)
-        producer.join()
-        if failure:
-            raise failure[0]
+            pending.clear()
+
+        for prepared in self._prepared(files, collection, tags, force):
+            pending.append(prepared)
+            if isinstance(prepared, Prepared):
+                size += len(prepared.chunks)
+            if size >= batch_chunks:
+                flush()
+                size = 0
+        flush()
         return results
+
+    def _prepared(self, files: list[tuple[Path, str]], collection: str, tags: dict[str, str] | None,
+                  force: bool) -> Iterator[Prepared | FileResult]:
+        """prepare() for each file, in order; in worker processes when there are several files."""
+        if self.workers < 1 or len(files) < 4:
+            for path, display in files:
+                started = time.perf_counter()
+                prepared = self.prepare(path, collection, display, tags, force)
+                self.timings["prepare"] += time.perf_counter() - started
+                yield prepared
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")  # never fork a process that runs torch threads
+        setup = (self.manifest.path, self.embedder.model_dir, self.sparse, self.chunk_tokens, self.max_file_bytes)
+        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
+                                 initargs=setup) as pool:
+            todo = iter(files)
+            window: deque = deque()
+            for path, display in todo:  # a few files ahead, not the whole folder in memory
+                window.append(pool.submit(_prepare_in_worker, path, collection, display, tags, force))
+                if len(window) >= 8 * self.workers + 8:
+                    break
+            while window:
+                started = time.perf_counter()
+                prepared = window.popleft().result()
+                self.timings["prepare"] += time.perf_counter() - started
+                for path, display in todo:
+                    window.append(pool.submit(_prepare_in_worker, path, collection, display, tags, force))
+                    break
+                yield prepared
 
     def prepare(
         self,
@@ -299,6 +324,7 @@ class Indexer:
         texts = [c.embed_text for p in prepared for c in p.chunks]
         started = time.perf_counter()
         vectors = self.embedder.embed(texts)
+        self.timings["embed"] += time.perf_counter() - started
         share = (time.perf_counter() - started) / max(1, len(texts))
         i = 0
         for p in prepared:
@@ -345,6 +371,7 @@ class Indexer:
         folder = Path(abs_path).parent.name
         points = []
         for chunk in chunks:
+            ids = record_ids(chunk, doc_kind)
             payload = {
                 "text": chunk.text,
                 "path": display,
@@ -359,11 +386,11 @@ class Indexer:
                 "fields": chunk.fields,
                 "doc_kind": doc_kind,
                 "solicitation": solicitation,
-                "ids": record_ids(chunk, doc_kind),
+                "ids": ids,
                 # What the chunk is *about*: the identifier in its heading (the clause itself, not a
                 # reference to it), or a code-table row's own codes.
                 "defines": find_ids(chunk.section[-1]) if chunk.section and chunk.kind == "text"
-                else record_ids(chunk, doc_kind) if chunk.kind == "record" else [],
+                else ids if chunk.kind == "record" else [],
                 "content_hash": content_hash,
                 "version": version,
                 "doc_id": doc_id,
@@ -431,3 +458,23 @@ def walk(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
                     continue
                 found.append((p, shown))
     return found, skipped
+
+
+# --- worker processes for index_files --------------------------------------------------------------
+_worker: Indexer | None = None
+
+
+def _start_worker(manifest_path: Path, model_dir: Path, sparse: SparseEncoder, chunk_tokens: int,
+                  max_file_bytes: int | None) -> None:
+    """A preparing-only Indexer: the tokenizer but never the model, the manifest read-only."""
+    global _worker
+    from core.embedding import Embedder
+
+    _worker = Indexer(None, Embedder(model_dir), Manifest(manifest_path), sparse, chunk_tokens,  # type: ignore[arg-type]
+                      max_file_bytes)
+
+
+def _prepare_in_worker(path: Path, collection: str, display: str, tags: dict[str, str] | None,
+                       force: bool) -> Prepared | FileResult:
+    assert _worker is not None, "the pool's initializer builds the worker"
+    return _worker.prepare(path, collection, display, tags, force)

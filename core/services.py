@@ -45,7 +45,7 @@ class Services:
         s = self.settings
         return Indexer(
             self.store, self.embedder, self.manifest, chunk_tokens=s.chunk_tokens,
-            max_file_bytes=int(s.max_file_mb * 2**20),
+            max_file_bytes=int(s.max_file_mb * 2**20), workers=s.ingest_workers,
         )
 
     @cached_property

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         200, ge=32, le=256, description="Target word pieces per chunk; the model reads at most 256."
     )
     max_file_mb: float = Field(64.0, description="Files larger than this are refused, not read.")
+    ingest_workers: int = Field(
+        -1, ge=-1,
+        description="Processes that parse and chunk files while the main one embeds; -1 = cores - 1 "
+        "(at most 4), 0 = parse in the main process.",
+    )
 
     # --- chat model ------------------------------------------------------------------------------
     chat_backend: Literal["auto", "llamacpp", "ollama", "openai"] = Field(

@@ -14,7 +14,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 
-import snowballstemmer
+from core.identifiers import stem
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.\-/&][a-z0-9]+)*")
 _NUM_COMMA_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -42,8 +42,6 @@ class SparseEncoder:
 
     def __init__(self, k1: float = 1.2, b: float = 0.75, avg_len: float = 120.0):
         self.k1, self.b, self.avg_len = k1, b, avg_len
-        self._stem = snowballstemmer.stemmer("english").stemWord
-        self._stem_cache: dict[str, str] = {}
 
     def tokens(self, text: str) -> list[str]:
         text = _NUM_COMMA_RE.sub("", text.lower())
@@ -59,15 +57,9 @@ class SparseEncoder:
                 out.append(self._word(token))
         return out
 
-    def _word(self, word: str) -> str:
-        if word[0].isdigit():
-            return word
-        stem = self._stem_cache.get(word)
-        if stem is None:
-            stem = self._stem(word)
-            if len(self._stem_cache) < 200_000:
-                self._stem_cache[word] = stem
-        return stem
+    @staticmethod
+    def _word(word: str) -> str:
+        return word if word[0].isdigit() else stem(word)
 
     @staticmethod
     def token_id(token: str) -> int:
