@@ -18,6 +18,15 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Typer 0.2x carries its own copy of click: catch its exceptions as well as click's.
+try:
+    from typer._click import exceptions as _vendored
+except ImportError:  # an older typer on plain click
+    _vendored = click.exceptions
+ABORTS = (click.exceptions.Abort, typer.Abort)
+EXITS = (click.exceptions.Exit, typer.Exit)
+CLICK_ERRORS = (click.ClickException, _vendored.ClickException)
+
 
 def get_settings(ctx: typer.Context | None = None) -> Settings:
     """The Settings built at the entry point (stored on the root context), built once on demand."""
@@ -39,13 +48,14 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> None:
     if not logging.getLogger().handlers:
         configure(verbose="--verbose" in (argv or sys.argv) or "-v" in (argv or sys.argv))
     try:
-        app(args=argv, standalone_mode=False)
-    except click.exceptions.Abort:
+        # Without standalone mode a command's `typer.Exit(code)` comes back as the return value.
+        code = app(args=argv, standalone_mode=False)
+    except ABORTS:
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except click.exceptions.Exit as exc:
+    except EXITS as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
+    except CLICK_ERRORS as exc:  # usage errors: the usage line and what was wrong
         exc.show()
         sys.exit(exc.exit_code)
     except UserFacingError as exc:
@@ -58,4 +68,4 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> None:
         log.exception("unexpected error %s", error_id)
         typer.secho(f"internal error {error_id}: see the log above; please report it.", fg="red", err=True)
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
