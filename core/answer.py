@@ -237,7 +237,7 @@ class Answerer:
         """None when the retrieved passages plausibly answer the question, else the reason not."""
         if not result.hits:
             return "nothing was found in the documents you can search"
-        if result.best_similarity < self.min_relevance:
+        if result.best_similarity < self.min_relevance and not self._holds_every_word(question, result):
             return "no passage is close in meaning to the question"
         found = " ".join(f"{h.text} {h.title} {h.section} {h.path}" for h in result.hits).lower()
         found_words = set(re.findall(r"[a-z0-9]+", found))
@@ -251,6 +251,14 @@ class Answerer:
                                                                              result.where):
                 return f"the documents do not mention {name}"  # an acronym nowhere in the corpus
         return None
+
+    @staticmethod
+    def _holds_every_word(question: str, result: SearchResult) -> bool:
+        """A top passage that holds every content word of the question (three or more) answers it,
+        even when the small embedding model scores it low, as it does for terse headings and
+        clause lists ("Which FAR clauses are incorporated by reference?")."""
+        words = content_words(question)
+        return len(words) >= 3 and any(words <= content_words(f"{h.section} {h.text}") for h in result.hits[:3])
 
     # --- sources ------------------------------------------------------------------------------------
     def _sources(self, question: str, hits: list[Hit]) -> list[Source]:

@@ -96,6 +96,16 @@ def test_an_unanswerable_question_declines_without_generating(services):
     assert answer.sources, "the closest sources are shown"
 
 
+def test_a_passage_holding_every_word_is_not_declined_for_low_similarity(services):
+    # The floor is set above any similarity: only the words can carry the question.
+    strict = answerer(services, NoChat(), extractive=True, min_relevance=0.99)
+    answer = strict.answer("Who assigns contract audit services?", ["public"])
+    assert not answer.declined, answer.text
+    assert any("audit" in c.quote for c in answer.claims)
+    spread = strict.answer("Which help desk analysts assign contract audit services?", ["public"])
+    assert spread.declined, "words spread over several passages do not count"
+
+
 def test_extractive_mode_quotes_sources(services):
     answer = answerer(services, NoChat(), extractive=True).answer(
         "What help desk hours must the VA Caseflow contractor keep?", ["public"])

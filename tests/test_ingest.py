@@ -324,3 +324,15 @@ def test_walk_skips_text_exports_and_clutter(tmp_path):
     files, skipped = walk([tmp_path])
     assert [p.name for p, _ in files] == ["a.pdf"]
     assert [s.reason for s in skipped] == ["text export of a.pdf"]
+
+
+def test_a_short_table_of_codes_is_a_code_table(tmp_path):
+    from core.documents import parse
+    from core.documents.classify import guess_kind
+
+    rates = tmp_path / "northwind_rates.csv"
+    rates.write_text("Labor Category,SOC Code,GSA Hourly Rate\nSoftware Developer,15-1252,128.40\n")
+    assert guess_kind(parse(rates), rates.name) == "codes"  # its columns are codes
+    prices = tmp_path / "clins.csv"
+    prices.write_text("CLIN,Description,Price\n0001,Base period,100000\n")
+    assert guess_kind(parse(prices), prices.name) == "rfp"

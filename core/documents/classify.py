@@ -16,9 +16,11 @@ _NAME_RULES: list[tuple[str, str]] = [
     (r"\bpws\b|performance[\s_-]*work[\s_-]*statement|\bsoo\b|statement[\s_-]*of[\s_-]*(work|objectives)|\bsow\b", "pws"),
     (r"proposal|vendor[\s_-]*response|technical[\s_-]*volume|past[\s_-]*performance[\s_-]*volume", "proposal"),
     (r"\bfar[\s_-]*part|\bdfars\b|\bgsar\b", "far"),
-    (r"\bsoc\b|\bopm\b|\bcalc\b|oasis|occupation|labor[\s_-]*rates|lcat|payplan|fedscope", "codes"),
+    (r"\bsoc\b|\bopm\b|\bcalc\b|oasis|occupation|labor[\s_-]*(rates|categor)|lcat|payplan|fedscope", "codes"),
     (r"\brf[qpi]\b|solicitation|sources[\s_-]*sought|task[\s_-]*order|pricing|price[\s_-]*sheet|igce", "rfp"),
 ]
+
+_CODE_COLUMNS = re.compile(r"\bsoc\b|occupation|\bseries\b", re.IGNORECASE)
 
 _CONTENT_RULES: list[tuple[str, str]] = [
     (r"AMENDMENT OF SOLICITATION/MODIFICATION OF CONTRACT|\bAmendment (No\.?|Number) ?\d", "amendment"),
@@ -43,8 +45,11 @@ def guess_kind(doc: ParsedDocument, name: str) -> str:
                 continue
             return kind
     if doc.format in ("csv", "xlsx"):
-        records = sum(b.kind == "record" for b in doc.blocks)
-        return "codes" if records > 200 else "rfp"
+        records = [b for b in doc.blocks if b.kind == "record"]
+        columns = " ".join({name for b in records[:20] for name in (b.fields or {})})
+        # A long table, or one whose columns are codes (SOC occupations, OPM series), is a
+        # code table however short; other sheets are a solicitation's pricing or data.
+        return "codes" if len(records) > 200 or _CODE_COLUMNS.search(columns) else "rfp"
     head = doc.head_text(6000)
     scores = {
         kind: len(re.findall(pattern, head, re.IGNORECASE | re.MULTILINE)) for pattern, kind in _CONTENT_RULES
