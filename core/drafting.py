@@ -70,17 +70,22 @@ class Draft:
             document.add_heading("Gaps (not supported by the documents)", level=2)
             for gap in self.gaps:
                 document.add_paragraph(gap, style="List Bullet")
-        document.add_heading("Sources", level=2)
-        for s in self.sources:
-            document.add_paragraph(f"[{s.n}] {s.label()}")
-            quote = document.add_paragraph(s.excerpt[:600])
-            quote.style = "Quote"
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
-        document.save(str(tmp))
-        tmp.replace(path)
-        return path
+        return save_with_sources(document, self.sources, path)
+
+
+def save_with_sources(document, sources, path: Path) -> Path:
+    """Append the sources appendix (label, then the quoted excerpt) and save the Word document
+    atomically: a reader never sees a half-written file."""
+    document.add_heading("Sources", level=2)
+    for s in sources:
+        document.add_paragraph(f"[{s.n}] {s.label()}")
+        document.add_paragraph(s.excerpt[:600], style="Quote")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    document.save(str(tmp))
+    tmp.replace(path)
+    return path
 
 
 def draft_section(

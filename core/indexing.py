@@ -248,24 +248,21 @@ class Indexer:
         import multiprocessing
         from collections import deque
         from concurrent.futures import ProcessPoolExecutor
+        from itertools import islice
 
         context = multiprocessing.get_context("spawn")  # never fork a process that runs torch threads
         setup = (self.manifest.path, self.embedder.model_dir, self.sparse, self.chunk_tokens, self.max_file_bytes)
         with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
                                  initargs=setup) as pool:
-            todo = iter(files)
-            window: deque = deque()
-            for path, display in todo:  # a few files ahead, not the whole folder in memory
-                window.append(pool.submit(_prepare_in_worker, path, collection, display, tags, force))
-                if len(window) >= 8 * self.workers + 8:
-                    break
+            submitted = (pool.submit(_prepare_in_worker, path, collection, display, tags, force)
+                         for path, display in files)
+            # A few files ahead, not the whole folder in memory.
+            window = deque(islice(submitted, 8 * self.workers + 8))
             while window:
                 started = time.perf_counter()
                 prepared = window.popleft().result()
                 self.timings["prepare"] += time.perf_counter() - started
-                for path, display in todo:
-                    window.append(pool.submit(_prepare_in_worker, path, collection, display, tags, force))
-                    break
+                window.extend(islice(submitted, 1))
                 yield prepared
 
     def prepare(

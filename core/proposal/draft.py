@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.answer import Answerer
-from core.drafting import Draft, draft_section
+from core.drafting import Draft, draft_section, save_with_sources
 from core.embedding import Embedder
 from core.proposal.cues import FORMAT_FACTS
 from core.proposal.model import Matrix, Requirement
@@ -135,16 +135,7 @@ def write_docx(section: SectionDraft, path: Path) -> Path:
             req = section.requirement(text)
             label = f"{req.id} ({where(req)}): " if req is not None else ""
             document.add_paragraph(f"{label}{text}", style="List Bullet")
-    document.add_heading("Sources", level=2)
-    for s in draft.sources:
-        document.add_paragraph(f"[{s.n}] {s.label()}")
-        document.add_paragraph(s.excerpt[:600], style="Quote")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    document.save(str(tmp))
-    tmp.replace(path)
-    return path
+    return save_with_sources(document, draft.sources, path)
 
 
 def _short(text: str, words: int = 40) -> str:

@@ -98,6 +98,15 @@ def start_bot(settings: Settings, services: Services, api: MockSlackAPI, **optio
     return RunningBot(server.url, api, feedback, jobs, http), server
 
 
+def stop_bot(bot: RunningBot, server) -> None:
+    """Wait for the bot's jobs, then close what start_bot opened."""
+    bot.idle()
+    bot.http.close()
+    server.stop()
+    bot.jobs.shutdown()
+    bot.feedback.close()
+
+
 def mention(text: str, ts: str, channel: str = PUBLIC_CHANNEL, user: str = "W222", event_id: str | None = None,
             thread_ts: str | None = None, files: list[dict] | None = None) -> dict:
     body = copy.deepcopy(payload("events_api/app_mention.json"))

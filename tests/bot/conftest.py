@@ -7,7 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bot_harness import CLEARED_USER, CLOUDGOV, CODES_CHANNEL, SECRET, SECRET_CHANNEL, TOKEN, start_bot
+from bot_harness import (
+    CLEARED_USER,
+    CLOUDGOV,
+    CODES_CHANNEL,
+    SECRET,
+    SECRET_CHANNEL,
+    TOKEN,
+    start_bot,
+    stop_bot,
+)
 from mock_slack_api import MockSlackAPI
 
 from core.services import Services
@@ -61,11 +70,7 @@ def running(settings, services, slack_api):
     bot_settings = settings.model_copy(update={"slack_api_url": slack_api.api_url})
     bot, server = start_bot(bot_settings, services, slack_api, draft_chars=1200)
     yield bot
-    bot.idle()
-    bot.http.close()
-    server.stop()
-    bot.jobs.shutdown()
-    bot.feedback.close()
+    stop_bot(bot, server)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bot_harness import PUBLIC_CHANNEL, block_texts, mention, start_bot
+from bot_harness import PUBLIC_CHANNEL, block_texts, mention, start_bot, stop_bot
 
 
 @pytest.fixture(scope="module")
@@ -11,11 +11,7 @@ def generating(settings, services, slack_api):
     bot_settings = settings.model_copy(update={"slack_api_url": slack_api.api_url, "extractive": False})
     bot, server = start_bot(bot_settings, services, slack_api)
     yield bot
-    bot.idle()
-    bot.http.close()
-    server.stop()
-    bot.jobs.shutdown()
-    bot.feedback.close()
+    stop_bot(bot, server)
 
 
 @pytest.mark.slow

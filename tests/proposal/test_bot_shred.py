@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))  # the bot tests' harness
 
-from bot_harness import SECRET, TOKEN, start_bot
+from bot_harness import SECRET, TOKEN, start_bot, stop_bot
 from mock_slack_api import MockSlackAPI
 
 from core.services import Services
@@ -32,11 +32,7 @@ def bot(tmp_path_factory, embedder, data_root):
     assert result.status == "new", result
     running, server = start_bot(settings, services, api)
     yield running
-    running.idle()
-    running.http.close()
-    server.stop()
-    running.jobs.shutdown()
-    running.feedback.close()
+    stop_bot(running, server)
     services.close()
     api.stop()
 
