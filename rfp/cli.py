@@ -1,8 +1,14 @@
 """`rfp`: the one command. Sub-commands come from each part's own Typer app; this module only
-composes them, builds Settings once and turns UserFacingError into a clean message and exit code."""
+composes them, builds Settings once and turns UserFacingError into a clean message and exit code.
+
+A command run from the shell imports only its own part (`rfp search` never imports the Slack bot or
+the fine-tuning line): that is most of a cold start. `rfp --help` and anything unknown mount all.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,14 +18,25 @@ from core.cli_support import run_app
 from core.errors import UserFacingError
 from core.settings import Settings
 
-app = typer.Typer(
-    no_args_is_help=True,
-    add_completion=False,
-    help="RFP copilot: ingest your RFPs and proposals, ask cited questions, run the Slack bot, fine-tune.",
-)
+# name -> (module, attribute, how it is mounted). "merge": a Typer app whose commands join the root.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "ingest": ("ingest.cli", "ingest", "command"),
+    "search": ("rfp.answers_cli", "search", "command"),
+    "ask": ("rfp.answers_cli", "ask", "command"),
+    "codes": ("rfp.answers_cli", "codes", "command"),
+    "shred": ("rfp.proposal_cli", "shred", "command"),
+    "draft": ("rfp.proposal_cli", "draft", "command"),
+    "lcat": ("rfp.proposal_cli", "lcat", "command"),
+    "eval": ("rfp.eval_cli", "app", "group"),
+    "bot": ("bot.cli", "app", "merge"),  # `rfp bot`, `rfp feedback export`
+    "feedback": ("bot.cli", "app", "merge"),
+    "finetune": ("finetune.cli", "app", "group"),
+    "models": ("rfp.models_cli", "app", "group"),
+}
+COMMANDS["adapt"] = ("finetune.cli", "adapt", "command")  # listed last in --help
+ROOT_OPTIONS_WITH_VALUE = ("--data-dir",)
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     data_dir: Annotated[Path | None, typer.Option(help="Data folder (default RFP_DATA_DIR or ./.rfp).")] = None,
@@ -32,27 +49,47 @@ def root(
         raise UserFacingError(f"invalid settings: {exc}") from exc
 
 
-def _mount() -> None:
-    from bot.cli import app as bot_app
-    from finetune.cli import adapt
-    from finetune.cli import app as finetune_app
-    from ingest.cli import ingest
-    from rfp.answers_cli import ask, codes, search
-    from rfp.eval_cli import app as eval_app
-    from rfp.models_cli import app as models_app
-    from rfp.proposal_cli import draft, lcat, shred
+def build_app(only: str | None = None) -> typer.Typer:
+    """The `rfp` app with every command, or with `only` that one (what a shell run needs)."""
+    app = typer.Typer(
+        no_args_is_help=True,
+        add_completion=False,
+        help="RFP copilot: ingest your RFPs and proposals, ask cited questions, run the Slack bot, fine-tune.",
+    )
+    app.callback()(root)
+    merged: set[str] = set()
+    for name, (module, attribute, how) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        part = getattr(importlib.import_module(module), attribute)
+        if how == "command":
+            app.command(help=part.__doc__)(part)
+        elif how == "group":
+            app.add_typer(part, name=name)
+        elif (module, attribute) not in merged:
+            merged.add((module, attribute))
+            app.add_typer(part)
+    return app
 
-    for command in (ingest, search, ask, codes, shred, draft, lcat):
-        app.command(help=command.__doc__)(command)
-    app.add_typer(eval_app, name="eval")
-    app.add_typer(bot_app)  # `rfp bot`, `rfp feedback export`
-    app.add_typer(finetune_app, name="finetune")
-    app.add_typer(models_app, name="models")
-    app.command(help=adapt.__doc__)(adapt)
+
+def command_in(argv: list[str]) -> str | None:
+    """The sub-command named on a command line (after the root options), if it is one of ours."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ROOT_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
 
 
-_mount()
+def __getattr__(name: str):
+    if name == "app":  # `from rfp.cli import app` (tests, tools): the whole command
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    run_app(app)
+    run_app(build_app(command_in(sys.argv[1:])))
