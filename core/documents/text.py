@@ -24,34 +24,79 @@ BULLET = re.compile(r"^\s*(?:[•▪◦●\-*–]|\(?[a-z]\)|\(?\d{1,2}\)|[a-z]\
 SENTENCE_END = re.compile(r"[.!?:;)\]\"”]$")
 TOC_ENTRY = re.compile(r"(?:\.{3,}|…+|\s)\s*\d{1,3}$")
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
+# Abbreviations after which a number follows in the same sentence ("Vol. II", "No. 3", "Sec. 4.1"), and
+# after which a lower-case word does ("etc. and", "approx. two").
 _ABBREV = {
     "u.s", "e.g", "i.e", "etc", "no", "nos", "inc", "corp", "co", "ltd", "mr", "mrs", "ms", "dr", "st",
-    "sec", "secs", "vol", "para", "fig", "et al", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "approx", "dept", "gov", "v", "vs", "cf", "ref", "pp", "p",
+    "sec", "secs", "vol", "vols", "para", "paras", "fig", "figs", "et al", "al", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "dept", "gov", "v", "vs", "cf", "ref", "pp", "p",
+    "art", "ch", "chap", "pt", "att", "exh", "app", "tab", "encl", "subpar", "subpara", "par", "pg", "pgs",
+    "gen", "capt", "col", "lt", "maj", "sgt", "rev", "sen", "rep", "hon", "prof", "jr", "sr", "govt", "min", "max",
 }
-_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
+# A piece that is only an outline label ("3.1.", "A.", "(b)", "IV."): it opens the sentence after it.
+_LABEL_ONLY = re.compile(r"^\(?(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z]|[IVXivx]{1,5})[.)]?\s*$")
+_STARTS_NUMERAL = re.compile(r"^(?:\d|§|[IVX]{1,5}\b)")
+# Where a sentence ends though Punkt read on: a time zone ("due at 4 p.m. EST. Late quotes ...") and a
+# part named by one capital letter ("as stated in Section C. The contractor ...").
+_MISSED_END = re.compile(
+    r"\b(?:[ECMP][SD]?T|UTC|GMT|(?:Section|Attachment|Appendix|Exhibit|Annex|Part|Volume|Schedule|Table|Figure|"
+    r"Enclosure|Tab|Pool|Factor|Task|Phase|Option|Block)\s+[A-Z])\.[\"”’)]*\s+(?=[\"“(]?[A-Z][a-z])"
+)
+
+# A word or a number, then a full stop and a capitalised word: a sentence end unless the word is one of our
+# abbreviations. (Punkt's legal model lists thousands of "abbreviations", among them plain words such as
+# "ten", "all" or "book", and reads on past a year before a capitalised word: "... 2026. Dear ...".)
+_WORD_END = re.compile(r"(?<![.\w'’-])(?P<w>[a-z]{2,}|\d+)\.[\"”’)]*\s+(?=[\"“(]?[A-Z][a-z])")
 
 
 def normalize_space(text: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", text).strip()
 
 
+def _spans(text: str) -> list[tuple[int, int]]:
+    import nupunkt  # Punkt trained on legal and financial text (MIT, no dependencies)
+
+    cuts: list[tuple[int, int]] = []
+    for start, end in nupunkt.sent_spans(text):
+        at = start
+        ends = [m for m in _MISSED_END.finditer(text, start, end)]
+        ends += [m for m in _WORD_END.finditer(text, start, end) if m.group("w") not in _ABBREV]
+        for m in sorted(ends, key=lambda m: m.start()):
+            cut = m.start() + len(m.group(0).rstrip())
+            if at < cut < end:
+                cuts.append((at, cut))
+                at = cut
+        cuts.append((at, end))
+    return cuts
+
+
+def _joins(previous: str, following: str) -> bool:
+    """Whether Punkt's boundary between two pieces is false: an outline label alone, or an abbreviation
+    followed by a number or a lower-case word."""
+    if _LABEL_ONLY.match(previous):
+        return True
+    last = re.search(r"([A-Za-z][A-Za-z.]*)\.[\"”’)]*$", previous)
+    if last is None or last.group(1).lower().rstrip(".") not in _ABBREV:
+        return False
+    return bool(_STARTS_NUMERAL.match(following) or following[:1].islower())
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph. Abbreviations ("U.S.", "No.", "e.g."), initials and clause numbers
-    ("52.204-21.") do not end a sentence."""
-    pieces = _SENT_SPLIT.split(text)
+    """Sentences of a paragraph, whole: never ended by an abbreviation ("U.S.", "No. 3", "e.g."), a time
+    ("5:00 p.m. Eastern Time"), a citation ("41 U.S.C. 2102") or an outline label ("3.1."). nupunkt's
+    Punkt model (trained on legal text) finds the boundaries; a few federal forms are mended after it."""
+    if not text.strip():
+        return []
     out: list[str] = []
-    for piece in pieces:
-        if out:
-            prev = out[-1]
-            last_word = re.search(r"([A-Za-z.]+)\.$", prev.rstrip("\"”’)"))
-            if last_word and (
-                last_word.group(1).lower().rstrip(".") in _ABBREV or len(last_word.group(1)) == 1
-            ):
-                out[-1] = prev + " " + piece
-                continue
-        out.append(piece)
-    return [s.strip() for s in out if s.strip()]
+    for start, end in _spans(text):
+        piece = text[start:end].strip()
+        if not piece:
+            continue
+        if out and _joins(out[-1], piece):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def heading_level(number: str) -> int:
