@@ -104,7 +104,7 @@ def main() -> int:
     feedback = FeedbackStore(settings.feedback_path)
     jobs = Jobs(args.workers)
     app = build_app(settings, services, feedback=feedback, jobs=jobs)
-    server = HttpServer(wsgi_app(app, jobs.stats), "127.0.0.1", 0, threads=8).start()
+    server = HttpServer(wsgi_app(app, jobs.stats, SECRET), "127.0.0.1", 0, threads=8).start()
     client = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=args.n))
     api.reset()
 

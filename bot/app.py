@@ -16,6 +16,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
 from bot.access import Access
+from bot.dedupe import Claims
 from bot.jobs import Jobs
 from bot.listeners import register_listeners
 from bot.tasks import Tasks
@@ -54,6 +55,7 @@ def build_tasks(settings: Settings, services: Services, feedback: FeedbackStore,
         codes=LookupCodes(services.retriever),
         ingest=IngestFiles(services.indexer, services.store, settings.data_dir / "slack-files", http,
                            int(settings.max_file_mb * 2**20)),
+        claims=Claims(settings.feedback_path),
     )
 
 
@@ -93,5 +95,6 @@ def build_app(
         )
     except BoltError as exc:  # auth.test failed: a wrong token or an unreachable API
         raise UserFacingError(f"Slack did not accept SLACK_BOT_TOKEN at {client.base_url}: {exc}") from exc
-    register_listeners(app, build_tasks(settings, services, feedback, jobs, http, draft_chars))
+    register_listeners(app, build_tasks(settings, services, feedback, jobs, http, draft_chars),
+                       settings.slack_signing_secret)
     return app

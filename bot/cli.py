@@ -60,7 +60,7 @@ def bot(
             log.info("Socket Mode; health on http://%s:%d/healthz", host, health_server.port)
             socket_mode_handler(slack, settings.slack_app_token, api_url(settings.slack_api_url)).start()
         else:
-            server = HttpServer(wsgi_app(slack, health), host, port, threads)
+            server = HttpServer(wsgi_app(slack, health, settings.slack_signing_secret), host, port, threads)
             log.info("listening on http://%s:%d/slack/events (health: /healthz), %d workers", host, server.port,
                      workers)
             server.serve_forever()

@@ -4,8 +4,8 @@ One SQLite file (`settings.feedback_path`) holds:
 - answers: every answer the bot posted: the question, the conversation before it, the numbered
   sources exactly as the bot gave them, the answer, the model version, where it was posted, for whom;
 - votes: "Helpful" / "Not helpful", one per person per answer (a later click replaces an earlier one);
-- suggestions: a better answer written by a person;
-- events: ids of Slack events already handled, so Slack's retries are not answered twice.
+- suggestions: a better answer written by a person.
+(The bot keeps the Slack requests it has acted on in the same file: `bot/dedupe.py`.)
 
 A Slack thread holding a bot answer is a conversation: `history()` gives its earlier turns.
 
@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -35,7 +34,6 @@ from core.errors import UserFacingError
 FORMATS = ("sft", "dpo", "kto")
 HISTORY_TURNS = 2  # the Answerer sends the last two turns of a conversation
 HISTORY_ANSWER_CHARS = 1200  # a long earlier turn (a draft) is cut to this in the history given to the model
-EVENT_MEMORY_S = 24 * 3600  # Slack retries an event within minutes; ids older than this are forgotten
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -71,10 +69,6 @@ CREATE TABLE IF NOT EXISTS suggestions (
     created_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS suggestions_time ON suggestions(created_at);
-CREATE TABLE IF NOT EXISTS events (
-    event_id TEXT PRIMARY KEY,
-    created_at REAL NOT NULL
-);
 """
 
 
@@ -188,7 +182,6 @@ class FeedbackStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._claims = 0
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
         with self._lock, self._db:
@@ -234,17 +227,6 @@ class FeedbackStore:
     def history(self, channel: str, thread_ts: str) -> list[tuple[str, str]]:
         """Earlier (question, answer) turns of a thread, as the Answerer takes them."""
         return [(r.question, r.answer[:HISTORY_ANSWER_CHARS]) for r in self.thread(channel, thread_ts)]
-
-    def claim_event(self, event_id: str | None) -> bool:
-        """True the first time an event id is seen; False for Slack's retries of it."""
-        if not event_id:
-            return True
-        now = time.time()
-        self._claims += 1
-        if self._claims % 500 == 1:
-            self._write("DELETE FROM events WHERE created_at < ?", (now - EVENT_MEMORY_S,))
-        cursor = self._write("INSERT OR IGNORE INTO events (event_id, created_at) VALUES (?, ?)", (event_id, now))
-        return cursor.rowcount == 1
 
     # --- feedback ------------------------------------------------------------------------------------------
     def vote(self, answer_id: str, user: str, helpful: bool, at: dt.datetime | None = None) -> None:

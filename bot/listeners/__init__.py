@@ -8,9 +8,9 @@ from bot.listeners import actions, commands, errors, events, views
 from bot.tasks import Tasks
 
 
-def register_listeners(app: App, tasks: Tasks) -> None:
+def register_listeners(app: App, tasks: Tasks, signing_secret: str | None) -> None:
     commands.register(app, tasks)
     events.register(app, tasks)
     actions.register(app, tasks)
     views.register(app, tasks)
-    errors.register(app)
+    errors.register(app, signing_secret)

@@ -2,11 +2,13 @@
 say now and what slow work to queue; the work then runs on a `Jobs` worker.
 
 Access is checked here, once, for every kind of request: the collections a request searches are
-those its conversation may search (`Access`), narrowed by `in:NAME`, never widened.
+those its conversation may search (`Access`), narrowed by `in:NAME`, never widened; a button or form
+about an answer gets that answer only in the conversation it was given in (`answer_here`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -14,6 +16,7 @@ from functools import partial
 from bot.access import Access
 from bot.blocks import escape, help_text
 from bot.conversation import Conversation
+from bot.dedupe import Claims
 from bot.jobs import Jobs
 from bot.parsing import Request
 from bot.tasks.ask import Ask
@@ -21,7 +24,10 @@ from bot.tasks.codes import LookupCodes
 from bot.tasks.draft import MakeDraft
 from bot.tasks.ingest import IngestFiles
 from bot.tasks.shred import ShredFiles
-from core.feedback import FeedbackStore
+from core.errors import UserFacingError
+from core.feedback import AnswerRecord, FeedbackStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Tasks:
     draft: MakeDraft
     codes: LookupCodes
     ingest: IngestFiles
+    claims: Claims  # requests already acted on (Slack's retries, replays)
     command: str = "/rfp"
     shred: ShredFiles | None = None  # default: shares the ingest task's downloads and manifest
 
@@ -83,6 +90,16 @@ class Tasks:
             return Plan(self._working(f"Drafting *{escape(text)}*"), work, "draft")
         return Plan(self._working("Looking up codes"), partial(self.codes, conv, text, collections, show_asker),
                     "codes")
+
+    def answer_here(self, answer_id: str, channel: str | None, user: str | None = None) -> AnswerRecord:
+        """The answer `answer_id`, if it was given in `channel`, the conversation a click or form came
+        from; a button or form carrying another conversation's answer id gets nothing of it."""
+        record = self.feedback.answer(answer_id)
+        if not channel or record.channel != channel:
+            log.warning("refused answer %s (given in %s) to %s from %s", answer_id, record.channel, user, channel)
+            raise UserFacingError("That answer was given in another conversation, so I can't show it or take "
+                                  "feedback on it here.")
+        return record
 
     def _plan_ingest(self, request: Request, conv: Conversation, collections: list[str]) -> Plan:
         if len(request.collections) > 1:

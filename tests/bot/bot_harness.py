@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 from mock_slack_api import MockSlackAPI
+from slack_bolt import App
+from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
 from bot.jobs import Jobs
@@ -47,11 +49,17 @@ def payload(name: str) -> dict:
     return json.loads((PAYLOADS / name).read_text())
 
 
-def sign(body: bytes, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    base = f"v0:{timestamp}:".encode() + body
-    signature = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": signature}
+def sign(body: bytes, timestamp: int | str | None = None, secret: str = SECRET) -> dict[str, str]:
+    """Slack's headers for `body`, signed by slack_sdk's SignatureVerifier (a `timestamp` string is
+    signed as it is, so malformed timestamps can carry a valid HMAC). It signs only UTF-8 bodies;
+    others get the same scheme over their bytes (what Slack's documentation specifies)."""
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    try:
+        signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    except UnicodeDecodeError:
+        base = f"v0:{timestamp}:".encode() + body
+        signature = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature or ""}
 
 
 @dataclass
@@ -63,6 +71,7 @@ class RunningBot:
     feedback: FeedbackStore
     jobs: Jobs
     http: httpx.Client
+    app: App | None = None  # the Bolt app itself, for requests that skip the HTTP layer
 
     def post(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> httpx.Response:
         headers = {"Content-Type": content_type, **(sign(body) if headers is None else headers)}
@@ -93,9 +102,13 @@ def start_bot(settings: Settings, services: Services, api: MockSlackAPI, **optio
     feedback = FeedbackStore(settings.feedback_path)
     jobs = Jobs(workers=2)
     app = build_app(settings, services, feedback=feedback, jobs=jobs, **options)
-    server = HttpServer(wsgi_app(app, lambda: {"mode": "http", "jobs": jobs.stats()}), "127.0.0.1", 0).start()
+
+    def health() -> dict:
+        return {"mode": "http", "jobs": jobs.stats()}
+
+    server = HttpServer(wsgi_app(app, health, settings.slack_signing_secret), "127.0.0.1", 0).start()
     http = httpx.Client(timeout=30)
-    return RunningBot(server.url, api, feedback, jobs, http), server
+    return RunningBot(server.url, api, feedback, jobs, http, app), server
 
 
 def stop_bot(bot: RunningBot, server) -> None:
@@ -125,6 +138,30 @@ def thread_reply(text: str, ts: str, thread_ts: str, channel: str = PUBLIC_CHANN
     body["event"].update(text=text, ts=ts, event_ts=ts, thread_ts=thread_ts, channel=channel, user=user)
     body["event_id"] = f"Ev{ts.replace('.', '')}"
     body["event_time"] = int(time.time())
+    return body
+
+
+def click_payload(action_id: str, value: str, channel: str, message_ts: str, text: str = "",
+                  user: str = "W444") -> dict:
+    """A button clicked under a message in `channel` (the real block_actions payload, our values)."""
+    body = copy.deepcopy(payload("interactivity/block_actions_button.json"))
+    body["user"].update(id=user, username="reviewer", name="reviewer")
+    body["container"].update(message_ts=message_ts, channel_id=channel, is_ephemeral=False)
+    body["channel"]["id"] = channel
+    body["message"] = {"type": "message", "ts": message_ts, "text": text}
+    body["actions"][0].update(action_id=action_id, block_id="feedback", value=value)
+    return body
+
+
+def submission_payload(view: dict, text: str, user: str = "W444") -> dict:
+    """The modal `view` (as the bot opened it) sent with `text` typed in its box."""
+    from bot.blocks import SUGGEST_BLOCK, SUGGEST_INPUT
+
+    body = copy.deepcopy(payload("interactivity/view_submission.json"))
+    body["user"].update(id=user)
+    body["view"].update(callback_id=view["callback_id"], private_metadata=view["private_metadata"],
+                        blocks=view["blocks"], state={"values": {SUGGEST_BLOCK: {SUGGEST_INPUT: {
+                            "type": "plain_text_input", "value": text}}}})
     return body
 
 

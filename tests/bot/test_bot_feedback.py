@@ -6,10 +6,10 @@ import copy
 import datetime as dt
 import json
 
-from bot_harness import PUBLIC_CHANNEL, payload
+from bot_harness import PUBLIC_CHANNEL, click_payload, payload, submission_payload
 from typer.testing import CliRunner
 
-from bot.blocks import HELPFUL, NOT_HELPFUL, SUGGEST, SUGGEST_BLOCK, SUGGEST_INPUT, SUGGEST_VIEW
+from bot.blocks import HELPFUL, NOT_HELPFUL, SUGGEST, SUGGEST_VIEW
 from core.answer import Answerer
 from core.feedback import prompt_messages, user_message
 
@@ -24,22 +24,12 @@ def ask(bot, question: str) -> tuple[str, dict]:
 
 
 def click(bot, action_id: str, answer_id: str, post, user: str = "W444") -> None:
-    body = copy.deepcopy(payload("interactivity/block_actions_button.json"))
-    body["user"].update(id=user, username="reviewer", name="reviewer")
-    body["container"].update(message_ts=post.response["ts"], channel_id=PUBLIC_CHANNEL, is_ephemeral=False)
-    body["channel"]["id"] = PUBLIC_CHANNEL
-    body["message"] = {"type": "message", "ts": post.response["ts"], "text": post.params["text"]}
-    body["actions"][0].update(action_id=action_id, block_id="feedback", value=answer_id)
+    body = click_payload(action_id, answer_id, PUBLIC_CHANNEL, post.response["ts"], post.params["text"], user)
     assert bot.interaction(body).status_code == 200
 
 
 def submit(bot, view: dict, text: str, user: str = "W444"):
-    body = copy.deepcopy(payload("interactivity/view_submission.json"))
-    body["user"].update(id=user)
-    body["view"].update(callback_id=view["callback_id"], private_metadata=view["private_metadata"],
-                        blocks=view["blocks"], state={"values": {SUGGEST_BLOCK: {SUGGEST_INPUT: {
-                            "type": "plain_text_input", "value": text}}}})
-    return bot.interaction(body)
+    return bot.interaction(submission_payload(view, text, user))
 
 
 def test_votes_and_a_suggested_answer_are_stored_and_exported(bot, settings, tmp_path):

@@ -14,7 +14,7 @@ from bot.tasks import Tasks
 def register(app: App, tasks: Tasks) -> None:
     @app.event("app_mention")
     def app_mention(event: dict, body: dict, client: WebClient) -> None:
-        if not tasks.feedback.claim_event(body.get("event_id")):
+        if not tasks.claims.claim(body.get("event_id")):
             return  # Slack's retry of an event already being answered
         channel, thread = event["channel"], event.get("thread_ts") or event["ts"]
         earlier = tasks.feedback.thread(channel, thread) if event.get("thread_ts") else []

@@ -26,7 +26,7 @@ def register(app: App, tasks: Tasks) -> None:
         earlier = tasks.feedback.thread(channel, thread) if thread else []
         if not direct and not earlier:
             return  # ordinary conversation in a channel
-        if not tasks.feedback.claim_event(body.get("event_id")):
+        if not tasks.claims.claim(body.get("event_id")):
             return
         conv = Conversation(client, channel, event.get("user", ""), thread_ts=thread or event["ts"])
         request = parse(text, [f["id"] for f in event.get("files") or [] if f.get("id")])
