@@ -1,9 +1,9 @@
 """The bot's slow work (retrieval, generation, drafting, ingest) runs here, never in a Slack ack.
 
 A few worker threads take jobs in order from an unbounded queue, so a burst of requests waits its
-turn instead of being dropped. A job that fails is never silent: a `UserFacingError` is shown as-is;
-anything else is logged with its stack under an error id and the person gets a one-line apology
-quoting that id.
+turn instead of being dropped. A job that fails is never silent: a `UserFacingError` is shown as-is
+(escaped, as it may quote what the person typed); anything else is logged with its stack under an
+error id and the person gets a one-line apology quoting that id.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from bot.blocks import escape
 from core.errors import UserFacingError, new_error_id
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class Jobs:
             ok = True
         except UserFacingError as exc:
             log.info("%s: %s", name, exc)
-            self._tell(name, fail, f":warning: {exc}")
+            self._tell(name, fail, f":warning: {escape(str(exc))}")
         except Exception:
             error_id = new_error_id()
             log.exception("%s failed: error %s", name, error_id)

@@ -1,5 +1,9 @@
 """Files shared in Slack into a collection: look each up with files.info, download it with the bot
-token, index it, and say per file what happened (indexed, unchanged, or why not)."""
+token, index it, and say per file what happened (indexed, unchanged, or why not).
+
+A file is fetched only for a conversation that files.info lists it in (`bot/file_access.py`), files
+attached to the very message being answered included: the bot can read files the asker's
+conversation cannot, and what it fetches here is indexed into, and quoted in, this conversation."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import escape
 from bot.conversation import Conversation
+from bot.file_access import shared_in
 from core.errors import UserFacingError
 from core.indexing import FileResult, Indexer
 from core.store import Store
@@ -49,12 +54,24 @@ class IngestFiles:
         return results
 
     def download(self, conv: Conversation, file_id: str) -> tuple[Path, str]:
+        return self.fetch(conv, file_id, self.lookup(conv, file_id))
+
+    def lookup(self, conv: Conversation, file_id: str) -> dict:
+        """files.info's `file`, if the file is shared in the asking conversation (else UserFacingError)."""
         try:
             info = conv.client.files_info(file=file_id)["file"]
         except SlackApiError as exc:
             error = exc.response.get("error", "error")
             raise UserFacingError(f"Slack would not give me file {file_id} ({error}); share it in a channel "
                                   "I'm in, and check the app has the files:read scope") from exc
+        if not shared_in(info, conv.channel):
+            log.warning("refused file %s to %s in %s: not shared there", file_id, conv.user, conv.channel)
+            raise UserFacingError(f"File {file_id} is not shared in this conversation, so I did not fetch it: "
+                                  "share it here first, then ask again.")
+        return info
+
+    def fetch(self, conv: Conversation, file_id: str, info: dict) -> tuple[Path, str]:
+        """Download a file `lookup` allowed, into files_dir (never half-written)."""
         name = safe_name(info.get("name") or info.get("title") or "", file_id)
         size = int(info.get("size") or 0)
         if self.max_bytes and size > self.max_bytes:

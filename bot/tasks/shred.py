@@ -2,7 +2,8 @@
 (named by file name or by solicitation number), as an XLSX in the thread with its summary.
 
 Files named are looked up only in the collections the conversation may search; shared files are
-downloaded the way `ingest` downloads them. Amendments are applied in the order given (for a
+downloaded the way `ingest` downloads them, and only when every one of them is shared in the asking
+conversation (nothing is fetched otherwise). Amendments are applied in the order given (for a
 solicitation number: oldest version first).
 """
 
@@ -34,7 +35,8 @@ class ShredFiles:
         self.manifest = manifest
 
     def __call__(self, conv: Conversation, file_ids: list[str], names: str, collections: list[str]) -> Matrix:
-        files: list[tuple[Path, str]] = [self.downloader.download(conv, file_id) for file_id in file_ids]
+        allowed = [(file_id, self.downloader.lookup(conv, file_id)) for file_id in file_ids]
+        files: list[tuple[Path, str]] = [self.downloader.fetch(conv, file_id, info) for file_id, info in allowed]
         files += self.ingested(names, collections)
         if not files:
             raise UserFacingError("Nothing to shred: attach the RFP, link a Slack file, or name a file or "

@@ -35,6 +35,24 @@ class SharedFile:
     name: str
     data: bytes
     mimetype: str = "application/octet-stream"
+    public: tuple[str, ...] = ()  # public channels it is shared in
+    private: tuple[str, ...] = ()  # private channels (C... or G...), direct messages (D...) and group DMs
+
+    def info(self, url: str) -> dict[str, Any]:
+        """files.info's `file` object, with where it is shared as Slack documents it: `channels` (public
+        channels), `groups` (private channels and group DMs), `ims` (direct messages) and `shares`
+        (`public` / `private`: channel id -> the messages that shared it)."""
+        file: dict[str, Any] = {
+            "id": self.id, "name": self.name, "title": self.name, "size": len(self.data), "mimetype": self.mimetype,
+            "url_private": url, "url_private_download": url + "?download=1",
+            "channels": list(self.public), "groups": [c for c in self.private if not c.startswith("D")],
+            "ims": [c for c in self.private if c.startswith("D")],
+        }
+        shares = {kind: {c: [{"ts": "1726130000.000100", "reply_count": 0}] for c in ids}
+                  for kind, ids in (("public", self.public), ("private", self.private)) if ids}
+        if shares:
+            file["shares"] = shares
+        return file
 
 
 class MockSlackAPI:
@@ -77,8 +95,11 @@ class MockSlackAPI:
             self.calls.clear()
             self._failures.clear()
 
-    def share_file(self, name: str, data: bytes, mimetype: str = "application/octet-stream") -> SharedFile:
-        file = SharedFile(f"F{next(self._ids):09d}", name, data, mimetype)
+    def share_file(self, name: str, data: bytes, mimetype: str = "application/octet-stream",
+                   channels: tuple[str, ...] = ("C111",), private: tuple[str, ...] = ()) -> SharedFile:
+        """A file uploaded to Slack and shared in `channels` (public; default C111, the sample payloads'
+        channel) and `private` (private channels, direct messages: D...)."""
+        file = SharedFile(f"F{next(self._ids):09d}", name, data, mimetype, tuple(channels), tuple(private))
         self.files[file.id] = file
         return file
 
@@ -167,10 +188,7 @@ class MockSlackAPI:
             file = self.files.get(params.get("file", ""))
             if file is None:
                 return {"ok": False, "error": "file_not_found"}
-            url = self.file_url(file)
-            return {"ok": True, "file": {"id": file.id, "name": file.name, "title": file.name, "size": len(file.data),
-                                         "mimetype": file.mimetype, "url_private": url,
-                                         "url_private_download": url + "?download=1"}}
+            return {"ok": True, "file": file.info(self.file_url(file))}
         return {"ok": True}
 
     def _handler(self):

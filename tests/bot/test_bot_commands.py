@@ -86,7 +86,8 @@ def test_long_draft_goes_into_the_thread_as_docx_with_a_summary(bot):
 def test_ingest_a_slack_file_then_look_up_codes(bot):
     # The first 20 rows of a real GSA CALC price list, shared in Slack.
     rows = (DATA / "codes" / "gsa_calc_hourly_prices_sample.csv").read_text().splitlines()[:21]
-    shared = bot.api.share_file("gsa_calc_prices.csv", ("\n".join(rows) + "\n").encode(), "text/csv")
+    shared = bot.api.share_file("gsa_calc_prices.csv", ("\n".join(rows) + "\n").encode(), "text/csv",
+                                channels=(CODES_CHANNEL,))
     response = bot.command(f"ingest <{bot.api.file_url(shared)}>", channel=CODES_CHANNEL)
     assert "into `codes`" in response.text
     (done,) = bot.api.wait_for("chat.postMessage", lambda p: p.get("channel") == CODES_CHANNEL)

@@ -65,7 +65,7 @@ def test_a_failure_replaces_the_placeholder_with_an_apology(bot):
 
 def test_a_file_shared_in_a_direct_message_is_ingested_then_cited_with_its_page(bot):
     pdf = bot.api.share_file("Attachment-A-PWS.pdf", (CLOUDGOV / "Attachment-A-PWS.pdf").read_bytes(),
-                             "application/pdf")
+                             "application/pdf", channels=(), private=("D0CLEARED",))
     body = payload("events_api/message_channel_rich_text.json")
     body["event"].update(channel="D0CLEARED", channel_type="im", user=CLEARED_USER, subtype="file_share",
                          text="ingest in:dropbox", ts="1726134200.000100", event_ts="1726134200.000100",

@@ -1,4 +1,5 @@
-""""Helpful" / "Not helpful" under an answer: stored (one vote per person, the latest counts)."""
+""""Helpful" / "Not helpful" under an answer: stored (one vote per person, the latest counts), for an
+answer given in the conversation the click came from."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import HELPFUL, NOT_HELPFUL
-from bot.listeners.errors import reporting
+from bot.listeners.errors import reporting, where
 from bot.tasks import Tasks
 
 
@@ -18,8 +19,8 @@ def register(app: App, tasks: Tasks) -> None:
         ack()
         with reporting(client, body, "feedback vote"):
             user, helpful = body["user"]["id"], action["action_id"] == HELPFUL
-            tasks.feedback.vote(action["value"], user, helpful)
-            record = tasks.feedback.answer(action["value"])
+            record = tasks.answer_here(action["value"], where(body)[0], user)
+            tasks.feedback.vote(record.id, user, helpful)
             text = ("Thanks: noted that this answer helped." if helpful else "Thanks: noted that this answer "
                     "did not help. *Suggest a better answer* teaches me the right one.")
             client.chat_postEphemeral(channel=record.channel, user=user, thread_ts=record.thread_ts, text=text)

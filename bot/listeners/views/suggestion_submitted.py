@@ -1,4 +1,5 @@
-"""The "suggest a better answer" modal sent: the suggestion is stored with the answer it improves."""
+"""The "suggest a better answer" modal sent: the suggestion is stored with the answer it improves, if
+that answer was given in the conversation the modal was opened from."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def register(app: App, tasks: Tasks) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
         with reporting(client, body, "suggested answer", channel=meta.get("channel")):
             user = body["user"]["id"]
-            tasks.feedback.suggest(meta["answer_id"], user, value)
+            record = tasks.answer_here(meta["answer_id"], meta.get("channel"), user)
+            tasks.feedback.suggest(record.id, user, value)
             client.chat_postEphemeral(channel=meta["channel"], user=user, thread_ts=meta.get("thread_ts"),
                                       text="Thanks: your answer is saved and will be used to improve mine.")
