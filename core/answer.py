@@ -2,8 +2,9 @@
 sources, then check every [n] against what was retrieved.
 
 - Documents are data, never instructions: sentences in a source that try to instruct an AI
-  ("ignore previous instructions...") are removed before the model sees the source, and the source
-  is marked so people can see it was sanitized.
+  ("ignore previous instructions...", "IMPORTANT NOTE TO THE ASSISTANT", a ChatML system block;
+  `core.safety`) are removed before the model sees the source, and the source is marked so people
+  can see it was sanitized. Such a sentence is never quoted, nor accepted as support.
 - After generation each answer sentence must cite a retrieved source that supports it (its content
   words appear in one of that source's sentences); invented numbers are removed, unsupported
   sentences are dropped and reported. If nothing supported is left, the answer falls back to the
@@ -26,17 +27,11 @@ from core.chat import ChatModel, GenerationStats
 from core.documents.text import split_sentences
 from core.embedding import Embedder
 from core.retrieval import Filters, Hit, Retriever, SearchResult
+from core.safety import instruction_like, strip_instructions
 from core.sparse import STOPWORDS, SparseEncoder
 
 log = logging.getLogger(__name__)
 
-INJECTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b[^.\n]{0,60}\b(instructions?|prompts?|rules|directions|guidelines|"
-    r"everything|all of the above)\b|\byou are now\b|\byou are no longer\b|\b(system|developer) (prompt|message)\b|"
-    r"\bnew instructions?\b|\bas an ai\b|\bjailbreak\b|\bdo not (cite|mention) (the )?sources?\b|"
-    r"\b(respond|reply|answer) only with\b",
-    re.IGNORECASE,
-)
 CITATION = re.compile(r"\[(\d{1,2})\]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9.\-/]*[a-z0-9]|[a-z0-9]", re.IGNORECASE)
 GENERIC = {"what", "which", "when", "where", "how", "many", "much", "does", "need", "want", "tell", "kind"}
@@ -190,15 +185,10 @@ def degenerate(text: str) -> bool:
 
 
 def sanitize(text: str) -> tuple[str, bool]:
-    """Remove sentences that address an AI instead of a reader."""
-    kept, removed = [], False
-    for line in text.split("\n"):
-        sentences = split_sentences(line) or [line]
-        good = [s for s in sentences if not INJECTION.search(s)]
-        removed |= len(good) != len(sentences)
-        if good:
-            kept.append(" ".join(good))
-    return "\n".join(kept), removed
+    """Remove sentences that address an AI instead of a reader, and neutralize model control
+    strings (`core.safety.strip_instructions`); True when something was removed."""
+    text, removed = strip_instructions(text)
+    return text, removed > 0
 
 
 class Answerer:
@@ -299,7 +289,7 @@ class Answerer:
         for s in sources:
             for line in s.excerpt.split("\n"):
                 for sentence in split_sentences(line) or [line]:
-                    if len(sentence.split()) >= 3:
+                    if len(sentence.split()) >= 3 and not instruction_like(sentence):
                         out.append((s.n, sentence.strip()))
         return out
 
@@ -400,8 +390,9 @@ class Answerer:
     def check(self, raw: str, sources: list[Source]) -> tuple[list[Claim], list[str]]:
         """Split the model's answer into claims and verify each against the sources it cites."""
         by_n = {s.n: s for s in sources}
-        sentence_sets = {s.n: [x for line in s.excerpt.split("\n") for x in (split_sentences(line) or [line])]
-                         for s in sources}
+        # An instruction-like sentence is never support, even if it reached an excerpt.
+        sentence_sets = {s.n: [x for line in s.excerpt.split("\n") for x in (split_sentences(line) or [line])
+                               if not instruction_like(x)] for s in sources}
         claims: list[Claim] = []
         dropped: list[str] = []
         for sentence in split_sentences(raw.replace("\n", " ")):
