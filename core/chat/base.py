@@ -1,13 +1,17 @@
 """The chat-model contract: messages in, streamed text out. Three backends keep it: llama.cpp
 in-process (the embedded default), Ollama over HTTP, and any OpenAI-compatible server (vLLM,
-llama.cpp's server) for scale-out."""
+llama.cpp's server) for scale-out. Each one sends `safe_messages(messages)`: servers and llama.cpp
+render a chat template and then read control tokens in the whole prompt, so a `<|im_start|>system`
+quoted from a document would open a real system turn."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from core.safety import neutralize
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
 
@@ -47,6 +51,13 @@ class ChatModel(Protocol):
         stop: list[str] | None = None,
         stats: GenerationStats | None = None,
     ) -> Iterator[str]: ...
+
+
+def safe_messages(messages: list[Message], control_tokens: Iterable[str] = ()) -> list[Message]:
+    """The messages with model control strings in their content neutralized (`core.safety`), plus
+    the model's own control tokens where the backend knows them."""
+    control_tokens = tuple(control_tokens)
+    return [{**m, "content": neutralize(m.get("content") or "", control_tokens)} for m in messages]
 
 
 def complete(model: ChatModel, messages: list[Message], **kwargs) -> Generation:

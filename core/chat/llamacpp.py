@@ -3,6 +3,11 @@
 The chat template comes from the GGUF's own metadata (`tokenizer.chat_template`), so a fine-tuned
 export answers in the format it was trained with. One Llama object is not safe to call from two
 threads; calls are serialized.
+
+llama-cpp-python renders the template and tokenizes the whole prompt with `special=True`, so a
+control token written inside a message (a document quoting `<|im_start|>system`) would become a
+real one. Message contents are neutralized first, with the common markers and every control token
+of the model's own vocabulary.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.chat.base import GenerationStats, Message, Timer
+from core.chat.base import GenerationStats, Message, Timer, safe_messages
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +66,20 @@ def load_llama(model_path: Path, extra_buffers: bool | None = None, **kwargs):
 _LOAD_LOCK = threading.Lock()
 
 
+def control_tokens(llm) -> list[str]:
+    """The texts of the vocabulary's control tokens (`<|im_start|>`, `<repo_name>`...)."""
+    import llama_cpp
+
+    model = llm._model
+    out = []
+    for token in range(model.n_vocab()):
+        if model.token_get_attr(token) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL:
+            text = model.token_get_text(token)
+            if len(text) >= 3 and not text.isspace():
+                out.append(text)
+    return out
+
+
 def _short_hash(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -80,6 +99,7 @@ class LlamaCppChat:
             self.model_path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False
         )
         self.n_ctx = n_ctx
+        self.control_tokens = control_tokens(self.llm)
         self._lock = threading.Lock()
 
     @property
@@ -100,8 +120,8 @@ class LlamaCppChat:
         timer = Timer(stats)
         with self._lock:
             chunks = self.llm.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=temperature, stop=stop, stream=True,
-                seed=0, repeat_penalty=1.15,
+                messages=safe_messages(messages, self.control_tokens), max_tokens=max_tokens,
+                temperature=temperature, stop=stop, stream=True, seed=0, repeat_penalty=1.15,
             )
             for chunk in chunks:
                 delta = chunk["choices"][0].get("delta", {}).get("content")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from core.chat.base import GenerationStats, Message, Timer
+from core.chat.base import GenerationStats, Message, Timer, safe_messages
 
 
 class OllamaChat:
@@ -34,7 +34,8 @@ class OllamaChat:
                    "repeat_penalty": 1.15}
         if stop:
             options["stop"] = stop
-        for part in self.client.chat(model=self.model, messages=messages, stream=True, options=options):
+        parts = self.client.chat(model=self.model, messages=safe_messages(messages), stream=True, options=options)
+        for part in parts:
             content = part.message.content if part.message else ""
             if content:
                 timer.token()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from core.chat.base import GenerationStats, Message, Timer
+from core.chat.base import GenerationStats, Message, Timer, safe_messages
 from core.errors import UserFacingError
 
 
@@ -33,7 +33,7 @@ class OpenAIChat:
         stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         timer = Timer(stats)
-        body = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
+        body = {"model": self.model, "messages": safe_messages(messages), "max_tokens": max_tokens,
                 "temperature": temperature, "stream": True, "seed": 0}
         if stop:
             body["stop"] = stop
