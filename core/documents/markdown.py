@@ -1,14 +1,18 @@
-"""Markdown: the heading hierarchy is the section path; GFM tables become rows with header names."""
+"""Markdown: the heading hierarchy is the section path; GFM tables become rows with header names.
+Raw inline HTML that a reader would not see (comments, `hidden`, `display:none`, white text...) is
+left out and counted in a warning; model control strings are neutralized."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from core.documents.hidden import hidden_warning, tag_hides
 from core.documents.model import Block, ParsedDocument
 from core.documents.sheets import decode_text
 from core.documents.text import SectionTracker, normalize_space
 from core.errors import DocumentError
+from core.safety import neutralize_document
 
 # A paragraph that is only an outline number and a short title ("42.1500  Scope of subpart."):
 # converted documents often lose the heading markup on part of their sections.
@@ -20,10 +24,43 @@ def _shape(number: str) -> tuple[str, int, bool]:
     return number.split(".")[0], number.count("."), "-" in number
 
 
-def _inline(token) -> str:
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*?)(/?)>")
+_ATTR = re.compile(r"""([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_VOID = {"br", "img", "hr", "input", "wbr", "meta", "link", "source", "col", "area", "embed"}
+
+
+def _attrs(raw: str) -> dict[str, str]:
+    return {m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTR.finditer(raw)}
+
+
+def _inline(token, hidden: list[str]) -> str:
+    """The text of an inline token; raw HTML a reader would not see (a comment, or an element
+    hidden by its own attributes) is left out, and each one is added to `hidden`."""
     parts: list[str] = []
+    skipping: str | None = None  # the tag name of a hidden element being skipped
+    depth = 0
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type == "html_inline":
+            tag = _TAG.fullmatch(child.content.strip())
+            if skipping is not None:
+                if tag and tag.group(2).lower() == skipping and not tag.group(4):
+                    depth += -1 if tag.group(1) else 1
+                    if depth == 0:
+                        skipping = None
+                continue
+            if child.content.lstrip().startswith("<!--"):
+                hidden.append("comment")
+                continue
+            if tag and not tag.group(1) and not tag.group(4) and tag.group(2).lower() not in _VOID:
+                reason = tag_hides(_attrs(tag.group(3)))
+                if reason:
+                    hidden.append(reason)
+                    skipping, depth = tag.group(2).lower(), 1
+                    continue
+            parts.append(child.content)
+        elif skipping is not None:
+            continue
+        elif child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
@@ -37,6 +74,7 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
 
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
+    hidden: list[str] = []
     tracker = SectionTracker()
     blocks: list[Block] = []
     h1s: list[str] = []
@@ -47,7 +85,7 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
         tok = tokens[i]
         if tok.type == "heading_open":
             level = int(tok.tag[1])
-            title = _inline(tokens[i + 1])
+            title = _inline(tokens[i + 1], hidden)
             if title:
                 if level == 1:
                     h1s.append(title)
@@ -59,7 +97,7 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
             i += 3
             continue
         if tok.type == "inline":
-            content = _inline(tok)
+            content = _inline(tok, hidden)
             bare = BARE_HEADING.match(content) if tok.level == 1 and numbered_levels else None
             level = numbered_levels.get(_shape(bare["num"])) if bare else None
             if level is not None and bare is not None:
@@ -88,7 +126,7 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
                 elif t.type == "tr_open":
                     row = []
                 elif t.type == "inline":
-                    row.append(_inline(t))
+                    row.append(_inline(t, hidden))
                 elif t.type == "tr_close":
                     if in_head:
                         header = row
@@ -116,7 +154,8 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
     if not blocks:
         raise DocumentError(display, "empty document (no text)")
     title = h1s[0] if len(h1s) == 1 else fallback_title
-    return ParsedDocument(display, title, blocks, "markdown")
+    warnings = [hidden_warning(len(hidden), "inline HTML element")] if hidden else []
+    return neutralize_document(ParsedDocument(display, title, blocks, "markdown", warnings=warnings))
 
 
 def parse_markdown(path: Path, display: str) -> ParsedDocument:
