@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Block:
-    """One unit of a document's real structure.
+    """One unit of a document's real structure, in reading order: a whole paragraph (joined across line
+    wraps and page breaks), a heading, a table row with its header, or a spreadsheet record.
+
+    page is where the block starts and end_page where it ends when it runs over a page break (None when
+    it ends on its start page, or the format has no pages); section is the heading path above it.
 
     kind:
       "text"    a paragraph or list item (split further at sentence boundaries if too long)
@@ -24,6 +28,11 @@ class Block:
     fields: dict[str, str] | None = None
     header: str | None = None
     table: str | None = None
+    end_page: int | None = None
+
+    @property
+    def last_page(self) -> int | None:
+        return self.end_page if self.end_page is not None else self.page
 
 
 @dataclass

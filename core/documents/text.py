@@ -7,7 +7,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from core.documents.layout import Line, PageLayout
 from core.documents.model import Block
+from core.documents.normalize import join_words, vocabulary
 
 # "3.0  SCOPE OF WORK", "4.2 PLACE OF PERFORMANCE", "C.3.2 Task 2", "1.1 Request for Quote:  text"
 NUMBERED_HEADING = re.compile(
@@ -131,6 +133,22 @@ def furniture(pages: list[list[str]]) -> set[str]:
     return {key for key, n in counts.items() if n >= threshold}
 
 
+def without_furniture(pages: list[list[Line]]) -> list[tuple[int, list[Line]]]:
+    """(page number, lines) with the running headers and footers (`furniture`) and bare page numbers
+    dropped."""
+    repeated = furniture([[x.text for x in lines] for lines in pages])
+    out = []
+    for number, lines in enumerate(pages, start=1):
+        keep = []
+        for line in lines:
+            s = normalize_space(line.text)
+            if s and (re.sub(r"\d+", "#", s) in repeated or PAGE_NUMBER.match(s)):
+                continue
+            keep.append(line)
+        out.append((number, keep))
+    return out
+
+
 class SectionTracker:
     """The current heading path while walking a document top to bottom."""
 
@@ -180,39 +198,113 @@ def classify_line(line: str) -> tuple[str, int, str, str]:
     return "text", 0, "", s
 
 
+_HEADING_WRAP = re.compile(r"\b(?:and|or|of|the|for|to|in|with|on|by|&)$", re.IGNORECASE)
+
+
+def _heading_like(text: str) -> bool:
+    """Short, no full stop, starts with a capital or a number: reads as a title."""
+    words = text.split()
+    return (1 <= len(words) <= 12 and not re.search(r"[.;,]$", text) and bool(re.match(r"[A-Z0-9]", text))
+            and not BULLET.match(text))
+
+
+def _wraps_heading(blocks: list[Block], text: str, page: int | None) -> bool:
+    """The line finishes the heading just above it ("5.0 Program Assumptions and" / "Constraints")."""
+    if not blocks or blocks[-1].kind != "heading" or blocks[-1].page != page:
+        return False
+    return bool(_HEADING_WRAP.search(blocks[-1].text)) and len(text.split()) <= 6 and not SENTENCE_END.search(text)
+
+
+def _extend_heading(blocks: list[Block], tracker: SectionTracker, text: str) -> None:
+    heading = blocks[-1]
+    title = f"{heading.text} {text}"
+    level, _ = tracker.stack[-1]
+    tracker.stack[-1] = (level, title)
+    heading.text, heading.section = title, tracker.path
+
+
 def lines_to_blocks(
-    pages: Iterable[tuple[int | None, list[str]]], tracker: SectionTracker | None = None
+    pages: Iterable[tuple[int | None, list[str] | list[Line]]], tracker: SectionTracker | None = None
 ) -> list[Block]:
-    """Turn lines (per page) into heading and paragraph blocks. Lines are joined into a paragraph
-    until a blank line, a heading or a list item starts a new one."""
+    """Turn printed lines (per page) into heading and paragraph blocks. Lines are joined into a paragraph
+    until a blank line, a heading or a list item starts a new one, or the layout shows a paragraph break
+    (`layout.py`, for lines with positions); a paragraph runs on over a page break when its last line was
+    full and did not end a sentence. A word hyphenated at a line end is joined (`normalize.join_words`)."""
     tracker = tracker or SectionTracker()
+    pages = [(page, [x if isinstance(x, Line) else Line(x) for x in lines]) for page, lines in pages]
+    words = vocabulary(line.text for _, lines in pages for line in lines)
     blocks: list[Block] = []
     para: list[str] = []
+    start: int | None = None  # the page the open paragraph started on
+    last: int | None = None  # and the page of its last line
     page: int | None = None
+    previous: Line | None = None  # the open paragraph's last line
+    layout: PageLayout | None = None
+    emphasized = False  # the open paragraph's only line is set in heavier or larger type
 
     def flush() -> None:
-        if para:
-            text = " ".join(para).strip()
-            if text:
-                blocks.append(Block(text=text, page=page, section=tracker.path))
+        nonlocal previous, emphasized
+        if len(para) == 1 and emphasized and _heading_like(para[0]):
+            tracker.push(9, para[0])  # a one-line paragraph in heavier or larger type: a heading
+            blocks.append(Block(text=para[0], kind="heading", page=start, section=tracker.path))
             para.clear()
+        if para:
+            text = para[0]
+            for line in para[1:]:
+                text = join_words(text, line, words)
+            if text.strip():
+                end = last if last != start else None
+                blocks.append(Block(text=text.strip(), page=start, section=tracker.path, end_page=end))
+            para.clear()
+        previous, emphasized = None, False
 
-    for page, lines in pages:  # flush() reads the current page and paragraph
-        for raw in lines:
-            line = normalize_space(raw)
-            if not line:
-                flush()
+    def runs_on(line: Line, text: str) -> bool:
+        """An open paragraph from the page before continues with this line."""
+        if previous is None or not para or BULLET.match(text):
+            return False
+        if not previous.placed or not line.placed or before is None:
+            return bool(re.match(r"[a-z]", text)) and not SENTENCE_END.search(para[-1])
+        return not before.ends_early(previous, line) and (not SENTENCE_END.search(para[-1])
+                                                          or bool(re.match(r"[a-z]", text)))
+
+    for number, lines in pages:
+        before, layout = layout, PageLayout.of(lines)
+        first = True
+        for line in lines:
+            text = normalize_space(line.text)
+            if not text:
+                if not line.placed:
+                    flush()
                 continue
-            kind, level, title, body = classify_line(line)
+            turned = first  # the page's first line: whether the paragraph runs on was decided here
+            if first:
+                first = False
+                if not runs_on(line, text):
+                    flush()
+            page = number
+            if not para and _wraps_heading(blocks, text, page):
+                _extend_heading(blocks, tracker, text)
+                continue
+            kind, level, title, body = classify_line(text)
             if kind == "heading":
                 flush()
                 tracker.push(level, title)
                 blocks.append(Block(text=title, kind="heading", page=page, section=tracker.path))
                 if body:
                     para.append(body)
+                    start, last, previous = page, page, line
                 continue
-            if BULLET.match(line) or (para and SENTENCE_END.search(para[-1]) and len(para[-1]) < 60):
+            if para and previous is not None and not turned and (
+                BULLET.match(text)
+                or (layout is not None and previous.placed and line.placed
+                    and (layout.separated(previous, line) or layout.ends_early(previous, line)))
+                or (not line.placed and SENTENCE_END.search(para[-1]) and len(para[-1]) < 60)
+            ):
                 flush()
-            para.append(line)
-        flush()
+            if not para:
+                start = page
+                emphasized = layout is not None and layout.emphasized(line)
+            para.append(text)
+            previous, last = line, page
+    flush()
     return blocks

@@ -39,6 +39,8 @@ class Requirement:
     status: str = ""
     response_location: str = ""
     lead: Requirement | None = field(default=None, repr=False, compare=False)  # for `parent`
+    origin: str = "sentence"  # what the row was read from: "sentence" | "item" (of a list) | "heading" |
+    # "row" (of a table) | "clause" (of a clause list) | "answer" (of a Q&A)
 
     @property
     def detail(self) -> str:

@@ -73,7 +73,8 @@ def qa_rows(doc: ParsedDocument, rows: list[Requirement], name: str) -> list[Req
                 continue
             found = cues.facts(sentence)
             row = Requirement(sentence, cues.type_of(sentence, "", found), name, page_at(m.start()), section, found,
-                              amendment=name, change="clarified", note=f"Q&A: {question[:240]}")
+                              amendment=name, change="clarified", note=f"Q&A: {question[:240]}",
+                              origin="answer")
             out.append(row)
         question = ""
     return out

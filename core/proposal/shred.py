@@ -69,7 +69,8 @@ class _Shredder:
         if key in self.seen or len(text.split()) < 2:
             return None
         self.seen.add(key)
-        row = Requirement(text.strip(), type_, self.source, unit.page, unit.section, found, lead=lead)
+        origin = "clause" if type_ == "clause" else unit.kind if unit.kind in ("item", "heading", "row") else "sentence"
+        row = Requirement(text.strip(), type_, self.source, unit.page, unit.section, found, lead=lead, origin=origin)
         self.rows.append(row)
         self.row_ids.add(id(row))
         return row
