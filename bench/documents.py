@@ -5,14 +5,7 @@ asserts the targets on the same figures.
 For each file: parse it, shred it (`shred_document`, as `rfp shred` does for a first file) and chunk it (the
 ingest chunker with the embedding model's tokenizer), then count:
 
-- **fragment rows**: matrix rows that are not whole. A row read from a sentence is whole when it starts as a
-  sentence starts (not with a lower-case plain word such as "and" or "architecture"; "cloud.gov" or "eBuy"
-  may open a sentence) and ends with terminal punctuation (. ? ! : ;, then closing quotes or brackets, or
-  the dash that opens a list in the FAR: "shall -") and not with a comma. A row read from a list item may
-  start in lower case, end without punctuation or end on a comma, as list items do. Neither kind may end on
-  a word that cannot end a phrase ("the", "of", "to", "shall", "and" without a comma or semicolon before
-  it) or start with closing punctuation. Rows read from table rows, clause lists and headings are
-  structural and not judged.
+- **fragment rows**: matrix rows that are not whole (`core/proposal/wholeness.py` says exactly when).
 - **chunks that cut a sentence**: text chunks that do not end where a sentence ends (a sentence of
   `split_sentences` over the block, or the block itself).
 - **zero-width characters** (U+200B-U+200D, U+2060, U+FEFF, soft hyphen U+00AD) left in the parsed blocks.
@@ -37,55 +30,35 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 FORMATS = {".pdf", ".docx", ".md", ".markdown", ".html", ".htm"}
 ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-# A sentence's end, or a lead-in's: the FAR opens its lists with a dash ("The contracting officer shall -").
-TERMINAL = re.compile(r"""(?:[.?!:;]["'”’)\]]*|\s?[-–—])$""")
-# A plain lower-case word opening the row: the sentence began before it. ("cloud.gov", "eBuy", "iOS" are names.)
-LOWER_START = re.compile(r"^[a-z][a-z'’-]*(?=[\s,;:)]|$)")
-OPEN_START = re.compile(r"^[,;)\]]")
-DANGLING_END = re.compile(
-    r"(?:(?<![,;])\s(?:and|or)|\s(?:the|a|an|of|to|for|with|by|in|on|at|from|that|which|shall|must|will|is|are|be|"
-    r"as|than|such))$", re.IGNORECASE)
-STRUCTURAL = {"row", "clause", "heading"}
-
-
-def row_fragment(text: str, origin: str) -> str:
-    """Why a matrix row is not whole ("" when it is). `origin` is what the row was read from."""
-    text = " ".join(text.split())
-    if origin in STRUCTURAL:
-        return ""
-    if DANGLING_END.search(text):
-        return "ends on a connecting word"
-    if OPEN_START.match(text):
-        return "starts with closing punctuation"
-    if origin == "item":  # "● FAR Subpart 4.13," is a whole item of an enumeration
-        return ""
-    if text.endswith(","):
-        return "ends with a comma"
-    if LOWER_START.match(text):
-        return "starts lower-case"
-    if not TERMINAL.search(text):
-        return "no terminal punctuation"
-    return ""
 
 
 def _flat(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _tail(text: str, n: int = 24) -> str:
+def _ends(text: str, n: int = 24) -> str:
     return _flat(text)[-n:]
 
 
 def chunk_cuts(doc, chunks) -> list:
-    """Text chunks that end inside a sentence."""
+    """Text chunks that end inside a sentence: their text does not end where one of the document's
+    sentences (`split_sentences` over a block) or blocks ends."""
     from core.documents.text import split_sentences
 
-    ends: set[str] = set()
+    ends: dict[int, set[str]] = {}
     for block in doc.blocks:
         if block.kind in ("text", "heading"):
-            ends.add(_tail(block.text))
-            ends.update(_tail(s) for s in split_sentences(block.text))
-    return [c for c in chunks if c.kind == "text" and _tail(c.text) not in ends]
+            for piece in [block.text, *split_sentences(block.text)]:
+                end = _ends(piece)
+                ends.setdefault(len(end), set()).add(end)
+    cut = []
+    for c in chunks:
+        if c.kind != "text":
+            continue
+        text = _flat(c.text)
+        if not any(text[-n:] in keys for n, keys in ends.items() if n):
+            cut.append(c)
+    return cut
 
 
 @dataclass
@@ -111,6 +84,7 @@ def measure_file(path: Path, data: Path, chunker) -> FileFigures:
     from core.documents import parse
     from core.errors import DocumentError
     from core.proposal.shred import shred_document
+    from core.proposal.wholeness import row_fragment
 
     name = str(path.relative_to(data))
     figures = FileFigures(name)

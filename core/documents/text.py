@@ -149,16 +149,53 @@ def without_furniture(pages: list[list[Line]]) -> list[tuple[int, list[Line]]]:
     return out
 
 
+_SERIES = re.compile(r"^(SECTION|Section|PART|Part)\s+([A-Z]|[IVXL]+|\d{1,2})\b")
+
+
+def _label_style(label: str, first: str, last: str) -> str:
+    """'digit', 'roman' or 'letter'. I, V, X and L are letters in a lettered series ("Section H" then
+    "Section I"; "Section L"), except an "I" that does not follow "H": a second series inside a part."""
+    if label.isdigit():
+        return "digit"
+    if not re.fullmatch(r"[IVXL]+", label) or (first == "roman" and last == "I" and label == "J"):
+        return "letter"
+    if len(label) > 1:
+        return "roman"
+    if first == "letter" and (label != "I" or last == "H"):
+        return "letter"
+    return "roman"
+
+
 class SectionTracker:
     """The current heading path while walking a document top to bottom."""
 
     def __init__(self) -> None:
         self.stack: list[tuple[int, str]] = []
         self.numbered_level = 1
+        self.series: dict[str, tuple[str, str]] = {}  # "section" -> (numbering style, last label) at level 1
+
+    def _series_level(self, title: str) -> int:
+        """1 for a SECTION/PART heading numbered like the document's first one; 2 for one numbered in
+        another style, which sits inside the current part ("Section B" > "SECTION I - TECHNICAL SUBMISSION")."""
+        m = _SERIES.match(title)
+        if m is None:
+            return 1
+        word, label = m.group(1).lower(), m.group(2)
+        first, last = self.series.get(word, ("", ""))
+        style = _label_style(label, first, last)
+        if not first or (first == "roman" and style == "letter" and last == "I" and label == "J"):
+            self.series[word] = (style, label)
+            return 1
+        if style == first:
+            self.series[word] = (first, label)
+            return 1
+        return 2
 
     def push(self, level: int, title: str) -> None:
         """level 9 marks an unnumbered heading: it nests one below the last numbered heading, and
         consecutive unnumbered headings are siblings."""
+        if level == 1:
+            level = self._series_level(title)
         if level == 9:
             level = self.numbered_level + 1
         else:

@@ -16,10 +16,15 @@ from core.proposal.model import Fact
 MODAL = re.compile(
     r"\b(shall|must|is required to|are required to|will be required to|is responsible for|are responsible for|"
     r"is expected to|are expected to|is required|are required|may be required to|(?:is|are) bound by|"
-    r"(?:is|are) (?:not )?to be|may only|may not)\b",
+    r"(?:is|are) (?:not )?to be|may only|may not|(?:is|are) (?:not )?authorized to|reserves? the right|"
+    r"(?:is|are) not (?:the )?responsib\w*|(?:is|are) (?:not )?permitted|(?:is|are) prohibited|cannot|can not)\b",
     re.IGNORECASE,
 )
 WILL = re.compile(r"\bwill\b", re.IGNORECASE)
+# What may or should happen, in a statement of work: "The contractor may be called upon to ...", "The Government
+# may require ...", "Award Term Options can be awarded ...".
+POSSIBLE = re.compile(r"\b(?:may|should|could|can be)\b", re.IGNORECASE)
+PLEASE = re.compile(r"^(?:[A-Za-z0-9]{1,3}[.)]\s+)?Please\s+[a-z]")
 # "The contractor will ...", "quotes will only be accepted ...": a "will" that binds the other side.
 PARTY_WILL = re.compile(
     r"\b(contractors?|offerors?|quoters?|vendors?|awardees?|bidders?|respondents?|you|your|quotes?|quotations?|"
@@ -33,7 +38,8 @@ EVAL_WILL = re.compile(
     re.IGNORECASE,
 )
 SHOULD = re.compile(r"\bshould\b", re.IGNORECASE)
-INTENDS = re.compile(r"\bintends? to (?:award|evaluate|make|issue|use|utilize)\b", re.IGNORECASE)
+INTENDS = re.compile(r"\b(?:intends?|is seeking|seeks?|plans?) to (?:award|evaluate|make|issue|use|utilize|procure|"
+                     r"acquire|contract|purchase|obtain|establish|hire)\b", re.IGNORECASE)
 CONSEQUENCE = re.compile(r"\bwill (?:not )?be (?:rejected|disqualified|eliminated|deemed|returned|considered (?:non-?"
                          r"responsive|late|unacceptable))\b", re.IGNORECASE)
 IMPERATIVE = re.compile(
@@ -229,19 +235,24 @@ FORMAT_FACTS = {"page limit", "word limit", "font", "margins", "paper", "spacing
                 "delivery", "volume"}
 
 
-NOT_BINDING = re.compile(r"\b(?:is|are|should be|to be) understood\b|\bunderstands\b|^Note:|^Notes:", re.IGNORECASE)
+NOT_BINDING = re.compile(r"\b(?:is|are|should be|to be) understood\b|\bunderstands\b", re.IGNORECASE)
 
 
 def binds(text: str, zone: str) -> bool:
-    """Whether a sentence states a requirement (before looking at facts and lead-ins)."""
+    """Whether a sentence states a requirement (before looking at facts and lead-ins): a binding modal
+    anywhere; outside a background part also what will, may or should happen, what someone intends, and a
+    request ("Please ..."); in instructions and evaluation parts also imperatives and how quotes are weighed."""
     if QUESTION.search(text) or NOT_BINDING.search(text):
         return False
     if MODAL.search(text) or PARTY_WILL.search(text) or CONSEQUENCE.search(text):
         return True
+    if zone == "background":
+        return False
+    if WILL.search(text) or POSSIBLE.search(text) or INTENDS.search(text) or PLEASE.match(text):
+        return True
     if zone in ("evaluation", "instructions"):
-        return bool(WILL.search(text) or SHOULD.search(text) or IMPERATIVE.match(text) or IMPORTANCE.search(text)
-                    or INTENDS.search(text) or (zone == "evaluation" and EVALUATION.search(text)))
-    return bool(EVAL_WILL.search(text) and EVALUATION.search(text))
+        return bool(IMPERATIVE.match(text) or IMPORTANCE.search(text) or (zone == "evaluation" and EVALUATION.search(text)))
+    return False
 
 
 def type_of(text: str, zone: str, found: list[Fact], inherited: str | None = None) -> str:

@@ -39,6 +39,7 @@ class Requirement:
     status: str = ""
     response_location: str = ""
     lead: Requirement | None = field(default=None, repr=False, compare=False)  # for `parent`
+    end_page: int | None = None  # the last page, when the row's paragraph runs over a page break
     origin: str = "sentence"  # what the row was read from: "sentence" | "item" (of a list) | "heading" |
     # "row" (of a table) | "clause" (of a clause list) | "answer" (of a Q&A)
 

@@ -70,7 +70,8 @@ class _Shredder:
             return None
         self.seen.add(key)
         origin = "clause" if type_ == "clause" else unit.kind if unit.kind in ("item", "heading", "row") else "sentence"
-        row = Requirement(text.strip(), type_, self.source, unit.page, unit.section, found, lead=lead, origin=origin)
+        row = Requirement(text.strip(), type_, self.source, unit.page, unit.section, found, lead=lead, origin=origin,
+                          end_page=unit.end_page)
         self.rows.append(row)
         self.row_ids.add(id(row))
         return row
@@ -136,8 +137,14 @@ class _Shredder:
         formats = {f.kind for f in found} & (cues.FORMAT_FACTS | {"importance", "factor"})
         if unit.zone == "clauses" and self.in_clause_text and not formats:
             return  # the body of a full-text clause: the clause row stands for it
-        binding = cues.binds(text, unit.zone)
+        binding = cues.binds(text, unit.zone) or (
+            unit.kind == "item" and unit.zone != "background" and bool(cues.IMPERATIVE.match(text)))
         if not (binding or formats or inherited is not None or "deliverable due" in {f.kind for f in found}):
+            if unit.zone != "background" and text.rstrip().endswith(":") and len(text.split()) >= MIN_WORDS:
+                # "The primary objectives are:": not itself a requirement, but its items are
+                self.lead = Requirement(text, cues.type_of(text, unit.zone, found), self.source, unit.page,
+                                        unit.section)
+                self.lead_block = unit.block
             return
         if len(text.split()) < MIN_WORDS and inherited is None:
             return
@@ -190,7 +197,8 @@ class _Shredder:
             return
         found = cues.facts(unit.text, context=header)
         binding = cues.binds(unit.text, unit.zone)
-        if not (binding or {f.kind for f in found} & cues.FORMAT_FACTS):
+        worded = len(re.findall(r"[A-Za-z]{2,}", unit.text)) >= 3  # not a row of codes and numbers
+        if not (binding or {f.kind for f in found} & cues.FORMAT_FACTS or (worded and unit.zone != "background")):
             return
         self.add(unit, unit.text, cues.type_of(unit.text, unit.zone, found), found)
 

@@ -30,6 +30,9 @@ ZONES: list[tuple[str, re.Pattern[str]]] = [
                                 r"\b(technical|price) (volume|quotation|submission)\b|\bquote (format|content)\b", re.I)),
     ("deliverables", re.compile(r"^(?!.*\b(rights|ownership|data|tasks?)\b).*\bdeliverables?\b|\breporting requirements\b",
                                 re.I)),
+    # Where a solicitation describes the buyer, not the work: only what binds is a row.
+    ("background", re.compile(r"\bbackground\b|\bintroduction\b|\bhistory\b|\bcurrent (?:environment|state|system|"
+                              r"situation)\b", re.I)),
 ]
 
 # "1.4 As part of ...", "1.3.1 The quoter ...": a dotted number opening a paragraph.
@@ -63,6 +66,7 @@ class Unit:
     fields: dict[str, str] | None = None
     header: str | None = None
     table: str | None = None
+    end_page: int | None = None  # the block's last page, when it runs over a page break
 
 
 SECTION_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,3})*)\.?\s")
@@ -179,6 +183,12 @@ DOTTED_SPLIT = re.compile(r"\s+(?=\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\s+[A-Z][a-z])")
 
 
 def walk(doc: ParsedDocument) -> Iterator[Unit]:
+    for unit in _walk(doc):
+        unit.end_page = doc.blocks[unit.block].end_page
+        yield unit
+
+
+def _walk(doc: ParsedDocument) -> Iterator[Unit]:
     paths = _Paths(doc.format)
     inline: list[str] = []  # an inline-numbered paragraph's number or title under the current heading
     last_section: tuple[str, ...] | None = None

@@ -8,6 +8,7 @@ Files are written to a temporary name and renamed, so a crash never leaves half 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from core.errors import UserFacingError
@@ -22,8 +23,15 @@ WIDTHS = {"ID": 8, "Requirement": 70, "Type": 13, "Detail": 30, "Source File": 2
 STATUSES = ("Not started", "In progress", "Drafted", "Reviewed", "Complete", "N/A")
 
 
+def page_label(r: Requirement) -> int | str:
+    """12, or "12-13" for a row whose paragraph runs over a page break."""
+    if r.page is None:
+        return ""
+    return f"{r.page}-{r.end_page}" if r.end_page and r.end_page != r.page else r.page
+
+
 def row_values(r: Requirement) -> list:
-    return [r.id, r.text, r.type, r.detail, r.source, r.page if r.page is not None else "", r.section, r.amendment,
+    return [r.id, r.text, r.type, r.detail, r.source, page_label(r), r.section, r.amendment,
             r.change, r.previous, r.parent, r.note, r.owner, r.status, r.response_location]
 
 
@@ -112,16 +120,17 @@ def _from_record(record: dict[str, str]) -> Requirement:
         value = record.get(name)
         return "" if value is None else str(value).strip()
 
-    page = get("Page")
+    pages = re.fullmatch(r"(\d+)(?:\.0)?(?:-(\d+))?", get("Page"))
     facts = []
     for part in filter(None, (p.strip() for p in get("Detail").split(";"))):
         kind, _, value = part.partition(":")
         facts.append(Fact(kind.strip(), value.strip()))
     return Requirement(
         get("Requirement"), get("Type") or "requirement", get("Source File"),
-        int(float(page)) if page.replace(".", "", 1).isdigit() else None, get("Section"), facts, id=get("ID"),
+        int(pages.group(1)) if pages else None, get("Section"), facts, id=get("ID"),
         parent=get("Parent"), amendment=get("Amendment"), change=get("Change"), previous=get("Previous Text"),
         note=get("Note"), owner=get("Owner"), status=get("Status"), response_location=get("Response Location"),
+        end_page=int(pages.group(2)) if pages and pages.group(2) else None,
     )
 
 
