@@ -9,15 +9,25 @@ How it works, and why this way (measured in bench/pdf_tables.py on the shared PD
   layer are never candidates (their text comes from OCR).
 - The grid comes from pdfplumber; each cell's text from PDFium (`get_text_bounded` over the cell box), the
   same text layer the page text comes from: pdfplumber glues words on some files ("TechnicalArchitect").
-- Not a table: one column (a page frame, a box around a paragraph), a single row that does not continue a
-  table, words that run across a column rule (underlined or highlighted lines), text in one column only.
+- Not a table (counted by reason in `TableReport.rejected`): one column (a page frame, a box around a
+  paragraph); most cells covered by merged cells (a grid cut at every printed line by line shading, as in
+  the TechFAR Handbook: its text stays page text); most rows with text in one cell only, or a line of text
+  that runs on across a column rule with no more than a word space (underlined or highlighted paragraph
+  lines); one column of paragraphs beside a number or a title in one cell (the TechFAR Q&A boxes); a single
+  row that continues nothing and is not a header.
 - Guard: where pdfplumber's characters and PDFium's text disagree inside a table's box, the page's layout
   is not trusted and the page gets no tables (its text stays in the page text).
-- Header: the first row when it is set apart (bold, or filled) from the rows under it, or when every cell of
-  it is a short label and the table has further rows. A table on the next page with the same columns,
-  first on its page, continues the table: a repeated header is dropped, and a first row whose key cell is
-  empty or whose text runs on in lower case is the end of the row split by the page break (one row, with
-  `page` and `end_page`).
+- Header: the first row when it is set apart from the rows under it (another font or colour: bold, white on
+  a fill; or a filled background), or when its cells are short labels over longer cells and do not repeat
+  the first words of the cells below ("Category 1", "Category 2"). A one-row grid of labels at a page's
+  foot is the header of the table the next page carries. A cell covered by a merged cell above takes its
+  text (a key that spans two rows applies to both).
+- A table on the next page with the same column rules, first on its page, after the last table of the page
+  before, continues it (`continued`, the same `number`, the header repeated in `header`): a repeated header
+  row is dropped, and a first row whose key cell is empty, or most of whose cells go on in lower case where
+  the cells above had not ended, is the end of the row split by the page break: one row with `page` and
+  `end_page`, kept in the part where it starts.
+- Cell text: printed lines joined into words (see `join_lines`).
 
 Coordinates are PDF points in the page's own space with y growing upwards, as PDFium reports them
 (`textpage.get_charbox`, `get_text_bounded`) and as `core.documents.layout.Line` keeps them: a table's
@@ -104,7 +114,7 @@ class TableReport:
     pages: int = 0
     candidates: list[int] = field(default_factory=list)
     guarded: list[int] = field(default_factory=list)  # pages whose tables the guard refused
-    rejected: Counter = field(default_factory=Counter)  # reason -> grids that were not tables
+    rejected: Counter[str] = field(default_factory=Counter)  # reason -> grids that were not tables
     seconds: float = 0.0
     seconds_plumber: float = 0.0
 
