@@ -13,6 +13,7 @@ retrieval meanwhile keeps only the newest version of a document among its hits.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -22,16 +23,20 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 
 from core.chunking import Chunk, Chunker
 from core.documents import ParsedDocument, parse
 from core.documents.classify import DOC_KINDS, guess_kind, guess_solicitation
+from core.documents.limits import DEFAULT_MAX_EXPANDED
 from core.embedding import Embedder
 from core.errors import DocumentError, UserFacingError
 from core.fingerprint import minhash, similarity
 from core.identifiers import find_ids, title_key
 from core.manifest import FileRecord, Manifest
+from core.parser_pool import ParserPool
 from core.sparse import SparseEncoder
 from core.store import Match, PointData, Store, Where, scroll_all
 
@@ -56,6 +61,15 @@ def version_rank(path: str, doc_kind: str | None, fmt: str | None, seq: int) -> 
     plain = 1 if fmt in ("csv", "markdown", "text", "html") else 0
     return f"{rank}|{date}|{plain}|{seq:020d}"
 TITLE_COLUMN = re.compile(r"title|labor categor|lcat|job|occupation|occt|service proposed|position", re.I)
+
+
+def unreadable(path: Path, exc: Exception) -> str:
+    """Why a file or folder cannot be opened, in words."""
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "a symbolic link loop (the link leads back to itself)"
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return f"a broken symbolic link (to {os.readlink(path)})"
+    return f"cannot read: {getattr(exc, 'strerror', None) or exc}"
 
 
 def file_hash(path: Path) -> str:
@@ -142,6 +156,7 @@ class Indexer:
         chunk_tokens: int = 200,
         max_file_bytes: int | None = None,
         workers: int = 0,
+        max_expanded_bytes: int = DEFAULT_MAX_EXPANDED,
     ):
         self.store = store
         self.embedder = embedder
@@ -150,6 +165,7 @@ class Indexer:
         self.chunker = Chunker(embedder.count_tokens, chunk_tokens, embedder.truncate)
         self.timings: dict[str, float] = {"prepare": 0.0, "embed": 0.0, "commit": 0.0}  # seconds, for benchmarks
         self.max_file_bytes = max_file_bytes
+        self.max_expanded_bytes = max_expanded_bytes
         self.chunk_tokens = chunk_tokens
         self.workers = min(4, (os.cpu_count() or 1) - 1) if workers < 0 else workers
 
@@ -229,7 +245,7 @@ class Indexer:
             pending.append(prepared)
             if isinstance(prepared, Prepared):
                 size += len(prepared.chunks)
-            if size >= batch_chunks:
+            if size >= batch_chunks or size == 0:  # nothing to embed before it: report it now
                 flush()
                 size = 0
         flush()
@@ -237,7 +253,8 @@ class Indexer:
 
     def _prepared(self, files: list[tuple[Path, str]], collection: str, tags: dict[str, str] | None,
                   force: bool) -> Iterator[Prepared | FileResult]:
-        """prepare() for each file, in order; in worker processes when there are several files."""
+        """prepare() for each file, in order; in worker processes when there are several files. A
+        worker process that dies fails only the file it was reading (core/parser_pool.py)."""
         if self.workers < 1 or len(files) < 4:
             for path, display in files:
                 started = time.perf_counter()
@@ -245,25 +262,18 @@ class Indexer:
                 self.timings["prepare"] += time.perf_counter() - started
                 yield prepared
             return
-        import multiprocessing
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-        from itertools import islice
-
-        context = multiprocessing.get_context("spawn")  # never fork a process that runs torch threads
-        setup = (self.manifest.path, self.embedder.model_dir, self.sparse, self.chunk_tokens, self.max_file_bytes)
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
-                                 initargs=setup) as pool:
-            submitted = (pool.submit(_prepare_in_worker, path, collection, display, tags, force)
-                         for path, display in files)
-            # A few files ahead, not the whole folder in memory.
-            window = deque(islice(submitted, 8 * self.workers + 8))
-            while window:
-                started = time.perf_counter()
-                prepared = window.popleft().result()
-                self.timings["prepare"] += time.perf_counter() - started
-                window.extend(islice(submitted, 1))
-                yield prepared
+        setup = (self.manifest.path, self.embedder.model_dir, self.sparse, self.chunk_tokens, self.max_file_bytes,
+                 self.max_expanded_bytes)
+        pool = ParserPool(self.workers, _start_worker, setup, ahead=8 * self.workers + 8)  # not a folder in memory
+        work = partial(_prepare_in_worker, collection=collection, tags=tags, force=force)
+        results = pool.map(work, files, lambda item, reason: FileResult(item[1], "failed", reason=reason))
+        while True:
+            started = time.perf_counter()
+            prepared = next(results, None)
+            self.timings["prepare"] += time.perf_counter() - started
+            if prepared is None:
+                return
+            yield prepared
 
     def prepare(
         self,
@@ -278,19 +288,24 @@ class Indexer:
         started = time.perf_counter()
         path = Path(path)
         display = display or str(path)
-        abs_path = str(path.resolve())
+        try:
+            stat = path.stat()
+            abs_path = str(path.resolve())
+        except (OSError, RuntimeError) as exc:  # RuntimeError: Python 3.11's symlink loop
+            return FileResult(display, "failed", reason=unreadable(path, exc))
+        if not S_ISREG(stat.st_mode):  # a named pipe would block the run forever on open()
+            return FileResult(display, "failed", reason="not a regular file (a pipe, socket or device)")
         tags = dict(tags or {})
         previous = self.manifest.get(collection, abs_path)
         tags_hash = hashlib.sha1(repr(sorted(tags.items())).encode()).hexdigest()[:8]
         try:
-            stat = path.stat()
             if (previous is not None and not force and previous.size == stat.st_size
                     and previous.mtime == stat.st_mtime):
                 content_hash = previous.content_hash  # same size and time: not read again
             else:
                 content_hash = file_hash(path)
         except OSError as exc:
-            return FileResult(display, "failed", reason=f"cannot read: {exc.strerror or exc}")
+            return FileResult(display, "failed", reason=unreadable(path, exc))
         version = hashlib.sha1(f"{content_hash}:{tags_hash}".encode()).hexdigest()[:16]
         if previous is not None and previous.version == version and not force:
             if previous.path != display:
@@ -299,20 +314,26 @@ class Indexer:
             return FileResult(display, "unchanged", chunks=previous.chunks, seconds=time.perf_counter() - started)
 
         try:
-            doc = parse(path, display, max_bytes=self.max_file_bytes)
+            doc = parse(path, display, max_bytes=self.max_file_bytes, max_expanded=self.max_expanded_bytes)
+            doc_kind = tags.get("kind") or guess_kind(doc, path.name)
+            solicitation = tags.get("solicitation") or guess_solicitation(doc, path.stem, doc_kind)
+            chunks = self.chunker.chunk(doc)
+            if not chunks:
+                raise DocumentError(display, "no text to index")
+            doc_id = doc_id_for(collection, abs_path)
+            seq = time.time_ns()
+            ingested_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+            points = self._points(doc, chunks, doc_id, version, content_hash, seq, ingested_at, doc_kind,
+                                  solicitation, tags, display, abs_path)
         except DocumentError as exc:
             return FileResult(display, "failed", reason=exc.reason, seconds=time.perf_counter() - started)
-
-        doc_kind = tags.get("kind") or guess_kind(doc, path.name)
-        solicitation = tags.get("solicitation") or guess_solicitation(doc, path.stem, doc_kind)
-        chunks = self.chunker.chunk(doc)
-        if not chunks:
-            return FileResult(display, "failed", reason="no text to index", seconds=time.perf_counter() - started)
-        doc_id = doc_id_for(collection, abs_path)
-        seq = time.time_ns()
-        ingested_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        points = self._points(doc, chunks, doc_id, version, content_hash, seq, ingested_at, doc_kind,
-                              solicitation, tags, display, abs_path)
+        except MemoryError:
+            return FileResult(display, "failed", reason="ran out of memory indexing it",
+                              seconds=time.perf_counter() - started)
+        except Exception as exc:  # a bug in chunking this file: logged with its stack; the run goes on
+            log.exception("%s: could not be indexed", display)
+            return FileResult(display, "failed", reason=f"could not be indexed ({type(exc).__name__}: {exc}); "
+                              "see the log", seconds=time.perf_counter() - started)
         return Prepared(collection, display, abs_path, previous, stat, content_hash, version, doc, doc_kind,
                         solicitation, chunks, points, doc_id, seq, ingested_at,
                         minhash([c.text for c in chunks]), time.perf_counter() - started)
@@ -431,18 +452,24 @@ class Indexer:
 
 def walk(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
     """Files under the given paths (recursively), each with the path to show and store. Hidden
-    files, licences and derived text exports (X.pdf.txt beside X.pdf) are skipped and reported."""
+    files, licences and derived text exports (X.pdf.txt beside X.pdf) are skipped and reported; a
+    folder that cannot be listed is reported as failed."""
     from core.documents import IGNORED_NAMES, is_derived_twin
 
     found: list[tuple[Path, str]] = []
     skipped: list[FileResult] = []
+
+    def unreadable_folder(exc: OSError) -> None:
+        folder = Path(exc.filename or "")
+        skipped.append(FileResult(str(folder), "failed", reason=f"folder not read: {unreadable(folder, exc)}"))
+
     for root in paths:
         if not root.exists():
             raise UserFacingError(f"{root}: no such file or folder")
         if root.is_file():
             found.append((root, str(root)))
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable_folder):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 p = Path(dirpath) / name
@@ -462,16 +489,16 @@ _worker: Indexer | None = None
 
 
 def _start_worker(manifest_path: Path, model_dir: Path, sparse: SparseEncoder, chunk_tokens: int,
-                  max_file_bytes: int | None) -> None:
+                  max_file_bytes: int | None, max_expanded_bytes: int) -> None:
     """A preparing-only Indexer: the tokenizer but never the model, the manifest read-only."""
     global _worker
     from core.embedding import Embedder
 
     _worker = Indexer(None, Embedder(model_dir), Manifest(manifest_path), sparse, chunk_tokens,  # type: ignore[arg-type]
-                      max_file_bytes)
+                      max_file_bytes, max_expanded_bytes=max_expanded_bytes)
 
 
-def _prepare_in_worker(path: Path, collection: str, display: str, tags: dict[str, str] | None,
+def _prepare_in_worker(path: Path, display: str, *, collection: str, tags: dict[str, str] | None,
                        force: bool) -> Prepared | FileResult:
     assert _worker is not None, "the pool's initializer builds the worker"
     return _worker.prepare(path, collection, display, tags, force)

@@ -68,7 +68,8 @@ class Services:
         s = self.settings
         return Indexer(
             self.store, self.cached_embedder, self.manifest, chunk_tokens=s.chunk_tokens,
-            max_file_bytes=int(s.max_file_mb * 2**20), workers=s.ingest_workers,
+            max_file_bytes=int(s.max_file_mb * 2**20), max_expanded_bytes=int(s.max_expanded_mb * 2**20),
+            workers=s.ingest_workers,
         )
 
     @cached_property

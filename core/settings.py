@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         200, ge=32, le=256, description="Target word pieces per chunk; the model reads at most 256."
     )
     max_file_mb: float = Field(64.0, description="Files larger than this are refused, not read.")
+    max_expanded_mb: float = Field(
+        100.0, gt=0,
+        description="Files that would expand past this while read are refused before parsing: a DOCX/XLSX "
+        "package's parts (alone or together, from the zip directory), any one PDF stream, a CSV field.",
+    )
     ingest_workers: int = Field(
         -1, ge=-1,
         description="Processes that parse and chunk files while the main one embeds; -1 = cores - 1 "

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -48,7 +49,10 @@ def ingest_paths(
     report = RunReport()
     indexer.recover(collection)
     files, skipped = walk(paths)
-    report.results.extend(skipped)
+    for result in skipped:
+        report.results.append(result)
+        if result.status == "failed":  # a folder that could not be listed
+            print_failure(console, result)
     with Progress(
         TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=console, transient=True,
@@ -59,7 +63,7 @@ def ingest_paths(
         def done(result: FileResult) -> None:
             report.results.append(result)
             if result.status == "failed":
-                console.print(f"[red]failed[/] {result.path}: {result.reason}", highlight=False)
+                print_failure(console, result)
             for warning in result.warnings:
                 console.print(f"[yellow]warning[/] {result.path}: {warning}", highlight=False)
             progress.update(task, advance=1, description=Path(result.path).name[:50])
@@ -71,16 +75,31 @@ def ingest_paths(
     return report
 
 
+def print_failure(console: Console, result: FileResult) -> None:
+    console.print(f"[red]failed[/] {escape(result.path)}: {escape(result.reason)}", highlight=False)
+
+
 def prune_missing(indexer: Indexer, paths: list[Path], collection: str) -> list[str]:
-    """Remove documents ingested from under these paths whose files are gone."""
+    """Remove documents ingested from under these paths whose files are gone (not those in a
+    folder that could not be read this time)."""
     roots = [str(p.resolve()) for p in paths]
     removed = []
     for record in indexer.manifest.files(collection):
         under = any(record.abs_path == r or record.abs_path.startswith(r.rstrip("/") + "/") for r in roots)
-        if under and not Path(record.abs_path).exists():
+        if under and _gone(Path(record.abs_path)):
             indexer.remove(collection, record.abs_path)
             removed.append(record.path)
     return removed
+
+
+def _gone(path: Path) -> bool:
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:  # unreadable, not known to be gone
+        return False
+    return False
 
 
 def summary_table(report: RunReport, collection: str) -> Table:

@@ -1,16 +1,21 @@
 """Reading files into structured documents: PDF, DOCX, XLSX, CSV, Markdown, HTML and plain text.
 
 `parse(path)` returns a `ParsedDocument` (ordered blocks with page, section path and table
-structure) or raises `DocumentError` naming the file and the reason.
+structure) or raises `DocumentError` naming the file and the reason. How far a file may expand while
+it is read is checked before its parser runs (`limits.py`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from core.documents import limits
 from core.documents.model import Block, ParsedDocument
 from core.errors import DocumentError
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SUPPORTED", "Block", "DocumentError", "ParsedDocument", "is_derived_twin", "parse"]
 
@@ -88,7 +93,10 @@ def is_derived_twin(path: Path) -> Path | None:
     return None
 
 
-def parse(path: Path, display: str | None = None, max_bytes: int | None = None) -> ParsedDocument:
+def parse(path: Path, display: str | None = None, max_bytes: int | None = None,
+          max_expanded: int = limits.DEFAULT_MAX_EXPANDED) -> ParsedDocument:
+    """Any failure to read the file comes out as a DocumentError naming it and the reason; what no
+    parser anticipated is logged with its stack and named by its type."""
     path = Path(path)
     display = display or str(path)
     suffix = path.suffix.lower()
@@ -106,7 +114,20 @@ def parse(path: Path, display: str | None = None, max_bytes: int | None = None) 
         raise DocumentError(
             display, f"file too large ({size / 2**20:.1f} MB > {max_bytes / 2**20:.0f} MB limit, RFP_MAX_FILE_MB)"
         )
-    doc = parser(path, display)
+    try:
+        with limits.reading(suffix, path, display, max_expanded):
+            doc = parser(path, display)
+    except DocumentError:
+        raise
+    except MemoryError as exc:
+        raise DocumentError(display, "ran out of memory reading it") from exc
+    except RecursionError as exc:
+        raise DocumentError(display, "nested too deeply to read") from exc
+    except Exception as exc:
+        log.warning("%s: unexpected %s from the %s parser", display, type(exc).__name__, suffix, exc_info=True)
+        detail = " ".join(str(exc).split())[:200]
+        raise DocumentError(display, f"corrupt or unreadable {suffix.lstrip('.').upper()} file "
+                                     f"({type(exc).__name__}: {detail})") from exc
     if not any(b.text.strip() for b in doc.blocks):
         raise DocumentError(display, "no text found")
     return doc

@@ -11,6 +11,7 @@ import logging
 import re
 from pathlib import Path
 
+from core.documents.limits import expands_beyond, pdf_limit
 from core.documents.model import ParsedDocument
 from core.documents.text import PAGE_NUMBER, furniture, lines_to_blocks, normalize_space
 from core.errors import DocumentError
@@ -20,7 +21,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 def parse_pdf(path: Path, display: str) -> ParsedDocument:
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = pypdf.PdfReader(str(path))
@@ -32,14 +33,18 @@ def parse_pdf(path: Path, display: str) -> ParsedDocument:
             if not ok:
                 raise DocumentError(display, "encrypted PDF (a password is required to read it)")
         raw_pages = []
-        for page in reader.pages:
+        for number, page in enumerate(reader.pages, start=1):
             try:
                 raw_pages.append(page.extract_text() or "")
+            except LimitReachedError as exc:  # a decompression bomb, not a bad page
+                raise DocumentError(display, _limit_reason(exc, number)) from exc
             except Exception as exc:  # one bad page should not lose the rest
                 raw_pages.append("")
                 logging.getLogger(__name__).warning("%s: page unreadable: %s", display, exc)
     except DocumentError:
         raise
+    except LimitReachedError as exc:
+        raise DocumentError(display, _limit_reason(exc, None)) from exc
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(display, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:
@@ -74,6 +79,13 @@ def parse_pdf(path: Path, display: str) -> ParsedDocument:
     title = _title(meta_title, blocks, path)
     warnings = [f"page {p} has no text layer (image only); it was skipped" for p in empty]
     return ParsedDocument(display, title, blocks, "pdf", pages=len(raw_pages), warnings=warnings)
+
+
+def _limit_reason(exc: Exception, page: int | None) -> str:
+    where = f" (a stream on page {page})" if page else ""
+    if "decompress" in str(exc).lower():
+        return f"{expands_beyond(pdf_limit())}{where}"
+    return f"over a safety limit of the PDF reader{where}: {exc}"
 
 
 def _title(meta: str, blocks, path: Path) -> str:

@@ -160,9 +160,16 @@ def parse_csv(path: Path, display: str) -> ParsedDocument:
         dialect = csv.excel
     rows: list[list[str]] = []
     raw: list[str] = []
-    for cells in csv.reader(io.StringIO(text, newline=""), dialect):
-        rows.append([re.sub(r"\s+", " ", c).strip() for c in cells])
-        raw.append(_raw_line(cells, dialect))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        for cells in reader:
+            rows.append([re.sub(r"\s+", " ", c).strip() for c in cells])
+            raw.append(_raw_line(cells, dialect))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise DocumentError(display, f"a field on line {reader.line_num} is longer than "
+                                         f"{csv.field_size_limit():,} characters (RFP_MAX_EXPANDED_MB)") from exc
+        raise DocumentError(display, f"not a readable CSV (line {reader.line_num}: {exc})") from exc
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     blocks = rows_to_blocks(rows, sheet=None, raw_lines=raw)
