@@ -3,6 +3,7 @@ default, a Qdrant server when QDRANT_URL is set."""
 
 from __future__ import annotations
 
+from core.datalock import DataFolderLock
 from core.settings import Settings
 from core.store.base import HasId, Match, MatchAny, PointData, Store, StoredHit, Where, scroll_all
 
@@ -21,10 +22,12 @@ def open_store(settings: Settings, dim: int = 384) -> Store:
             shards=settings.qdrant_shards,
             replicas=settings.qdrant_replicas,
         )
+    # In-process: this process holds the data folder until the store is closed (core/datalock.py).
+    lock = DataFolderLock(settings.data_dir)
     if backend == "local":
         from core.store.qdrant import QdrantStore
 
-        return QdrantStore(path=settings.qdrant_path / "local", dim=dim)
+        return QdrantStore(path=settings.qdrant_path / "local", dim=dim, lock=lock)
     from core.store.edge import EdgeStore
 
-    return EdgeStore(settings.qdrant_path, dim=dim)
+    return EdgeStore(settings.qdrant_path, dim=dim, lock=lock)

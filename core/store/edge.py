@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import qdrant_edge as qe
 
+from core.datalock import DataFolderLock
 from core.sparse import SparseVector
 from core.store.base import (
     DENSE,
@@ -59,11 +60,15 @@ def _hit(p) -> StoredHit:
 class EdgeStore:
     backend = "edge"
 
-    def __init__(self, root: Path, dim: int = 384):
+    def __init__(self, root: Path, dim: int = 384, lock: DataFolderLock | None = None):
+        """`lock`: the data folder's, held from now until close() (and again if used after close)."""
         self.root = Path(root) / "edge"
         self.dim = dim
         self._shards: dict[str, qe.EdgeShard] = {}
         self._lock = threading.RLock()
+        self._folder_lock = lock
+        if lock is not None:
+            lock.acquire()
 
     def _config(self) -> qe.EdgeConfig:
         return qe.EdgeConfig(
@@ -89,6 +94,8 @@ class EdgeStore:
             shard = self._shards.get(name)
             if shard is not None:
                 return shard
+            if self._folder_lock is not None:
+                self._folder_lock.acquire()
             path = self._path(name)
             if self.has_collection(name):
                 shard = qe.EdgeShard.load(str(path))
@@ -191,3 +198,5 @@ class EdgeStore:
                 shard.flush()
                 shard.close()
             self._shards.clear()
+            if self._folder_lock is not None:
+                self._folder_lock.release()

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from qdrant_client import QdrantClient, models
 
+from core.datalock import DataFolderLock
 from core.sparse import SparseVector
 from core.store.base import (
     DENSE,
@@ -62,7 +63,12 @@ class QdrantStore:
         shards: int = 1,
         replicas: int = 1,
         client: QdrantClient | None = None,
+        lock: DataFolderLock | None = None,
     ):
+        """`lock` (local mode): the data folder's, held from now until close()."""
+        self._folder_lock = lock
+        if lock is not None:
+            lock.acquire()
         if client is not None:
             self.client = client
             self.backend = "server" if url else "local"
@@ -72,7 +78,12 @@ class QdrantStore:
         else:
             assert path is not None, "local mode needs a folder"
             Path(path).mkdir(parents=True, exist_ok=True)
-            self.client = QdrantClient(path=str(path))
+            try:
+                self.client = QdrantClient(path=str(path))
+            except BaseException:
+                if lock is not None:
+                    lock.release()
+                raise
             self.backend = "local"
         self.dim, self.shards, self.replicas = dim, shards, replicas
         self._known: set[str] = set()
@@ -189,3 +200,5 @@ class QdrantStore:
 
     def close(self) -> None:
         self.client.close()
+        if self._folder_lock is not None:
+            self._folder_lock.release()
