@@ -42,8 +42,10 @@ def _ends(text: str, n: int = 24) -> str:
 
 def chunk_cuts(doc, chunks) -> list:
     """Text chunks that end inside a sentence: their text does not end where one of the document's
-    sentences (`split_sentences` over a block) or blocks ends."""
+    sentences (`split_sentences` over a block) or blocks ends, or it ends on a comma or a word that cannot
+    end a phrase, or the next chunk carries on its sentence (opens with a plain lower-case word)."""
     from core.documents.text import split_sentences
+    from core.proposal.wholeness import DANGLING_END, LOWER_START
 
     ends: dict[int, set[str]] = {}
     for block in doc.blocks:
@@ -51,12 +53,13 @@ def chunk_cuts(doc, chunks) -> list:
             for piece in [block.text, *split_sentences(block.text)]:
                 end = _ends(piece)
                 ends.setdefault(len(end), set()).add(end)
+    texts = [c for c in chunks if c.kind == "text"]
     cut = []
-    for c in chunks:
-        if c.kind != "text":
-            continue
-        text = _flat(c.text)
-        if not any(text[-n:] in keys for n, keys in ends.items() if n):
+    for i, c in enumerate(texts):
+        text, words = _flat(c.text), " ".join(c.text.split())
+        following = texts[i + 1].text.lstrip() if i + 1 < len(texts) else ""
+        if (not any(text[-n:] in keys for n, keys in ends.items() if n) or words.endswith(",")
+                or DANGLING_END.search(words) or LOWER_START.match(following)):
             cut.append(c)
     return cut
 

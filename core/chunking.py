@@ -159,10 +159,20 @@ class Chunker:
                 if m <= self.chunk_tokens:
                     pieces.append(clause)
                     continue
-                words = clause.split()
-                step = max(8, int(len(words) * self.chunk_tokens / max(m, 1) * 0.9))
-                pieces.extend(" ".join(words[i : i + step]) for i in range(0, len(words), step))
+                pieces.extend(self._fit(clause))
         return pieces
+
+    def _fit(self, text: str) -> list[str]:
+        """Text with no clause marks cut between words until each piece fits a chunk (a run of dot leaders
+        or a long URL is cut inside the word)."""
+        if self.count([text])[0] <= self.chunk_tokens:
+            return [text]
+        words = text.split()
+        if len(words) > 1:
+            half = len(words) // 2
+            return self._fit(" ".join(words[:half])) + self._fit(" ".join(words[half:]))
+        half = len(text) // 2
+        return self._fit(text[:half]) + self._fit(text[half:])
 
 
 def _continues(previous: str, following: str) -> bool:

@@ -29,6 +29,7 @@ class Line:
     first_word: float = 0.0  # width of the line's first word
     weight: float = 0.0  # font weight (400 regular, 700 bold), 0 when unknown
     size: float = 0.0  # font size in points, 0 when unknown
+    ocr: bool = False  # read by OCR (a form, most often): never taken for a heading
 
     @property
     def placed(self) -> bool:
@@ -37,6 +38,17 @@ class Line:
     @property
     def height(self) -> float:
         return (self.top - self.bottom) if self.placed else 0.0
+
+
+@dataclass
+class TableLines:
+    """A table in a page's stream of lines, where it is printed: rows of cells with the pages each row
+    starts and ends on, and the header (`[]` when the table has none). `number` is shared by the parts of a
+    table that runs over pages."""
+
+    number: int
+    header: list[str]
+    rows: list[tuple[list[str], int, int]]
 
 
 @dataclass

@@ -29,6 +29,7 @@ class Block:
     header: str | None = None
     table: str | None = None
     end_page: int | None = None
+    ocr: bool = False  # read by OCR from a page with no text layer
 
     @property
     def last_page(self) -> int | None:
@@ -43,6 +44,7 @@ class ParsedDocument:
     format: str
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # pages read by OCR -> seconds each took
 
     def head_text(self, limit: int = 6000) -> str:
         """The first few thousand characters, for guessing the document's kind and number."""

@@ -5,10 +5,10 @@ data) reads the same clean text.
   plain spaces, typographic ligatures (ﬁ, ﬂ...) spelled out, pdfium's hyphen marker (U+FFFE) made a hyphen.
 - Paragraphs cut by line wraps and page breaks joined again: converted documents often write each printed
   line as a paragraph of its own (the FAR's Markdown parts do), and a PDF paragraph runs over a page break.
-  A text block is joined to the one before it in the same section when that one cannot have ended (no
-  terminal punctuation) and the break is a wrap: the next block starts in lower case, the previous one ends
-  on a word that cannot end a phrase ("the", "of", "and"...), a comma or a hyphen, or (in a document whose
-  paragraphs are printed lines) the previous line is about as long as the document's lines. A word
+  A text block is joined to the one before it in the same section when that one did not end (no terminal
+  punctuation) and the break is a wrap: the next block starts with a plain lower-case word, or, in a
+  document whose paragraphs are printed lines, the previous line is about as long as the document's lines
+  or ends on a word that cannot end a phrase ("the", "of", "and"...), a comma or a hyphen. A word
   hyphenated across the break is joined; its hyphen stays unless the document also writes the word whole.
   The joined block keeps its first page and records its last (`end_page`).
 
@@ -39,7 +39,8 @@ DANGLING = re.compile(r"(?:\b(?:the|a|an|of|to|for|with|by|in|on|at|from|and|or|
 HYPHENATED = re.compile(r"([A-Za-z]+)-$")
 LOWER_START = re.compile(r"^[a-z][a-z'’-]*(?=[\s,;:)]|$)")  # a plain word: "cloud.gov" may open a sentence
 # A list item or an outline number opening a block: never the rest of the line before it.
-ITEM_START = re.compile(r"^\s*(?:[•▪◦●■○\-*–]\s|\(?[a-zA-Z]\)|\(?\d{1,3}\)|\(?[ivx]{1,5}\)|\d{1,3}(?:\.\d{1,3})*\.?\s)")
+ITEM_START = re.compile(r"^\s*(?:[•▪◦●■○\-*–]\s|\(?[a-zA-Z]\)|\(?\d{1,3}\)|\(?[ivx]{1,5}\))")
+NUMBER_START = re.compile(r"^\s*\d{1,3}(?:\.\d{1,4})*(?:-\d{1,4})?\.?\s")  # "3.1 ...", or a reference ("15.408 (i)")
 WRAPPED_LINES = 160  # a document whose 90th-percentile paragraph is shorter than this writes printed lines
 
 
@@ -100,8 +101,13 @@ def _continues(previous: Block, following: Block, last_line: str, width: float |
     text = previous.text
     if TERMINAL.search(text) or ITEM_START.match(following.text):
         return False
-    if LOWER_START.match(following.text) or DANGLING.search(text):
+    if width is not None and DANGLING.search(text):  # "... the procedures at" / "15.305 ."
         return True
+    if NUMBER_START.match(following.text):
+        return False
+    if LOWER_START.match(following.text):
+        return True
+    # a document that writes its printed lines as paragraphs: a line about as long as its lines
     return width is not None and len(last_line) >= 0.6 * width
 
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from core.documents.layout import Line, PageLayout
+from core.documents.layout import Line, PageLayout, TableLines
 from core.documents.model import Block
 from core.documents.normalize import join_words, vocabulary
 
@@ -260,16 +260,32 @@ def _extend_heading(blocks: list[Block], tracker: SectionTracker, text: str) -> 
     heading.text, heading.section = title, tracker.path
 
 
+def _rows(table: TableLines, section: tuple[str, ...]) -> list[Block]:
+    """A table's rows as `row` blocks, with their header names."""
+    header = table.header if any(table.header) else []
+    line = " | ".join(header) if header else None
+    out = []
+    for cells, page, end in table.rows:
+        if not any(cells):
+            continue
+        fields = {h or f"column {j + 1}": v for j, (h, v) in enumerate(zip(header, cells, strict=False))} \
+            if header else None
+        out.append(Block(text=" | ".join(cells), kind="row", page=page, section=section, fields=fields,
+                         header=line, table=f"table {table.number}", end_page=end if end != page else None))
+    return out
+
+
 def lines_to_blocks(
-    pages: Iterable[tuple[int | None, list[str] | list[Line]]], tracker: SectionTracker | None = None
+    pages: Iterable[tuple[int | None, list]], tracker: SectionTracker | None = None
 ) -> list[Block]:
-    """Turn printed lines (per page) into heading and paragraph blocks. Lines are joined into a paragraph
+    """Turn printed lines (per page) into heading and paragraph blocks, and tables (`TableLines` among the
+    lines, where they are printed) into row blocks. Lines are joined into a paragraph
     until a blank line, a heading or a list item starts a new one, or the layout shows a paragraph break
     (`layout.py`, for lines with positions); a paragraph runs on over a page break when its last line was
     full and did not end a sentence. A word hyphenated at a line end is joined (`normalize.join_words`)."""
     tracker = tracker or SectionTracker()
-    pages = [(page, [x if isinstance(x, Line) else Line(x) for x in lines]) for page, lines in pages]
-    words = vocabulary(line.text for _, lines in pages for line in lines)
+    pages = [(page, [x if isinstance(x, Line | TableLines) else Line(x) for x in lines]) for page, lines in pages]
+    words = vocabulary(line.text for _, lines in pages for line in lines if isinstance(line, Line))
     blocks: list[Block] = []
     para: list[str] = []
     start: int | None = None  # the page the open paragraph started on
@@ -305,9 +321,14 @@ def lines_to_blocks(
                                                           or bool(re.match(r"[a-z]", text)))
 
     for number, lines in pages:
-        before, layout = layout, PageLayout.of(lines)
+        before, layout = layout, PageLayout.of([x for x in lines if isinstance(x, Line)])
         first = True
         for line in lines:
+            if isinstance(line, TableLines):
+                flush()
+                blocks.extend(_rows(line, tracker.path))
+                first = False
+                continue
             text = normalize_space(line.text)
             if not text:
                 if not line.placed:
@@ -322,7 +343,7 @@ def lines_to_blocks(
             if not para and _wraps_heading(blocks, text, page):
                 _extend_heading(blocks, tracker, text)
                 continue
-            kind, level, title, body = classify_line(text)
+            kind, level, title, body = classify_line(text) if not line.ocr else ("text", 0, "", text)
             if kind == "heading":
                 flush()
                 tracker.push(level, title)

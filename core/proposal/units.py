@@ -180,6 +180,20 @@ class _Paths:
 
 # A section number inside a paragraph: "... Evidence 1.4 As part of the technical approach ...".
 DOTTED_SPLIT = re.compile(r"\s+(?=\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\s+[A-Z][a-z])")
+REFERENCE_WORD = re.compile(r"(?:\b[a-z][\w-]*|\bFAR|\bDFARS|\bSection|\bSubpart|\bPart|\bParagraph)$")
+
+
+def split_numbered(text: str) -> list[str]:
+    """The paragraph cut before each section number inside it, but not before a number that a
+    sentence refers to ("in accordance with FAR subpart 9.5 Organizational ...")."""
+    pieces, start = [], 0
+    for m in DOTTED_SPLIT.finditer(text):
+        if REFERENCE_WORD.search(text[start : m.start()]):
+            continue
+        pieces.append(text[start : m.start()])
+        start = m.end()
+    pieces.append(text[start:])
+    return pieces
 
 
 def walk(doc: ParsedDocument) -> Iterator[Unit]:
@@ -211,7 +225,7 @@ def _walk(doc: ParsedDocument) -> Iterator[Unit]:
             yield Unit(text, block.page, label(full), zone_of(full), "row", index, fields=block.fields,
                        header=block.header, table=block.table)
             continue
-        for piece in DOTTED_SPLIT.split(text):
+        for piece in split_numbered(text):
             m = INLINE_TITLE.match(piece)
             words = m.group("title").split() if m else []
             if m and words[0] not in NOT_TITLE and len(words) <= 10:
