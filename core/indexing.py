@@ -106,6 +106,7 @@ class FileResult:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     doc_kind: str | None = None
+    cached: int = 0  # chunks whose vectors came from the embedding cache (or an identical chunk)
 
 
 def record_ids(chunk: Chunk, doc_kind: str) -> list[str]:
@@ -142,6 +143,7 @@ class Prepared:
     ingested_at: str
     fingerprint: list[int]
     seconds: float
+    cached: int = 0
 
 
 class Indexer:
@@ -341,11 +343,12 @@ class Indexer:
     def embed(self, prepared: list[Prepared]) -> None:
         texts = [c.embed_text for p in prepared for c in p.chunks]
         started = time.perf_counter()
-        vectors = self.embedder.embed(texts)
+        vectors, reused = self.embedder.embed_counted(texts)
         self.timings["embed"] += time.perf_counter() - started
         share = (time.perf_counter() - started) / max(1, len(texts))
         i = 0
         for p in prepared:
+            p.cached = int(reused[i : i + len(p.points)].sum())
             for point in p.points:
                 point.dense = vectors[i]
                 i += 1
@@ -380,6 +383,7 @@ class Indexer:
             seconds=p.seconds + time.perf_counter() - started,
             warnings=p.doc.warnings,
             doc_kind=p.doc_kind,
+            cached=p.cached,
         )
 
     def _points(self, doc: ParsedDocument, chunks: list[Chunk], doc_id: str, version: str, content_hash: str,

@@ -31,6 +31,11 @@ class RunReport:
         return sum(r.chunks for r in self.results if r.status in ("new", "changed"))
 
     @property
+    def chunks_cached(self) -> int:
+        """Chunks whose vectors the embedding cache already had: no model time."""
+        return sum(r.cached for r in self.results if r.status in ("new", "changed"))
+
+    @property
     def failed(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "failed"]
 
@@ -104,11 +109,11 @@ def _gone(path: Path) -> bool:
 
 def summary_table(report: RunReport, collection: str) -> Table:
     table = Table(title=f"ingest into '{collection}'", show_edge=False)
-    for column in ("new", "changed", "unchanged", "failed", "skipped", "pruned", "chunks", "seconds"):
+    for column in ("new", "changed", "unchanged", "failed", "skipped", "pruned", "chunks", "cache hits", "seconds"):
         table.add_column(column, justify="right")
     table.add_row(
         str(report.count("new")), str(report.count("changed")), str(report.count("unchanged")),
         str(report.count("failed")), str(report.count("skipped")), str(len(report.pruned)),
-        str(report.chunks_written), f"{report.seconds:.1f}",
+        str(report.chunks_written), str(report.chunks_cached), f"{report.seconds:.1f}",
     )
     return table

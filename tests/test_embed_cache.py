@@ -48,6 +48,7 @@ def test_reingest_after_editing_one_section_embeds_only_that_section(tmp_path, e
         assert [r.status for r in second] == ["changed", "unchanged"]
         assert second[0].chunks == chunks
         assert embedder.embedded - before == 1, "only the edited section's chunk reaches the model"
+        assert second[0].cached == chunks - 1, "the run says how many chunks the cache had"
 
         # The cached vectors are the real ones: the edit and an untouched section are both found.
         hits = services.retriever.search("Secret clearance Tier 3 investigation", ["public"], k=3,
@@ -56,6 +57,30 @@ def test_reingest_after_editing_one_section_embeds_only_that_section(tmp_path, e
         hits = services.retriever.search("how long is the base period and the options", ["public"], k=3,
                                          filters=Filters()).hits
         assert "four option years" in hits[0].text
+    finally:
+        services.close()
+
+
+def test_the_ingest_summary_shows_cache_hits(tmp_path, embedder):
+    from rich.console import Console
+
+    from ingest.run import ingest_paths, summary_table
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_rfq(docs / "rfq.md", SECTIONS)
+    services = make_services(tmp_path / "data", embedder)
+    try:
+        quiet = Console(stderr=True, quiet=True)
+        ingest_paths(services.indexer, [docs], "public", console=quiet)
+        write_rfq(docs / "rfq.md", dict(SECTIONS, Scope="The contractor shall replace the claims intake system."))
+        report = ingest_paths(services.indexer, [docs], "public", console=quiet)
+        assert report.count("changed") == 1 and report.chunks_cached == report.chunks_written - 1
+        console = Console(record=True, width=120)
+        console.print(summary_table(report, "public"))
+        text = console.export_text()
+        assert "cache hits" in text
+        assert f" {report.chunks_cached} " in text.splitlines()[-1]
     finally:
         services.close()
 
