@@ -206,6 +206,19 @@ class Embedder:
             log.debug("embedder %s loaded (%s)", self.name, self.backend)
             return self._model
 
+    def preload(self) -> threading.Thread:
+        """Load the model in a background thread (a command line opens the store meanwhile); the
+        first embed() waits for it. Returns the thread."""
+        def load() -> None:
+            try:
+                self._load()
+            except Exception:  # the first embed() loads again and raises it where it is handled
+                log.debug("embedder preload failed", exc_info=True)
+
+        thread = threading.Thread(target=load, name="embedder-load", daemon=True)
+        thread.start()
+        return thread
+
     @property
     def fingerprint(self) -> str:
         """Which weights these vectors come from (a content hash, remembered by file times)."""

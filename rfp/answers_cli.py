@@ -54,6 +54,7 @@ def search(
     """Ranked passages for a query (hybrid: meaning, words and exact identifiers)."""
     settings = get_settings(ctx)
     services = Services(settings)
+    services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     try:
         result = services.retriever.search(query, collection or [settings.collection], k=k,
                                            filters=_filters(kind, solicitation, tag))
@@ -91,6 +92,7 @@ def ask(
     if k is not None:
         settings = settings.model_copy(update={"top_k": k})
     services = Services(settings)
+    services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     console = Console()
     err = Console(stderr=True)
     streamed = []
@@ -153,6 +155,7 @@ def codes(
     """Look up SOC occupations, OPM series, GSA CALC labor categories and rates, and the OASIS crosswalk."""
     settings = get_settings(ctx)
     services = Services(settings)
+    services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     try:
         result = services.retriever.search(
             query, collection or [settings.collection], k=k, filters=Filters(doc_kinds=("codes",)), code_lookup=True
