@@ -26,7 +26,8 @@ COPY finetune ./finetune
 COPY rfp ./rfp
 COPY samples ./samples
 COPY slack_manifest.yaml access.example.yaml ./
-RUN pip install '.[server]'
+RUN pip install '.[server]' \
+ && python -c "import core.embedding as e; e.onnx_model(e.packaged_model_dir(), e.default_artifacts_dir(), 'int8')"
 
 VOLUME ["/data"]
 EXPOSE 3000

@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "import core.models, core.embedding; core.models.packaged_chat_gguf(); core.embedding.packaged_model_dir()"
+	# The embedding model as ONNX (fp32 for questions, int8 for CPUs without bf16), exported from the
+	# packaged safetensors beside the venv, so no command pays for it at first use.
+	$(BIN)/python -c "import core.embedding as e; e.onnx_model(e.packaged_model_dir(), e.default_artifacts_dir(), 'int8')"
 	# llama.cpp's GGUF converter for `rfp finetune export`, from the llama-cpp-python source archive.
 	$(BIN)/python -m finetune tools
 	touch $(STAMP)

@@ -8,8 +8,11 @@
    mode (brute force), the reason for the default.
 3. Generation: tokens/s of the answer path (`Answerer` -> `LlamaCppChat.stream`, what `rfp ask`
    runs) divided by raw `llama_cpp.Llama.create_chat_completion` on the same messages.
+4. Cold start: wall time of `rfp search`, `rfp codes` and `rfp ask --extractive` run as a person
+   runs them, each a fresh process of the real `rfp` entry point (the OS file cache is warm after
+   the first run; the first run of each is printed apart), target at most 2 s.
 
-    python bench/query.py [--data-dir .rfp-bench] [--points 100000]
+    python bench/query.py [--data-dir .rfp-bench] [--points 100000] [--parts cold]
 """
 
 from __future__ import annotations
@@ -84,6 +87,46 @@ def ensure_corpus(data_dir: Path) -> None:
     print(f"corpus: {services.store.count('public')} chunks in {data_dir} "
           f"({result.chunks_written} written now, {time.perf_counter() - started:.0f} s)")
     services.close()
+
+
+COLD = [
+    ("rfp search", ["search", "What are the page limits for the technical volume?"]),
+    ("rfp codes", ["codes", "software developer"]),
+    ("rfp ask --extractive", ["ask", "--extractive", "Which FAR clauses are incorporated by reference?"]),
+]
+
+
+def cold_start(data_dir: Path, runs: int) -> None:
+    """Each command in a new process, interleaved, as the `rfp` console script runs it. Wall time is
+    what a person waits; CPU time (user + system) is printed beside it because on a busy machine
+    the wall time mostly measures the other processes."""
+    import resource
+    import shutil
+    import subprocess
+
+    from core.cpu import cpu_info
+
+    rfp = shutil.which("rfp", path=str(Path(sys.executable).parent)) or "rfp"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RFP_")}
+    print(f"\ncold start ({cpu_info().describe()}; wall time of a new `rfp` process, target <= 2 s):")
+    times: dict[str, list[float]] = {name: [] for name, _ in COLD}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in COLD}
+    for _ in range(runs + 1):
+        for name, args in COLD:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run([rfp, "--data-dir", str(data_dir), *args], env=env, capture_output=True,
+                                  text=True)
+            times[name].append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            if done.returncode != 0:
+                raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr[-2000:]}")
+    for name, seconds in times.items():
+        rest = seconds[1:]
+        print(f"  {name:<24} wall median {statistics.median(rest):5.2f} s, max {max(rest):5.2f} s; "
+              f"CPU median {statistics.median(cpu[name][1:]):5.2f} s "
+              f"(first run {seconds[0]:.2f} s; n={len(rest)}; load average {os.getloadavg()[0]:.1f})")
 
 
 def build_large(src_dir: Path, dst_dir: Path, points: int, backend: str) -> None:
@@ -173,8 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".rfp-bench")
     parser.add_argument("--points", type=int, default=100_000)
-    parser.add_argument("--parts", default="corpus,generation,edge,local",
-                        help="which parts to run: corpus, generation, edge (100k), local (100k)")
+    parser.add_argument("--parts", default="cold,corpus,generation,edge,local",
+                        help="which parts to run: cold, corpus, generation, edge (100k), local (100k)")
+    parser.add_argument("--cold-runs", type=int, default=5, help="timed runs of each command, cold start")
     parser.add_argument("--local-queries", type=int, default=10,
                         help="questions timed on qdrant-client local mode at 100k (it is slow)")
     args = parser.parse_args()
@@ -184,10 +228,14 @@ def main() -> None:
     from core.settings import Settings
 
     ensure_corpus(args.data_dir)
-    embedder = Embedder()
+    parts = set(args.parts.split(","))
+    if "cold" in parts:
+        cold_start(args.data_dir, args.cold_runs)
+    query_backend = Settings(_env_file=None).resolved_query_backend
+    embedder = Embedder(backend=query_backend)  # what `rfp search` and the bot embed questions with
+    print(f"questions embedded with {query_backend}")
     qs = questions()
 
-    parts = set(args.parts.split(","))
     services = Services(Settings(data_dir=args.data_dir, _env_file=None), embedder=embedder)
     if "corpus" in parts:
         print(f"\nretrieval at the shared corpus size ({services.store.count('public')} chunks, qdrant-edge):")
