@@ -169,7 +169,8 @@ class Indexer:
         self.max_file_bytes = max_file_bytes
         self.max_expanded_bytes = max_expanded_bytes
         self.chunk_tokens = chunk_tokens
-        self.workers = min(4, (os.cpu_count() or 1) - 1) if workers < 0 else workers
+        cores = os.cpu_count() or 1  # -1: none on 2 cores, where a parser process slowed ingest (README)
+        self.workers = (0 if cores <= 2 else min(4, cores - 1)) if workers < 0 else workers
 
     # --- recovery ---------------------------------------------------------------------------------
     def recover(self, collection: str) -> int:

@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     ingest_workers: int = Field(
         -1, ge=-1,
         description="Processes that parse and chunk files while the main one embeds; -1 = cores - 1 "
-        "(at most 4), 0 = parse in the main process.",
+        "(at most 4) with 3 cores or more, none with 2 (measured slower); 0 = parse in the main process.",
     )
 
     # --- chat model ------------------------------------------------------------------------------
