@@ -65,6 +65,7 @@ class MockSlackAPI:
         self.files: dict[str, SharedFile] = {}
         self.uploads: dict[str, bytes] = {}
         self._failures: dict[str, list[str]] = {}
+        self._rate_limits: dict[str, list[int]] = {}
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -94,6 +95,7 @@ class MockSlackAPI:
         with self._lock:
             self.calls.clear()
             self._failures.clear()
+            self._rate_limits.clear()
 
     def share_file(self, name: str, data: bytes, mimetype: str = "application/octet-stream",
                    channels: tuple[str, ...] = ("C111",), private: tuple[str, ...] = ()) -> SharedFile:
@@ -107,6 +109,17 @@ class MockSlackAPI:
         """The next call of `method` answers {"ok": false, "error": error}."""
         with self._lock:
             self._failures.setdefault(method, []).append(error)
+
+    def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
+        """The next call of `method` answers as Slack does when rate limited: HTTP 429 with a
+        Retry-After header (seconds) and {"ok": false, "error": "ratelimited"}."""
+        with self._lock:
+            self._rate_limits.setdefault(method, []).append(retry_after)
+
+    def _rate_limit(self, method: str) -> int | None:
+        with self._lock:
+            queue = self._rate_limits.get(method)
+            return queue.pop(0) if queue else None
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -200,8 +213,11 @@ class MockSlackAPI:
             def log_message(self, *args):  # quiet
                 pass
 
-            def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+            def _send(self, status: int, body: bytes, content_type: str = "application/json",
+                      headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -257,6 +273,11 @@ class MockSlackAPI:
             def _api(self, method: str, raw: bytes) -> None:
                 params = self._params(raw)
                 token = self._token() or params.pop("token", None)
+                retry_after = mock._rate_limit(method)
+                if retry_after is not None:
+                    limited = {"ok": False, "error": "ratelimited"}
+                    mock._record(method, params, token, limited)
+                    return self._send(429, json.dumps(limited).encode(), headers={"Retry-After": str(retry_after)})
                 self._send(200, json.dumps(mock.api(method, params, token)).encode())
 
         return Handler
