@@ -1,8 +1,12 @@
-"""`rfp eval retrieval FILE.jsonl`: recall@1/5/10 and MRR@10 per kind, in one process."""
+"""`rfp eval retrieval FILE.jsonl`: recall@1/5/10 and MRR@10 per kind, in one process.
+`rfp eval answers FILE.jsonl [...]`: the answers themselves, scored against reference answers
+(key facts, citation support, declines, time), several ways of answering side by side
+(`core.answer_eval`). `rfp eval split FILE.jsonl`: the fixed train / held-back split of a question set."""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,8 +16,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from core.cli_support import get_settings
+from core.errors import UserFacingError
 from core.evaluation import load_questions, score
 from core.services import Services
+
+DEFAULT_SPLIT = Path(__file__).resolve().parents[1] / "eval" / "vendor_split.json"
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Measure the product on your own question sets.")
 
@@ -71,3 +78,110 @@ def retrieval(
             console.print(f"[bold]{m['id']}[/] ({m['kind']}, rank {m['rank']}): {escape(m['question'])}")
             for t in m["top"]:
                 console.print(f"   got {escape(t)}", highlight=False)
+
+
+class Baseline(StrEnum):
+    extractive = "extractive"
+
+
+class SplitName(StrEnum):
+    train = "train"
+    held_back = "held_back"
+
+
+def _label(model: str) -> str:
+    return f"model {Path(model).stem if model.endswith('.gguf') else model}"
+
+
+@app.command()
+def answers(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="JSONL: question, answer (the reference), kind (none: must "
+                                                     "be declined), id; source_file and context_documents if known.")],
+    collection: Annotated[list[str] | None, typer.Option("--collection", "-c")] = None,
+    generated: Annotated[bool, typer.Option("--generated/--no-generated",
+                                            help="A column answered by the configured chat model.")] = True,
+    baseline: Annotated[Baseline | None, typer.Option("--baseline", help="Add a column answered this way.")] = None,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", help="Add a column answered by this model: a .gguf path or a registry version (repeatable).")] = None,
+    split: Annotated[SplitName | None, typer.Option(
+        "--split", help="Only this half of the questions listed in the split file (others are all kept).")] = None,
+    split_file: Annotated[Path, typer.Option(help="The split (rfp eval split).")] = DEFAULT_SPLIT,
+    unanswered_is_none: Annotated[bool, typer.Option(
+        "--unanswered-is-none", help="A question without a reference answer must be declined.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many questions per file (0: all).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="The summaries as JSON.")] = False,
+    details: Annotated[Path | None, typer.Option(
+        "--details", help="Write one JSON line per question and column (answer, citations, scores).")] = None,
+) -> None:
+    """Answer quality: key-fact agreement, citation support, declines and time, per set and column."""
+    from core.answer_eval.questions import load_questions as load_bench
+    from core.answer_eval.report import summaries
+    from core.answer_eval.run import run
+    from core.answer_eval.split import in_split, load_split
+
+    settings = get_settings(ctx)
+    questions = []
+    chosen = load_split(split_file) if split is not None else None
+    for file in files:
+        qs = load_bench(file, unanswered_is_none)
+        if chosen is not None and split is not None:
+            qs = [q for q in qs if in_split(q.id, chosen, split.value)]
+        questions += qs[:limit] if limit else qs
+    if not generated and baseline is None and not model:
+        raise UserFacingError("nothing to run: --no-generated needs --baseline or --model")
+    collections = collection or [settings.collection]
+    err = Console(stderr=True)
+    services = Services(settings)
+    others = [Services(settings.model_copy(update={"chat_model": m}), embedder=services.embedder,
+                       store=services.store) for m in model or []]
+    out = details.open("w", encoding="utf-8") if details is not None else None
+    try:
+        columns = {}
+        models: dict[str, str | None] = {}
+        if generated:
+            columns["generated"] = lambda q: services.answerer.answer(q, collections, extractive=False)
+            models["generated"] = services.chat.version  # loaded before the clock starts
+        if baseline is not None:
+            columns["extractive"] = lambda q: services.answerer.answer(q, collections, extractive=True)
+        for name, other in zip(model or [], others, strict=True):
+            columns[_label(name)] = lambda q, o=other: o.answerer.answer(q, collections, extractive=False)
+            models[_label(name)] = other.chat.version
+        services.retriever.search("warm up", collections, k=1)
+
+        def progress(result, done: int, total: int) -> None:
+            if out is not None:
+                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                out.flush()
+            err.print(f"[{done}/{total}] {escape(result.question.set)} {escape(result.question.id)} "
+                      f"{result.column}: {result.mode} {result.seconds:.1f}s", highlight=False)
+
+        results = run(questions, columns, progress)
+    finally:
+        if out is not None:
+            out.close()
+        services.close()
+    summary = summaries(results)
+    if as_json:
+        typer.echo(json.dumps({"files": [str(f) for f in files], "collections": collections,
+                               "split": split.value if split else None, "models": models, **summary}, indent=1))
+    else:
+        from rfp.answer_tables import render
+
+        render(Console(), summary, models)
+    if any(r.error for r in results):
+        raise typer.Exit(1)
+
+
+@app.command("split")
+def split_command(
+    file: Annotated[Path, typer.Argument(help="JSONL question file (reads only ids and the group field).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the split.")] = DEFAULT_SPLIT,
+    group: Annotated[str, typer.Option(help="Split each group of this field in half.")] = "rfq_number",
+) -> None:
+    """A fixed train / held-back split of a question set, by a hash of each id (core/answer_eval/split.py)."""
+    from core.answer_eval.split import split_file
+
+    data = split_file(file, group)
+    out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    typer.echo(f"{out}: train {data['sizes']['train']}, held_back {data['sizes']['held_back']}")
