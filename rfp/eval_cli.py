@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -168,7 +169,7 @@ def answers(
     else:
         from rfp.answer_tables import render
 
-        render(Console(), summary, models)
+        render(Console(width=None if sys.stdout.isatty() else 160), summary, models)
     if any(r.error for r in results):
         raise typer.Exit(1)
 

@@ -130,6 +130,12 @@ def test_a_quote_without_the_claims_date_does_not_support_it():
     assert "March 16, 2026" in (check.claims[0].reason or "")
 
 
+def test_a_quote_that_shares_its_number_but_not_its_words_does_not_support_it():
+    c = claim("The source number for the 99.9 operations is [2].", [2], SOURCES[1]["text"], 2)
+    check = check_citations(answer(c))
+    assert check.score == 0.0 and "of its words" in (check.claims[0].reason or "")
+
+
 def test_an_invented_source_number_fails_even_with_a_good_quote():
     c = claim("Availability is 99.9 percent [2][7].", [2, 7], SOURCES[1]["text"], 2)
     check = check_citations(answer(c, text="Availability is 99.9 percent [2][7]."), raw="It is 99.9 [7] [9].")

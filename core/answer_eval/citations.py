@@ -7,7 +7,11 @@ answerer found for each, and its numbered sources). A claim is supported when al
   failure, whatever else the claim says);
 - it has a quote, from a source it cites, and that quote is really in that source's text;
 - the quote states every date, time, amount, number, identifier and name the claim states
-  (`core.answer_eval.facts`): "due March 16" is not held by a quote that says March 23.
+  (`core.answer_eval.facts`): "due March 16" is not held by a quote that says March 23;
+- at least half of the claim's content words are in the quote ("The source number for the 1.3
+  Operations is [2]" is not held by a heading "1.3 Operations"). This is a floor, not a reading of
+  meaning: it is computed here, apart from the answerer's own check, so that a change to that check
+  is measured rather than trusted.
 
 Citation markers in the answer's text that name no source are counted too (`invented`), and so are
 those the model wrote in its raw output before the answerer removed them (`raw_invented`).
@@ -18,10 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.answer_eval.agreement import content_words
 from core.answer_eval.facts import extract, stated
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 CHECKED_KINDS = ("date", "time", "money", "number", "code", "name")
+MIN_WORDS = 0.5  # share of the claim's content words the quote must have
 
 
 @dataclass
@@ -84,8 +90,12 @@ def check_claim(claim: dict, sources: dict[int, dict]) -> ClaimCheck:
         else:
             in_quote = extract(quote)
             lacking = [f for f in extract(text) if f.kind in CHECKED_KINDS and not stated(f, in_quote, quote)]
+            words = content_words(MARKER.sub(" ", text))
+            shared = len(words & content_words(quote)) / len(words) if words else 1.0
             if lacking:
                 check.reason = "the quote does not state " + ", ".join(f"{f.kind} {f}" for f in lacking[:4])
+            elif shared < MIN_WORDS:
+                check.reason = f"the quote has {shared:.0%} of its words"
             else:
                 check.supported = True
     return check
