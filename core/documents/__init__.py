@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.documents import limits
 from core.documents.model import Block, ParsedDocument
+from core.documents.normalize import normalize_document
 from core.errors import DocumentError
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,10 @@ log = logging.getLogger(__name__)
 __all__ = ["SUPPORTED", "Block", "DocumentError", "ParsedDocument", "is_derived_twin", "parse"]
 
 
-def _pdf(path: Path, display: str) -> ParsedDocument:
+def _pdf(path: Path, display: str, ocr: bool = True) -> ParsedDocument:
     from core.documents.pdf import parse_pdf
 
-    return parse_pdf(path, display)
+    return parse_pdf(path, display, ocr=ocr)
 
 
 def _docx(path: Path, display: str) -> ParsedDocument:
@@ -94,9 +95,10 @@ def is_derived_twin(path: Path) -> Path | None:
 
 
 def parse(path: Path, display: str | None = None, max_bytes: int | None = None,
-          max_expanded: int = limits.DEFAULT_MAX_EXPANDED) -> ParsedDocument:
+          max_expanded: int = limits.DEFAULT_MAX_EXPANDED, ocr: bool = True) -> ParsedDocument:
     """Any failure to read the file comes out as a DocumentError naming it and the reason; what no
-    parser anticipated is logged with its stack and named by its type."""
+    parser anticipated is logged with its stack and named by its type. Every parser's output goes
+    through the same normalisation (`normalize.py`). `ocr`: read PDF pages with no text layer by OCR."""
     path = Path(path)
     display = display or str(path)
     suffix = path.suffix.lower()
@@ -116,7 +118,8 @@ def parse(path: Path, display: str | None = None, max_bytes: int | None = None,
         )
     try:
         with limits.reading(suffix, path, display, max_expanded):
-            doc = parser(path, display)
+            doc = parser(path, display, ocr=ocr) if parser is _pdf else parser(path, display)
+            doc = normalize_document(doc)
     except DocumentError:
         raise
     except MemoryError as exc:

@@ -30,6 +30,15 @@ class Block:
     table: str | None = None
     end_page: int | None = None
     ocr: bool = False  # read by OCR from a page with no text layer
+    page_marks: tuple[tuple[int, int], ...] = ()  # (offset in text, page) where a later page's text begins
+
+    def page_at(self, offset: int) -> int | None:
+        """The page the character at `offset` of the text is printed on."""
+        page = self.page
+        for at, number in self.page_marks:
+            if offset >= at:
+                page = number
+        return page
 
     @property
     def last_page(self) -> int | None:

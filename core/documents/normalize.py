@@ -121,7 +121,13 @@ def join_wrapped(blocks: list[Block]) -> list[Block]:
         if out and _continues(out[-1], block, last_line, width):
             previous = out[-1]
             end = block.last_page if block.last_page != previous.page else previous.end_page
-            out[-1] = replace(previous, text=join_words(previous.text, block.text, words), end_page=end)
+            text = join_words(previous.text, block.text, words)
+            at = len(text) - len(block.text)
+            marks = list(previous.page_marks)
+            if block.page is not None and block.page != previous.last_page:
+                marks.append((at, block.page))
+            marks += [(at + offset, page) for offset, page in block.page_marks]
+            out[-1] = replace(previous, text=text, end_page=end, page_marks=tuple(marks))
         else:
             out.append(block)
         last_line = block.text

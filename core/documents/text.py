@@ -288,6 +288,7 @@ def lines_to_blocks(
     words = vocabulary(line.text for _, lines in pages for line in lines if isinstance(line, Line))
     blocks: list[Block] = []
     para: list[str] = []
+    para_pages: list[int | None] = []  # the page of each of the paragraph's lines
     start: int | None = None  # the page the open paragraph started on
     last: int | None = None  # and the page of its last line
     page: int | None = None
@@ -301,14 +302,20 @@ def lines_to_blocks(
             tracker.push(9, para[0])  # a one-line paragraph in heavier or larger type: a heading
             blocks.append(Block(text=para[0], kind="heading", page=start, section=tracker.path))
             para.clear()
+            para_pages.clear()
         if para:
-            text = para[0]
-            for line in para[1:]:
+            text, marks, on = para[0], [], start
+            for line, number in zip(para[1:], para_pages[1:], strict=True):
                 text = join_words(text, line, words)
+                if number != on:
+                    marks.append((len(text) - len(line), number))
+                    on = number
             if text.strip():
                 end = last if last != start else None
-                blocks.append(Block(text=text.strip(), page=start, section=tracker.path, end_page=end))
+                blocks.append(Block(text=text, page=start, section=tracker.path, end_page=end,
+                                    page_marks=tuple(marks)))
             para.clear()
+            para_pages.clear()
         previous, emphasized = None, False
 
     def runs_on(line: Line, text: str) -> bool:
@@ -350,6 +357,7 @@ def lines_to_blocks(
                 blocks.append(Block(text=title, kind="heading", page=page, section=tracker.path))
                 if body:
                     para.append(body)
+                    para_pages.append(page)
                     start, last, previous = page, page, line
                 continue
             if para and previous is not None and not turned and (
@@ -363,6 +371,7 @@ def lines_to_blocks(
                 start = page
                 emphasized = layout is not None and layout.emphasized(line)
             para.append(text)
+            para_pages.append(page)
             previous, last = line, page
     flush()
     return blocks

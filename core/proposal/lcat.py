@@ -27,14 +27,17 @@ ROLE_NOUNS = (
 )
 ROLE_END = re.compile(r"\b(" + "|".join(ROLE_NOUNS) + r")s?\b\s*$", re.IGNORECASE)
 CATEGORY = re.compile(
-    r"\bCategory\s+\d{1,2}\s*[-–:]\s*(?P<title>[A-Z][\w/&,’' -]{2,80}?)(?=\s+Category\s+\d{1,2}\s*[-–:]|\s*$|\s*[.;])"
+    r"\bCategory\s+\d{1,2}\s*[-–:]\s*(?P<title>[A-Z][\w/&,’' -]{2,80}?)(?=\s+Category\s+\d{1,2}\s*[-–:]|\s*$|\s*[.;|])"
 )
 TEAM_LEAD = re.compile(r"\b(team|personnel|staff(?:ing)?|labor categor\w*|positions?|roles?|disciplines?|"
                        r"skill ?sets?)\b[^.]*(?::\s*$|\bthe following\b|\bincluding\b\s*:?\s*$)", re.IGNORECASE)
 ROLES_SENTENCE = re.compile(
     r"\broles?\s*(?:of|:)\s*(?P<list>[A-Z][\w -]{2,40}(?:,\s*(?:and\s+)?[A-Z][\w -]{2,40})*(?:,?\s+and\s+[A-Z][\w -]{2,40}))"
 )
-TITLE_FIELD = re.compile(r"labor categor|\blcat\b|position|\brole\b|job title|^title$|service proposed", re.IGNORECASE)
+# A column of roles: "Labor Category", "Position", "Role", "Job Title"; not "Position Sensitivity" (a table
+# of background-investigation tiers).
+TITLE_FIELD = re.compile(r"labor categor|\blcat\b|^(?:positions?|roles?|job titles?|titles?|position titles?)$|"
+                         r"service proposed", re.IGNORECASE)
 GOVERNMENT_ROLES = re.compile(r"contracting officer|contract specialist|\bCOR\b|program manager \(PM\)|product owner|"
                               r"government", re.IGNORECASE)
 MARKER = re.compile(r"^\s*(?:\(?[A-Za-z0-9]{1,3}[.)]|[•▪◦●■○\-*–])\s*")

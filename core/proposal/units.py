@@ -197,8 +197,19 @@ def split_numbered(text: str) -> list[str]:
 
 
 def walk(doc: ParsedDocument) -> Iterator[Unit]:
+    """The document's units in order. A sentence of a paragraph that runs over a page break gets the pages
+    it is printed on, not the paragraph's."""
+    cursor: dict[int, int] = {}
     for unit in _walk(doc):
-        unit.end_page = doc.blocks[unit.block].end_page
+        block = doc.blocks[unit.block]
+        unit.end_page = block.end_page
+        if block.page_marks and unit.kind not in ("heading", "row"):
+            at = block.text.find(unit.text, cursor.get(unit.block, 0))
+            if at >= 0:
+                cursor[unit.block] = at + len(unit.text)
+                unit.page = block.page_at(at)
+                end = block.page_at(at + len(unit.text) - 1)
+                unit.end_page = end if end != unit.page else None
         yield unit
 
 

@@ -1,47 +1,69 @@
-"""Recall of the shredder on solicitations annotated by hand (ads_rfq_annotations.py,
-incident_rfq_annotations.py): a requirement counts as found when a row contains its words and sits
-on its page (PDF) or in its section (Markdown)."""
+"""Whole-sentence recall of the shredder on four solicitations annotated by hand (issue 10, item 7).
+
+Two annotations were written before the shredder was ever run on their files (cloudgov_pws_annotations.py, a
+PDF statement of work; crm_task_order_annotations.py, a Word RFQ), two are older (ads_rfq_annotations.py: the
+shredder was developed on that PDF; incident_rfq_annotations.py: Markdown, annotated before its first run).
+
+An annotated requirement is found when one matrix row that is whole (core/proposal/wholeness.py: not a
+fragment cut out of a sentence) contains it, compared flattened to [a-z0-9], and sits where the annotation
+puts it:
+- PDF: on its page (a row whose paragraph runs over a page break covers its pages);
+- the incident RFQ (Markdown): under its section number;
+- the CRM RFQ (Word): in its part, Section A, B or C (or anywhere for the overview above Section A). The
+  headings under each part are numbered by Word's list numbering, which the section path does not carry
+  yet, so the heading named under the part is not checked.
+The ADS and incident annotations are snippets: the row holding the snippet must be whole. The cloud.gov and
+CRM annotations are whole sentences, list items and table rows.
+"""
 
 from __future__ import annotations
 
 import re
 
-from core.proposal.shred import shred_files
-from tests.proposal.ads_rfq_annotations import ANNOTATED
+import pytest
 
-ADS = "rfp/gsa-18f-agile-delivery-services-bpa-2015/ADS_RFQ_Final_2015-06-16.pdf"
+from core.proposal.shred import shred_files
+from core.proposal.wholeness import is_whole
+from tests.proposal.ads_rfq_annotations import ANNOTATED as ADS
+from tests.proposal.cloudgov_pws_annotations import ANNOTATED as CLOUDGOV
+from tests.proposal.crm_task_order_annotations import ANNOTATED as CRM
+from tests.proposal.incident_rfq_annotations import ANNOTATED as INCIDENT
 
 
 def flat(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def test_recall_on_the_hand_annotated_ads_rfq(data_root):
-    matrix = shred_files([data_root / ADS])
-    rows = [(flat(r.text), r.page) for r in matrix.rows]
-    missed = [(page, snippet) for page, snippet in ANNOTATED
-              if not any(flat(snippet) in text and page == row_page for text, row_page in rows)]
-    found = len(ANNOTATED) - len(missed)
-    recall = found / len(ANNOTATED)
-    print(f"\nannotated {len(ANNOTATED)}, found {found}, recall {recall:.3f}, rows {len(matrix.rows)}; missed: {missed}")
-    assert len(ANNOTATED) >= 100
-    assert recall >= 0.9, missed
+def on_page(page: int, row) -> bool:
+    return row.page is not None and row.page <= page <= (row.end_page or row.page)
 
 
-def test_recall_on_a_second_hand_annotated_rfq(data_root):
-    """The incident-response RFQ (Markdown, no pages): found when a row contains the words and sits in
-    the annotated section."""
-    from tests.proposal.incident_rfq_annotations import ANNOTATED as INCIDENT
+def under_number(number: str, row) -> bool:
+    return not number or any(re.match(rf"^{re.escape(number)}(?:[.\s]|$)", part.strip())
+                             for part in row.section.split(" > "))
 
-    matrix = shred_files([data_root / "rfp/gsa-tts-incident-response-saas-2018/RFQ.md"])
 
-    def in_section(section: str, number: str) -> bool:
-        return not number or any(re.match(rf"^{re.escape(number)}(?:[.\s]|$)", part.strip())
-                                 for part in section.split(" > "))
+def in_part(path: str, row) -> bool:
+    part = path.split(" > ")[0]
+    return not part or flat(f"section {part}") in flat(row.section)
 
-    missed = [(number, snippet) for number, snippet in INCIDENT
-              if not any(flat(snippet) in flat(r.text) and in_section(r.section, number) for r in matrix.rows)]
-    found = len(INCIDENT) - len(missed)
-    print(f"\nannotated {len(INCIDENT)}, found {found}, recall {found / len(INCIDENT):.3f}, rows {len(matrix.rows)}; "
-          f"missed: {missed}")
-    assert found / len(INCIDENT) >= 0.9, missed
+
+DOCUMENTS = {
+    "ads": ("rfp/gsa-18f-agile-delivery-services-bpa-2015/ADS_RFQ_Final_2015-06-16.pdf", ADS, on_page),
+    "incident": ("rfp/gsa-tts-incident-response-saas-2018/RFQ.md", INCIDENT, under_number),
+    "cloudgov": ("rfp/gsa-tts-cloudgov-support-services-2019/Attachment-A-PWS.pdf", CLOUDGOV, on_page),
+    "crm": ("rfp/usds-techfar-hub-samples/CRMTaskOrder_Sample_DRAFT.docx", CRM, in_part),
+}
+
+
+@pytest.mark.parametrize("name", list(DOCUMENTS))
+def test_whole_sentence_recall_on_hand_annotated_solicitations(data_root, name):
+    path, annotated, placed = DOCUMENTS[name]
+    rows = [(flat(r.text), r) for r in shred_files([data_root / path]).rows if is_whole(r)]
+    missed = [(where, text) for where, text in annotated
+              if not any(flat(text) in row_text and placed(where, row) for row_text, row in rows)]
+    found = len(annotated) - len(missed)
+    print(f"\n{name}: annotated {len(annotated)}, found {found}, recall {found / len(annotated):.3f}, "
+          f"whole rows {len(rows)}; missed: {missed}")
+    assert len(annotated) >= 50
+    assert found / len(annotated) >= 0.9, missed
