@@ -97,8 +97,9 @@ def _label(model: str) -> str:
 @app.command()
 def answers(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="JSONL: question, answer (the reference), kind (none: must "
-                                                     "be declined), id; source_file and context_documents if known.")],
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="JSONL: question, answer (the reference), kind (none: must be declined), id; source_file and "
+             "context_documents if known.")] = None,
     collection: Annotated[list[str] | None, typer.Option("--collection", "-c")] = None,
     generated: Annotated[bool, typer.Option("--generated/--no-generated",
                                             help="A column answered by the configured chat model.")] = True,
@@ -114,13 +115,19 @@ def answers(
     as_json: Annotated[bool, typer.Option("--json", help="The summaries as JSON.")] = False,
     details: Annotated[Path | None, typer.Option(
         "--details", help="Write one JSON line per question and column (answer, citations, scores).")] = None,
+    rescore: Annotated[Path | None, typer.Option(
+        "--rescore", help="Score the answers kept in a --details file again, without answering.")] = None,
 ) -> None:
     """Answer quality: key-fact agreement, citation support, declines and time, per set and column."""
     from core.answer_eval.questions import load_questions as load_bench
-    from core.answer_eval.report import summaries
     from core.answer_eval.run import run
     from core.answer_eval.split import in_split, load_split
 
+    if rescore is not None:
+        _rescore(rescore, details, as_json)
+        return
+    if not files:
+        raise UserFacingError("give one question file or more (or --rescore DETAILS.jsonl)")
     settings = get_settings(ctx)
     questions = []
     chosen = load_split(split_file) if split is not None else None
@@ -162,16 +169,37 @@ def answers(
         if out is not None:
             out.close()
         services.close()
+    _report(results, models, as_json, {"files": [str(f) for f in files], "collections": collections,
+                                       "split": split.value if split else None})
+
+
+def _report(results: list, models: dict[str, str | None], as_json: bool, header: dict) -> None:
+    from core.answer_eval.report import summaries
+
     summary = summaries(results)
     if as_json:
-        typer.echo(json.dumps({"files": [str(f) for f in files], "collections": collections,
-                               "split": split.value if split else None, "models": models, **summary}, indent=1))
+        typer.echo(json.dumps({**header, "models": models, **summary}, indent=1))
     else:
         from rfp.answer_tables import render
 
         render(Console(width=None if sys.stdout.isatty() else 160), summary, models)
     if any(r.error for r in results):
         raise typer.Exit(1)
+
+
+def _rescore(path: Path, details: Path | None, as_json: bool) -> None:
+    from core.answer_eval.report import rescore
+
+    try:
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        results = [rescore(line) for line in lines]
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise UserFacingError(f"{path}: not a details file of rfp eval answers ({type(exc).__name__}: {exc})") from exc
+    if details is not None:
+        details.write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in results),
+                           encoding="utf-8")
+    models = {r.column: r.model for r in reversed(results)}
+    _report(results, models, as_json, {"rescored": str(path)})
 
 
 @app.command("split")

@@ -56,6 +56,19 @@ def test_a_wrong_number_disagrees_and_the_right_one_agrees():
     assert right.score == 1.0 and not right.disagrees
 
 
+def test_a_number_about_something_else_does_not_disagree():
+    other = agreement("Two monthly reports.", "It handles 30 customer email requests a month [1].",
+                      "What reports are due each month?")
+    assert other.score == 0.0 and not other.disagrees
+    assert agreement("~50", "It hosts 64 tenants [1].", "How many tenants are hosted?").disagrees
+
+
+def test_statutes_fractions_and_csv_fields_read_as_they_are_meant():
+    assert values("billed in accordance with 31 U.S.C. 3324", "number") == set()
+    assert values("each invoice is 1/12 of the annual price", "number") == {"1/12"}
+    assert "854" in values("08,08xx-ENGINEERING,0854,0854-COMPUTER ENGINEERING", "number")
+
+
 def test_money_and_times_compare_by_value():
     assert agreement("Approximately $750K.", "About $750,000 a year [1].").score == 1.0
     assert agreement("$1,500.00 per iteration.", "$1500 each [1].").score == 1.0
@@ -280,6 +293,10 @@ def test_rfp_eval_answers_scores_extractive_answers_on_the_sample_corpus(tmp_pat
     assert lines["pages"]["agreement"]["score"] == 1.0  # "15" is in the quoted sentence
     assert any("Amendment_0001" in c["path"] for c in lines["due"]["citations"])
     assert lines["due"]["seconds"] > 0
+
+    again = rfp("eval", "answers", "--rescore", str(details), "--json", cwd=tmp_path)  # no data folder needed
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["by_set"] == out["by_set"]
 
     table = rfp("--data-dir", str(data), "eval", "answers", str(qfile), "--no-generated", "--baseline",
                 "extractive", "--limit", "2", cwd=tmp_path)

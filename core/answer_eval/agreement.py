@@ -5,27 +5,20 @@ yes/no (`core.answer_eval.facts`), less those the question itself states (echoin
 nothing) and less pointers ("see question 5"). Agreement is the share of key facts the answer states.
 The answer *disagrees* when, for a kind of fact that can be wrong (a date, time, amount, number, or
 yes/no), it states none of the reference's values but states another: "March 16" for "March 23",
-"No" for "Yes". Names and identifiers never disagree (an answer names many things); they only count
-as found or missing.
+"No" for "Yes", "25 licenses" for "35 annual licenses". A number disagrees only with one about the
+same thing: a word around it is a word around the reference's number (or, when the reference's number
+stands alone, a word of the question). Names and identifiers never disagree (an answer names many
+things); they only count as found or missing.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from core.answer_eval.facts import Fact, extract, stated
+from core.answer_eval.facts import Fact, content_words, extract, stated
 
 CONFLICTING = ("date", "time", "money", "number", "polarity")
 KEY_KINDS = ("date", "time", "money", "number", "code", "name", "polarity")
-_WORD = re.compile(r"[a-z][a-z'-]{2,}")
-STOPWORDS = frozenset("""
-the and for are but not you all any can had her was one our out has him his how its may new now
-old see two way who did get let put say she too use that with have this will your from they been
-were said each which their there what about would make like into than then them these some could
-other more very when also only such shall should must does being those upon per under over both
-its it's yes please any within will where while here must after before between through during
-""".split())
 
 
 @dataclass
@@ -58,17 +51,6 @@ class Agreement:
         }
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
-
-
 def key_facts(reference: str, question: str = "") -> list[Fact]:
     """The reference's facts that an answer must state: not pointers, not what the question says."""
     asked = extract(question)
@@ -88,6 +70,9 @@ def agreement(reference: str, answer: str, question: str = "") -> Agreement:
         if not wanted or any(f in found for f in wanted):
             continue
         other = [f for f in said if f.kind == kind and (kind == "polarity" or not stated(f, asked, question))]
+        if kind == "number":  # another count of the same thing, not any number in a quoted sentence
+            about = frozenset().union(*(f.context for f in wanted)) or frozenset(content_words(question))
+            other = [f for f in other if f.context & about]
         if other:
             conflicts.append(f"{kind}: {', '.join(str(f) for f in other[:3])} "
                              f"(reference: {', '.join(str(f) for f in wanted[:3])})")

@@ -47,13 +47,16 @@ MONEY = re.compile(
     re.I,
 )
 # FAR/DFARS clauses (52.212-4), SOC codes (15-1252), 8(a).
+# Statutes ("31 U.S.C. 3324") and fractions ("1/12").
+STATUTE = re.compile(r"\b\d{1,2}\s+U\.?S\.?C\.?\s+(?:§\s*)?\d+[a-z]?(?:\([a-z0-9]{1,4}\))*", re.I)
+FRACTION = re.compile(r"(?<![\w/.])\d{1,3}/\d{1,3}(?![\w/])")
 # A clause's paragraph marks ("15.208(b)(1)") belong to it but are not compared.
 CODE = re.compile(r"(?<![\w.])(?P<code>\d{1,3}\.\d{3,4}(?:-\d{1,4})?|\d{2}-\d{4}(?:\.\d{2})?|8\(a\))"
                   r"(?:\([a-z0-9]{1,4}\))*(?![\w])")
 # A word with two capitals or more, or capitals and digits: GSA, FedRAMP, RFQ1349024, GS-35F-0001.
 ACRONYM = re.compile(r"(?<![\w])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
                      r"(?![\w])")
-NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)*(?:\s*(?:%|percent\b))?(?![\w])", re.I)
+NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)*(?:\s*(?:%|percent\b))?(?![\w])", re.I)
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
      "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
@@ -96,9 +99,41 @@ class Fact:
     kind: str  # date | time | money | number | pointer | code | name | polarity
     value: str  # normalised: "2026-03-23" ("????" unknown year, "??" unknown day), "14:00", "1500", "gsa"
     text: str = field(default="", compare=False)  # as written
+    # For a number: the content words around it ("35 annual licenses": annual, licens), which say
+    # what it counts.
+    context: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __str__(self) -> str:
         return self.text or self.value
+
+
+_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+STOPWORDS = frozenset("""
+the and for are but not you all any can had her was one our out has him his how its may new now
+old see two way who did get let put say she too use that with have this will your from they been
+were said each which their there what about would make like into than then them these some could
+other more very when also only such shall should must does being those upon per under over both
+it's yes please within where while here after before between through during
+""".split())
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words of three letters or more, crudely stemmed, without stopwords."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def _around(text: str, start: int, end: int) -> frozenset[str]:
+    """Content words among the two words before and the three after a span."""
+    before = re.findall(r"[A-Za-z][\w'-]*", text[max(0, start - 40):start])[-2:]
+    after = re.findall(r"[A-Za-z][\w'-]*", text[end:end + 60])[:3]
+    return frozenset(content_words(" ".join(before + after)))
 
 
 def _num(text: str) -> str:
@@ -224,6 +259,14 @@ def extract(text: str) -> list[Fact]:
         if not _taken(m.span(), spans):
             spans.append(m.span())
             facts.append(Fact("code", m.group("code").lower(), m.group(0)))
+    for m in STATUTE.finditer(text):
+        if not _taken(m.span(), spans):
+            spans.append(m.span())
+            facts.append(Fact("code", re.sub(r"\s+", " ", m.group(0)).lower(), m.group(0)))
+    for m in FRACTION.finditer(text):
+        if not _taken(m.span(), spans):
+            spans.append(m.span())
+            facts.append(Fact("number", m.group(0), m.group(0), _around(text, *m.span())))
     rest = _blank(text, spans)
     words: list[tuple[int, int]] = []
     for m in ACRONYM.finditer(rest):
@@ -237,14 +280,18 @@ def extract(text: str) -> list[Fact]:
     for m in NUMBER.finditer(rest):
         number = re.sub(r"\s*(%|percent)$", "", m.group(0), flags=re.I)
         kind = "pointer" if POINTER.search(rest[max(0, m.start() - 16):m.start()]) else "number"
-        facts.append(Fact(kind, _num(number), m.group(0)))
+        facts.append(Fact(kind, _num(number), m.group(0), _around(rest, *m.span())))
     for m in NUMBER_WORD.finditer(rest):
-        facts.append(Fact("number", NUMBER_WORDS[m.group(1).lower()], m.group(0)))
+        facts.append(Fact("number", NUMBER_WORDS[m.group(1).lower()], m.group(0), _around(rest, *m.span())))
     facts += _names(names_from)
     side = polarity(text)
     if side:
         facts.append(Fact("polarity", side, side))
-    return list(dict.fromkeys(facts))
+    merged: dict[Fact, Fact] = {}
+    for f in facts:  # one fact once; a number seen twice keeps the words around both
+        seen = merged.get(f)
+        merged[f] = f if seen is None else Fact(f.kind, f.value, seen.text, seen.context | f.context)
+    return list(merged.values())
 
 
 def date_matches(wanted: str, got: str) -> bool:

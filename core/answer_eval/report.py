@@ -28,6 +28,7 @@ class Result:
     context_hit: bool | None = None  # a source is one of the question's context documents
     model: str | None = None
     error: str | None = None
+    payload: dict | None = None  # the answer as Answer.to_json() gave it, with the model's raw text
 
     @property
     def declined(self) -> bool:
@@ -47,12 +48,14 @@ class Result:
         q = self.question
         return {
             "set": q.set, "id": q.id, "column": self.column, "question": q.question, "reference": q.reference,
-            "kind": q.kind, "expect_decline": q.expect_decline, "mode": self.mode, "declined": self.declined,
+            "kind": q.kind, "expect_decline": q.expect_decline, "source_file": q.source_file,
+            "context_files": q.context_files, "mode": self.mode, "declined": self.declined,
             "decline_correct": self.decline_correct, "wrong_confident": self.wrong_confident,
-            "answer": self.answer, "citations": self.citations, "seconds": round(self.seconds, 3),
+            "answer": self.answer, "citations": self.citations, "seconds": self.seconds,
             "agreement": self.agreement.to_json() if self.agreement else None,
             "support": self.support.to_json() if self.support else None,
             "leak": self.leak, "context_hit": self.context_hit, "model": self.model, "error": self.error,
+            "answer_json": self.payload,
         }
 
 
@@ -72,7 +75,19 @@ def score_answer(q: BenchQuestion, column: str, answer: dict, raw: str, seconds:
     if q.context_files:
         context_hit = any(same_file(s.get("path") or "", f) for s in sources.values() for f in q.context_files)
     return Result(q, column, "declined" if declined else str(answer.get("mode")), text, seconds, citations, agree,
-                  support, leak, context_hit, answer.get("model"))
+                  support, leak, context_hit, answer.get("model"), payload={**answer, "raw": raw})
+
+
+def rescore(line: dict) -> Result:
+    """A line of a details file scored again with the scorer as it is now (its answer is kept in
+    `answer_json`), so a change to the scoring is measured without answering again."""
+    q = BenchQuestion(line["set"], line["id"], line["question"], line.get("reference") or "", line.get("kind") or "",
+                      bool(line.get("expect_decline")), line.get("source_file"), list(line.get("context_files") or []))
+    payload = line.get("answer_json")
+    if payload is None:
+        return Result(q, line["column"], "error", "", float(line.get("seconds") or 0.0), [], None, None,
+                      error=line.get("error") or "no answer kept in this line")
+    return score_answer(q, line["column"], payload, payload.get("raw") or "", float(line["seconds"]))
 
 
 def _share(part: float, whole: float) -> float | None:
