@@ -191,6 +191,24 @@ def sanitize(text: str) -> tuple[str, bool]:
     return text, removed > 0
 
 
+_OUTLINE_LABEL = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.])")
+_HEADING = re.compile(r"^\(?[\dA-Za-z]{1,3}(?:\.\d+)*[.)]?\s+\S")
+
+
+def _quotable(sentence: str) -> bool:
+    """A sentence worth quoting as an answer: at least three words, not an instruction planted in a
+    document, not a heading ("5.0 Period of Performance") and not a table of contents (a run of
+    outline labels: "4.1 Basis for Award 4.2 Evaluation Criteria 4.3 ...")."""
+    sentence = sentence.strip()
+    words = sentence.split()
+    if len(words) < 3 or instruction_like(sentence):
+        return False
+    if len(_OUTLINE_LABEL.findall(sentence)) >= 3 and not re.search(r"[.;:]\s", sentence):
+        return False
+    is_heading = bool(_HEADING.match(sentence)) and len(words) <= 8 and not sentence.endswith((".", "?", "!", ":"))
+    return not is_heading
+
+
 class Answerer:
     def __init__(
         self,
@@ -289,7 +307,7 @@ class Answerer:
         for s in sources:
             for line in s.excerpt.split("\n"):
                 for sentence in split_sentences(line) or [line]:
-                    if len(sentence.split()) >= 3 and not instruction_like(sentence):
+                    if _quotable(sentence):
                         out.append((s.n, sentence.strip()))
         return out
 

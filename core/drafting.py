@@ -120,6 +120,19 @@ def draft_section(
             renumber[source.n] = index[key]
         text = re.sub(r"\[(\d+)\]", lambda m, r=renumber: f"[{r.get(int(m.group(1)), m.group(1))}]", answer.text)
         draft.paragraphs.append(DraftParagraph(requirement, text, answer.mode))
-    used = {int(n) for p in draft.paragraphs for n in re.findall(r"\[(\d+)\]", p.text)}
-    draft.sources = [s for s in draft.sources if s.n in used]
+    return _number_in_reading_order(draft)
+
+
+def _number_in_reading_order(draft: Draft) -> Draft:
+    """Keep only the sources the paragraphs cite, numbered 1, 2, 3... in the order a reader meets them."""
+    order: dict[int, int] = {}
+    for p in draft.paragraphs:
+        for n in re.findall(r"\[(\d+)\]", p.text):
+            order.setdefault(int(n), len(order) + 1)
+    for p in draft.paragraphs:
+        p.text = re.sub(r"\[(\d+)\]", lambda m: f"[{order.get(int(m.group(1)), m.group(1))}]", p.text)
+    by_old = {s.n: s for s in draft.sources}
+    draft.sources = [by_old[old] for old in order if old in by_old]
+    for s in draft.sources:
+        s.n = order[s.n]
     return draft

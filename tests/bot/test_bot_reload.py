@@ -27,8 +27,11 @@ def _free_port() -> int:
 
 
 def _ask(url: str, api, question: str, n: int) -> str:
+    # Slack gives every invocation its own trigger_id, so two identical commands within one second
+    # are two requests, not a replay (the bot drops replays of the same signed body).
     body = urlencode({"command": "/rfp", "text": f"ask {question}", "channel_id": "C111", "user_id": "W222",
-                      "team_id": "T111", "response_url": api.url + "/response_url/1"}).encode()
+                      "team_id": "T111", "trigger_id": f"{n}.{time.monotonic_ns()}.reload",
+                      "response_url": api.url + f"/response_url/{n}"}).encode()
     response = httpx.post(url + "/slack/events", content=body, timeout=10,
                           headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)})
     assert response.status_code == 200
