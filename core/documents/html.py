@@ -1,9 +1,10 @@
 """HTML: headings give the section path; paragraphs, list items and table rows (with header names)
-are blocks. Scripts, styles and navigation are dropped, and so is text a reader cannot see: the
-`hidden` attribute, `display:none`, `visibility:hidden`, zero opacity, tiny type, off-screen or
-clipped boxes, and text coloured like its background, from inline styles, `<font color>`,
-`bgcolor` and the page's own `<style>` rules (simple selectors, by specificity). The document
-carries a warning saying how many elements were left out. Model control strings are neutralized.
+are blocks (`table_blocks`, which reads the Markdown parser's HTML tables too). Scripts, styles and
+navigation are dropped, and so is text a reader cannot see: the `hidden` attribute, `display:none`,
+`visibility:hidden`, zero opacity, tiny type, off-screen or clipped boxes, and text coloured like its
+background, from inline styles, `<font color>`, `bgcolor` and the page's own `<style>` rules (simple
+selectors, by specificity). The document carries a warning saying how many elements were left out.
+Model control strings are neutralized.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from core.documents.docx import looks_like_header
 from core.documents.hidden import (
     WHITE,
     background_of,
@@ -136,6 +138,68 @@ def drop_hidden(soup) -> int:
     return removed
 
 
+_MAX_SPAN = 100  # rows or columns one cell may cover
+
+
+def _span(cell, name: str) -> int:
+    value = str(cell.get(name, "")).strip()
+    return min(max(int(value), 1), _MAX_SPAN) if value.isdigit() else 1
+
+
+def _grid(table) -> list[tuple[list[str], bool, bool]]:
+    """The table's own rows (not those of a table nested in a cell) as cell texts, a cell that spans rows
+    or columns repeated in each place it covers; with each row, whether it is a header row (in `<thead>`,
+    or only `<th>` cells) and whether it has a `<th>` at all."""
+    grid = []
+    above: dict[int, tuple[int, str]] = {}  # column -> (rows it still covers, text) of a cell spanning rows
+    for tr in (tr for tr in table.find_all("tr") if tr.find_parent("table") is table):
+        tags = tr.find_all(["th", "td"], recursive=False)
+        cells: list[str] = []
+        for cell in tags:
+            while len(cells) in above:
+                cells.append(above[len(cells)][1])
+            text = " ".join(cell.get_text(" ").split())
+            for _ in range(_span(cell, "colspan")):
+                if _span(cell, "rowspan") > 1:
+                    above[len(cells)] = (_span(cell, "rowspan"), text)
+                cells.append(text)
+        for column in sorted(c for c in above if c >= len(cells)):
+            cells += [""] * (column - len(cells)) + [above[column][1]]
+        above = {c: (left - 1, text) for c, (left, text) in above.items() if left > 1}
+        th = sum(t.name == "th" for t in tags)
+        grid.append((cells, tr.find_parent("thead") is not None or (bool(tags) and th == len(tags)), th > 0))
+    return grid
+
+
+def table_blocks(table, section: tuple[str, ...], name: str) -> list[Block]:
+    """A `<table>`'s caption and its rows as `row` blocks with their header names. The header is the
+    `<thead>` rows or the leading rows of `<th>` cells (several combine per column: "Price Base"), else
+    a first row that looks like one (as in DOCX tables); a table with none has rows without field names."""
+    grid = [row for row in _grid(table) if any(row[0])]
+    n = next((k for k, (_, head, _) in enumerate(grid) if not head), len(grid))
+    heads, body = [cells for cells, _, _ in grid[:n]], grid[n:]
+    if not body:
+        heads, body = [], grid
+    elif not heads and not body[0][2] and looks_like_header(body[0][0], body[1][0] if len(body) > 1 else None):
+        heads, body = [body[0][0]], body[1:]
+    width = max((len(row) for row in heads), default=0)
+    header = [" ".join(dict.fromkeys(row[j] for row in heads if j < len(row) and row[j])) for j in range(width)]
+    caption = table.find("caption")
+    out = [Block(text=normalize_space(caption.get_text(" ")), section=section)] \
+        if caption is not None and caption.find_parent("table") is table else []
+    for cells, _, _ in body:
+        fields: dict[str, str] | None = None
+        if header:
+            fields = {}
+            for j, value in enumerate(cells):
+                key = (header[j] if j < len(header) else "") or f"column {j + 1}"
+                if value and value not in fields.get(key, "").split(" | "):
+                    fields[key] = f"{fields[key]} | {value}" if key in fields else value
+        out.append(Block(text=" | ".join(cells), kind="row", section=section, fields=fields,
+                         header=" | ".join(header) if header else None, table=name))
+    return out
+
+
 def parse_html(path: Path, display: str) -> ParsedDocument:
     from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -152,17 +216,7 @@ def parse_html(path: Path, display: str) -> ParsedDocument:
     def emit_table(table: Tag) -> None:
         nonlocal table_no
         table_no += 1
-        header: list[str] | None = None
-        for tr in table.find_all("tr"):
-            cells = [normalize_space(c.get_text(" ")) for c in tr.find_all(["th", "td"])]
-            if not any(cells):
-                continue
-            if header is None and tr.find("th") is not None and not tr.find("td"):
-                header = cells
-                continue
-            fields = {h or f"column {k + 1}": v for k, (h, v) in enumerate(zip(header, cells, strict=False)) if v} if header else None
-            blocks.append(Block(text=" | ".join(cells), kind="row", section=tracker.path, fields=fields,
-                                header=" | ".join(header) if header else None, table=f"table {table_no}"))
+        blocks.extend(table_blocks(table, tracker.path, f"table {table_no}"))
 
     def walk(node: Tag) -> None:
         for child in node.children:

@@ -1,6 +1,7 @@
-"""Markdown: the heading hierarchy is the section path; GFM tables become rows with header names.
-Raw inline HTML that a reader would not see (comments, `hidden`, `display:none`, white text...) is
-left out and counted in a warning; model control strings are neutralized."""
+"""Markdown: the heading hierarchy is the section path; GFM tables and raw HTML `<table>`s (as pandoc
+writes a table it cannot draw in pipes) become rows with header names (`html.table_blocks`). Raw HTML
+that a reader would not see (comments, `hidden`, `display:none`, white text...) is left out and
+counted in a warning; model control strings are neutralized."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from pathlib import Path
 
 from core.documents.hidden import hidden_warning, tag_hides
+from core.documents.html import drop_hidden, table_blocks
 from core.documents.model import Block, ParsedDocument
 from core.documents.sheets import decode_text
 from core.documents.text import SectionTracker, normalize_space
@@ -69,11 +71,46 @@ def _inline(token, hidden: list[str]) -> str:
     return normalize_space("".join(parts))
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TABLE_TAG = re.compile(r"<!--.*?-->|<(/?)table\b[^>]*>", re.IGNORECASE | re.DOTALL)
+
+
+def _table_end(html: str) -> int | None:
+    """Where the table opened first in `html` is closed (the offset after its `</table>`), or None."""
+    depth = 0
+    for m in _TABLE_TAG.finditer(html):
+        if m.group(0).startswith("<!--"):
+            continue
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return None
+
+
+def _html_tables(tokens, i: int, lines: list[str]) -> tuple[str, int]:
+    """The raw HTML of the html_block at `i` that holds a table, and the index of the token after it. A
+    blank line ends an HTML block in CommonMark, so a table with one inside runs on over the following
+    tokens: its source lines are read to the `</table>` that closes it (if none does, the block is all)."""
+    tok = tokens[i]
+    if tok.map is None or tok.level or _table_end(tok.content) is not None:
+        return tok.content, i + 1
+    rest = "\n".join(lines[tok.map[0]:])
+    close = _table_end(rest)
+    if close is None:
+        return tok.content, i + 1
+    end = tok.map[0] + rest.count("\n", 0, close) + 1
+    j = i + 1
+    while j < len(tokens) and (tokens[j].map is None or tokens[j].map[0] < end):
+        j += 1
+    return "\n".join(lines[tok.map[0]:end]), j
+
+
 def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedDocument:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
+    lines = re.split(r"\r\n|\r|\n", text)
     hidden: list[str] = []
     tracker = SectionTracker()
     blocks: list[Block] = []
@@ -111,6 +148,17 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
             content = tok.content.strip()
             if content:
                 blocks.append(Block(text=content, section=tracker.path))
+        elif tok.type == "html_block" and re.search(r"<table\b", _COMMENT.sub("", tok.content), re.IGNORECASE):
+            from bs4 import BeautifulSoup
+
+            html, i = _html_tables(tokens, i, lines)
+            soup = BeautifulSoup(html, "html.parser")
+            hidden += ["HTML element"] * drop_hidden(soup)
+            for table in soup.find_all("table"):
+                if table.find_parent("table") is None:
+                    table_no += 1
+                    blocks.extend(table_blocks(table, tracker.path, f"table {table_no}"))
+            continue
         elif tok.type == "table_open":
             table_no += 1
             header: list[str] = []
