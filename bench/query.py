@@ -183,17 +183,17 @@ def generation(services) -> None:
 
     question = "How many days does a contractor get to comment on a CPARS past performance evaluation?"
     answerer = services.answerer
-    answerer._chat = LlamaCppChat(packaged_chat_gguf(), n_ctx=2048)
+    chat = LlamaCppChat(packaged_chat_gguf(), n_ctx=2048)
     result = services.retriever.search(question, ["public"], k=answerer.top_k)
-    sources = answerer._sources(question, result.hits)
-    messages = answerer._messages(question, sources, None)
+    sources = answerer.sources(question, result.hits)
+    messages = answerer.messages(question, sources)
     raw = load_llama(packaged_chat_gguf(), n_ctx=2048, n_threads=os.cpu_count(), n_threads_batch=os.cpu_count(),
                      verbose=False)
     ours_rates, raw_rates = [], []
     for _ in range(3):
-        answerer._chat.llm.reset()  # no prompt reuse from the previous round: time the prompt too
+        chat.llm.reset()  # no prompt reuse from the previous round: time the prompt too
         raw.reset()
-        answer = answerer._generate(question, sources, answerer._chat, None, None, [], 0.0)
+        answer = answerer._generate(question, sources, chat, None, None, [], 0.0)
         st = answer.stats
         ours_rates.append(st.tokens_per_s)
         first = None

@@ -8,18 +8,17 @@ or hide a link. Limits respected: a section holds 3,000 characters, a message 50
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from core.answer import Answer
 from core.drafting import Draft
+from core.prompt import Citation, cited_numbers
 from core.retrieval import Hit
 
 SECTION_CHARS = 3000
 SNIPPET_CHARS = 280
 HELPFUL, NOT_HELPFUL, SUGGEST = "feedback_helpful", "feedback_not_helpful", "feedback_suggest"
 SUGGEST_VIEW, SUGGEST_BLOCK, SUGGEST_INPUT = "suggest_answer", "suggestion", "text"
-CITATION = re.compile(r"\[(\d{1,2})\]")
 MODE_LABEL = {
     "generated": "Answer",
     "extractive": "Answer (quoted from the sources)",
@@ -60,19 +59,15 @@ def context(*texts: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts[:10]]}
 
 
-def where(path: str, page: int | None, section_name: str) -> str:
-    bits = [f"*{escape(path)}*"]
-    if page:
-        bits.append(f"page {page}")
-    if section_name:
-        bits.append(escape(section_name))
-    return " · ".join(bits)
+def where(citation: Citation) -> str:
+    """The citation label in mrkdwn: the file in bold, then page(s) and section."""
+    return " · ".join([f"*{escape(citation.path)}*", *(escape(d) for d in citation.details())])
 
 
 def supported(answer: Answer) -> bool:
     """Whether a retrieved source backs the answer: not declined, and it cites a source it was given."""
     numbers = {s.n for s in answer.sources}
-    return answer.mode != "declined" and any(int(n) in numbers for n in CITATION.findall(answer.text))
+    return answer.mode != "declined" and any(n in numbers for n in cited_numbers(answer.text))
 
 
 # --- answers -------------------------------------------------------------------------------------------
@@ -99,7 +94,7 @@ def answer_blocks(answer: Answer, answer_id: str, asked_by: str | None = None,
         blocks.append(section("*Sources*" if supported(answer) else "*Closest passages*"))
         for s in answer.sources:
             flag = "  _(instruction-like text removed)_" if s.sanitized else ""
-            blocks.append(section(f"*[{s.n}]* {where(s.hit.path, s.hit.page, s.hit.section)}{flag}\n"
+            blocks.append(section(f"*[{s.n}]* {where(s.hit.citation)}{flag}\n"
                                   f"> {escape(snippet(s.excerpt))}"))
     blocks.append({
         "type": "actions",
@@ -147,7 +142,7 @@ def draft_blocks(draft: Draft, asked_by: str | None = None) -> tuple[str, list[d
                               + "\n".join(f"• {escape(g)}" for g in draft.gaps)))
     if draft.sources:
         blocks.append({"type": "divider"})
-        lines = [f"*[{s.n}]* {where(s.path, s.page, s.section)}" for s in draft.sources]
+        lines = [f"*[{s.n}]* {where(s.citation)}" for s in draft.sources]
         blocks += sections("*Sources*\n" + "\n".join(lines))
     return f"Draft: {escape(draft_title(draft))}", blocks
 
@@ -191,10 +186,10 @@ def codes_blocks(query: str, hits: list[Hit], asked_by: str | None = None) -> tu
         return f"No code-table rows match {escape(query)}", blocks
     blocks.append(section(f"*Code-table rows for* _{escape(snippet(query, 200))}_"))
     for i, hit in enumerate(hits, start=1):
-        fields = list(hit.payload.get("fields", {}).items())
+        fields = list(hit.fields.items())
         shown = [f"*{escape(str(k))}:* {escape(snippet(str(v), 200))}" for k, v in fields[:MAX_FIELDS]]
         more = f"\n_…{len(fields) - MAX_FIELDS} more column(s) in the file_" if len(fields) > MAX_FIELDS else ""
-        blocks.append(section(f"*[{i}]* {where(hit.path, hit.page, '')}\n" + " · ".join(shown) + more))
+        blocks.append(section(f"*[{i}]* {where(Citation(hit.path, hit.page))}\n" + " · ".join(shown) + more))
     return f"{len(hits)} code-table row(s) for {escape(query)}", blocks
 
 

@@ -1,17 +1,15 @@
-"""`rfp bot` / `python -m bot`: run the Slack bot; `rfp feedback export`: training files from feedback.
+"""`rfp bot` / `python -m bot`: run the Slack bot.
 
-Mounted into `rfp` with `app.add_typer(bot.cli.app)` (its commands join rfp's own).
+Mounted into `rfp` with `app.add_typer(bot.cli.app)` (its commands join rfp's own). The feedback the
+bot stores becomes training lines with `rfp feedback export` (rfp/feedback_cli.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import signal
 import sys
 import threading
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,9 +21,6 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 app = typer.Typer(add_completion=False)
-feedback_app = typer.Typer(add_completion=False, no_args_is_help=True,
-                           help="Feedback people gave the bot's answers in Slack.")
-app.add_typer(feedback_app, name="feedback")
 
 
 def bot(
@@ -78,33 +73,6 @@ def warm_up(services: Services, settings: Settings) -> None:
     services.embedder.embed_query("warm up")
     if not settings.extractive:
         threading.Thread(target=lambda: services.chat, name="load-model", daemon=True).start()
-
-
-class Format(StrEnum):
-    kto = "kto"
-    dpo = "dpo"
-    sft = "sft"
-
-
-@feedback_app.command("export")
-def export(
-    ctx: typer.Context,
-    format: Annotated[Format, typer.Option("--format", "-f", help="kto: votes; dpo and sft: suggested answers.")],
-    out: Annotated[Path | None, typer.Option(help="Output JSONL (default DATA_DIR/feedback/FORMAT.jsonl).")] = None,
-    since: Annotated[dt.datetime | None, typer.Option(help="Only feedback after this time (UTC).")] = None,
-) -> None:
-    """Write the feedback as training lines for `rfp finetune` (KTO, DPO or SFT JSONL)."""
-    settings = get_settings(ctx)
-    path = out or settings.data_dir / "feedback" / f"{format.value}.jsonl"
-    store = FeedbackStore(settings.feedback_path)
-    try:
-        count = store.export(format.value, path, since)
-    finally:
-        store.close()
-    typer.echo(f"wrote {count} {format.value.upper()} line(s) to {path}")
-    if count == 0:
-        what = "votes" if format is Format.kto else "suggested answers"
-        typer.echo(f"note: no {what} yet" + (f" after {since.isoformat()}" if since else ""), err=True)
 
 
 app.command("bot")(bot)

@@ -8,11 +8,12 @@ appendix).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.answer import Answer, Answerer
+from core.answering.records import AnswerMode
+from core.prompt import Citation, cited_numbers, renumber
 from core.retrieval import Filters
 
 
@@ -20,7 +21,7 @@ from core.retrieval import Filters
 class DraftParagraph:
     requirement: str
     text: str  # with [n] markers numbered in the draft's own sources list
-    mode: str
+    mode: AnswerMode
 
 
 @dataclass
@@ -30,14 +31,15 @@ class DraftSource:
     page: int | None
     section: str
     excerpt: str
+    end_page: int | None = None
 
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.path, self.page, self.section, self.end_page)
+
+    @property
     def label(self) -> str:
-        bits = [self.path]
-        if self.page:
-            bits.append(f"page {self.page}")
-        if self.section:
-            bits.append(self.section)
-        return ", ".join(bits)
+        return self.citation.label()
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Draft:
             lines += [p.text, ""]
         if self.gaps:
             lines += ["## Gaps (not supported by the documents)", *[f"- {g}" for g in self.gaps], ""]
-        lines += ["## Sources", *[f"[{s.n}] {s.label()}" for s in self.sources]]
+        lines += ["## Sources", *[f"[{s.n}] {s.label}" for s in self.sources]]
         return "\n".join(lines).strip() + "\n"
 
     def to_docx(self, path: Path) -> Path:
@@ -78,7 +80,7 @@ def save_with_sources(document, sources, path: Path) -> Path:
     atomically: a reader never sees a half-written file."""
     document.add_heading("Sources", level=2)
     for s in sources:
-        document.add_paragraph(f"[{s.n}] {s.label()}")
+        document.add_paragraph(f"[{s.n}] {s.label}")
         document.add_paragraph(s.excerpt[:600], style="Quote")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +102,7 @@ def draft_section(
     """`filters` narrows the passages drafted from (a proposal draws on past proposals and company
     documents, not on the solicitation it answers)."""
     draft = Draft(title, solicitation)
-    index: dict[tuple[str, int | None, str], int] = {}
+    index: dict[tuple[str, str], int] = {}  # (collection, point id) -> number: each passage one source
     filters = filters or Filters()
     for requirement in requirements or [title]:
         question = requirement if requirement == title else f"{title}: {requirement}"
@@ -110,29 +112,20 @@ def draft_section(
         if answer.declined:
             draft.gaps.append(requirement)
             continue
-        renumber: dict[int, int] = {}
-        for source in answer.sources:
-            key = (source.hit.path, source.hit.page, source.hit.section)
+        # Each cited passage is one source of the draft, numbered [1], [2], ... as the draft first cites it.
+        by_n = {source.n: source for source in answer.sources}
+        numbers: dict[int, int] = {}
+        for n in dict.fromkeys(cited_numbers(answer.text)):
+            source = by_n.get(n)
+            if source is None:
+                continue
+            key = (source.hit.collection, source.hit.id)
             if key not in index:
                 index[key] = len(draft.sources) + 1
-                draft.sources.append(DraftSource(index[key], source.hit.path, source.hit.page, source.hit.section,
-                                                 source.excerpt))
-            renumber[source.n] = index[key]
-        text = re.sub(r"\[(\d+)\]", lambda m, r=renumber: f"[{r.get(int(m.group(1)), m.group(1))}]", answer.text)
+                where = source.hit.citation
+                draft.sources.append(DraftSource(index[key], where.path, where.page, where.section,
+                                                 source.excerpt, where.end_page))
+            numbers[n] = index[key]
+        text = renumber(answer.text, lambda n, numbers=numbers: numbers.get(n, n))
         draft.paragraphs.append(DraftParagraph(requirement, text, answer.mode))
-    return _number_in_reading_order(draft)
-
-
-def _number_in_reading_order(draft: Draft) -> Draft:
-    """Keep only the sources the paragraphs cite, numbered 1, 2, 3... in the order a reader meets them."""
-    order: dict[int, int] = {}
-    for p in draft.paragraphs:
-        for n in re.findall(r"\[(\d+)\]", p.text):
-            order.setdefault(int(n), len(order) + 1)
-    for p in draft.paragraphs:
-        p.text = re.sub(r"\[(\d+)\]", lambda m: f"[{order.get(int(m.group(1)), m.group(1))}]", p.text)
-    by_old = {s.n: s for s in draft.sources}
-    draft.sources = [by_old[old] for old in order if old in by_old]
-    for s in draft.sources:
-        s.n = order[s.n]
     return draft

@@ -9,10 +9,8 @@ One SQLite file (`settings.feedback_path`) holds:
 
 A Slack thread holding a bot answer is a conversation: `history()` gives its earlier turns.
 
-`training_lines(kind)` makes the JSONL lines `finetune/` reads: a vote is a KTO example; a suggested
-answer is a DPO pair (suggested over the bot's) and an SFT example. Prompts are built as the Answerer
-builds them (`SYSTEM_PROMPT`, the numbered sources, the question), so training matches use.
-`feedback_since(t)` lists what was collected after a time (for the continual-adaptation job).
+`feedback_since(t)` lists what was collected after a time; `finetune.feedback` turns it into
+training lines (the `rfp feedback export` command and the continual-adaptation job).
 """
 
 from __future__ import annotations
@@ -25,14 +23,12 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
-from core.answer import HISTORY_TURNS as ANSWER_HISTORY_TURNS
-from core.answer import Answer, build_messages
+from core.answer import Answer, AnswerMode, Source
 from core.errors import UserFacingError
 
-FORMATS = ("sft", "dpo", "kto")
-HISTORY_TURNS = 2  # the Answerer sends the last two turns of a conversation
+RecordMode = AnswerMode | Literal["draft"]
 HISTORY_ANSWER_CHARS = 1200  # a long earlier turn (a draft) is cut to this in the history given to the model
 
 _SCHEMA = """
@@ -86,9 +82,9 @@ class SourceRecord:
     sanitized: bool = False
 
     @classmethod
-    def from_source(cls, source) -> SourceRecord:
+    def from_source(cls, source: Source) -> SourceRecord:
         hit = source.hit
-        return cls(source.n, source.label(), source.excerpt, hit.path, hit.page, hit.section, hit.collection,
+        return cls(source.n, source.label, source.excerpt, hit.path, hit.page, hit.section, hit.collection,
                    bool(source.sanitized))
 
 
@@ -97,7 +93,7 @@ class AnswerRecord:
     id: str
     question: str
     answer: str
-    mode: str
+    mode: RecordMode
     sources: list[SourceRecord]
     user: str
     channel: str
@@ -132,34 +128,6 @@ class Feedback:
 
 def new_answer_id() -> str:
     return uuid.uuid4().hex[:16]
-
-
-# --- prompts: what the Answerer sends ---------------------------------------------------------------------
-
-
-def user_message(question: str, sources: Iterable[SourceRecord]) -> str:
-    """The last user message of the Answerer's prompt: the numbered sources, then the question."""
-    return build_messages(question, [(src.n, src.label, src.excerpt) for src in sources])[-1]["content"]
-
-
-def prompt_messages(record: AnswerRecord) -> list[dict[str, str]]:
-    """The chat messages the Answerer sends for this question (`core.answer.build_messages`)."""
-    return build_messages(record.question, [(src.n, src.label, src.excerpt) for src in record.sources],
-                          record.history[-ANSWER_HISTORY_TURNS:])
-
-
-def sft_line(item: Feedback) -> dict[str, Any]:
-    return {"messages": [*prompt_messages(item.answer), {"role": "assistant", "content": item.text}]}
-
-
-def dpo_line(item: Feedback) -> dict[str, Any]:
-    """Conversational preference format: the prompt is the message list the model saw (system rules
-    included), so alignment trains on what answering sends."""
-    return {"prompt": prompt_messages(item.answer), "chosen": item.text, "rejected": item.answer.answer}
-
-
-def kto_line(item: Feedback) -> dict[str, Any]:
-    return {"prompt": prompt_messages(item.answer), "completion": item.answer.answer, "label": bool(item.helpful)}
 
 
 # --- the store ------------------------------------------------------------------------------------------
@@ -269,27 +237,6 @@ class FeedbackStore:
                                       text=r["text"]))
         items.sort(key=lambda f: f.created_at)
         return items
-
-    def training_lines(self, fmt: str, since: dt.datetime | None = None) -> list[dict[str, Any]]:
-        """JSONL lines for `finetune/`: kto from votes; dpo and sft from suggested answers."""
-        if fmt not in FORMATS:
-            raise UserFacingError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-        if fmt == "kto":
-            return [kto_line(f) for f in self.feedback_since(since, ("vote",)) if f.answer.kind == "answer"]
-        make = dpo_line if fmt == "dpo" else sft_line
-        return [make(f) for f in self.feedback_since(since, ("suggestion",)) if f.answer.kind == "answer"]
-
-    def export(self, fmt: str, path: Path, since: dt.datetime | None = None) -> int:
-        """Write the lines to `path` (replaced whole, never half-written); returns how many."""
-        lines = self.training_lines(fmt, since)
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        with tmp.open("w", encoding="utf-8") as f:
-            for line in lines:
-                f.write(json.dumps(line, ensure_ascii=False) + "\n")
-        tmp.replace(path)
-        return len(lines)
 
     # --- rows -----------------------------------------------------------------------------------------------
     @staticmethod

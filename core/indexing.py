@@ -38,7 +38,7 @@ from core.identifiers import find_ids, title_key
 from core.manifest import FileRecord, Manifest
 from core.parser_pool import ParserPool
 from core.sparse import SparseEncoder
-from core.store import Match, PointData, Store, Where, scroll_all
+from core.store import ChunkPayload, Match, PointData, Store, Where, scroll_all
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,8 @@ class Indexer:
         newest: dict[str, tuple[int, str]] = {}
         stale: set[tuple[str, str]] = set()
         for hit in scroll_all(self.store, collection, Where.of(Match("state", "live"))):
-            doc, seq, version = hit.payload.get("doc_id"), hit.payload.get("seq", 0), hit.payload.get("version")
+            chunk = hit.chunk
+            doc, seq, version = chunk.doc_id, chunk.seq, chunk.version
             best = newest.get(doc)
             if best is None or seq > best[0]:
                 if best is not None and best[1] != version:
@@ -395,35 +396,35 @@ class Indexer:
         points = []
         for chunk in chunks:
             ids = record_ids(chunk, doc_kind)
-            payload = {
-                "text": chunk.text,
-                "path": display,
-                "abs_path": abs_path,
-                "folder": folder,
-                "title": doc.title,
-                "format": doc.format,
-                "page": chunk.page,
-                "section": " > ".join(chunk.section),
-                "section_path": list(chunk.section),
-                "kind": chunk.kind,
-                "fields": chunk.fields,
-                "doc_kind": doc_kind,
-                "solicitation": solicitation,
-                "ids": ids,
+            payload = ChunkPayload(
+                text=chunk.text,
+                path=display,
+                abs_path=abs_path,
+                folder=folder,
+                title=doc.title,
+                format=doc.format,
+                page=chunk.page,
+                section=" > ".join(chunk.section),
+                section_path=list(chunk.section),
+                kind=chunk.kind,
+                fields=chunk.fields,
+                doc_kind=doc_kind,
+                solicitation=solicitation,
+                ids=ids,
                 # What the chunk is *about*: the identifier in its heading (the clause itself, not a
                 # reference to it), or a code-table row's own codes.
-                "defines": find_ids(chunk.section[-1]) if chunk.section and chunk.kind == "text"
+                defines=find_ids(chunk.section[-1]) if chunk.section and chunk.kind == "text"
                 else ids if chunk.kind == "record" else [],
-                "content_hash": content_hash,
-                "version": version,
-                "doc_id": doc_id,
-                "chunk_index": chunk.index,
-                "tags": tags,
-                "tag_list": tag_list,
-                "ingested_at": ingested_at,
-                "seq": seq,
-                "state": "pending",
-            }
+                content_hash=content_hash,
+                version=version,
+                doc_id=doc_id,
+                chunk_index=chunk.index,
+                tags=tags,
+                tag_list=tag_list,
+                ingested_at=ingested_at,
+                seq=seq,
+                state="pending",
+            ).to_dict()
             # The sparse vector sees the context too, so "FAR part 15" or a folder's name match.
             sparse = self.sparse.encode_document(chunk.embed_text)
             pid = str(uuid.uuid5(NAMESPACE, f"{doc_id}:{version}:{chunk.index}"))

@@ -23,8 +23,9 @@ from typing import Any
 
 from core.embedding import Embedder
 from core.identifiers import query_ids, query_title_keys
+from core.prompt import Citation
 from core.sparse import SparseEncoder
-from core.store import HasId, Match, MatchAny, Store, StoredHit, Where
+from core.store import ChunkPayload, HasId, Match, MatchAny, Store, StoredHit, Where
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class Hit:
     id: str
     collection: str
     score: float
-    payload: dict[str, Any]
+    payload: ChunkPayload
     dense: float = 0.0  # cosine similarity to the question (0 when not in the dense list)
     matched: list[str] = field(default_factory=list)  # which lists found it
     other_versions: list[str] = field(default_factory=list)
@@ -71,23 +72,33 @@ class Hit:
 
     @property
     def text(self) -> str:
-        return self.payload.get("text", "")
+        return self.payload.text
 
     @property
     def path(self) -> str:
-        return self.payload.get("path", "")
+        return self.payload.path
 
     @property
     def page(self) -> int | None:
-        return self.payload.get("page")
+        return self.payload.page
 
     @property
     def section(self) -> str:
-        return self.payload.get("section", "")
+        return self.payload.section
 
     @property
     def title(self) -> str:
-        return self.payload.get("title", "")
+        return self.payload.title
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """A table row's or record's columns ({} for prose)."""
+        return self.payload.fields or {}
+
+    @property
+    def citation(self) -> Citation:
+        p = self.payload
+        return Citation(p.path, p.page, p.section, p.end_page)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,15 +109,32 @@ class Hit:
             "score": round(self.score, 6),
             "collection": self.collection,
             "title": self.title,
-            "doc_kind": self.payload.get("doc_kind"),
-            "solicitation": self.payload.get("solicitation"),
-            "fields": self.payload.get("fields"),
+            "doc_kind": self.payload.doc_kind,
+            "solicitation": self.payload.solicitation,
+            "fields": self.payload.fields,
             "similarity": round(self.dense, 4),
             "matched": self.matched,
             "other_versions": self.other_versions,
             "versions_differ": self.versions_differ,
             "superseded": self.superseded,
         }
+
+
+@dataclass
+class _Candidate:
+    """A point found by one or more of the ranked lists, scored by fusion; its payload is fetched
+    only if it makes the final cut."""
+
+    id: str
+    collection: str
+    score: float = 0.0
+    stored: dict[str, Any] = field(default_factory=dict)
+    dense: float = 0.0
+    matched: list[str] = field(default_factory=list)
+
+    def hit(self) -> Hit:
+        return Hit(self.id, self.collection, self.score, ChunkPayload.from_dict(self.stored), self.dense,
+                   self.matched)
 
 
 @dataclass
@@ -201,17 +229,17 @@ class Retriever:
         for key in ("dense", "sparse"):
             lists[key].sort(key=lambda item: -item[1].score)
 
-        fused: dict[tuple[str, str], Hit] = {}
+        fused: dict[tuple[str, str], _Candidate] = {}
 
-        def hit_for(name: str, stored: StoredHit, key: str) -> Hit:
-            hit = fused.get((name, stored.id))
-            if hit is None:
-                hit = fused[(name, stored.id)] = Hit(stored.id, name, 0.0, stored.payload)
-            elif stored.payload and not hit.payload:
-                hit.payload = stored.payload
-            if key not in hit.matched:
-                hit.matched.append(key)
-            return hit
+        def candidate(name: str, stored: StoredHit, key: str) -> _Candidate:
+            found = fused.get((name, stored.id))
+            if found is None:
+                found = fused[(name, stored.id)] = _Candidate(stored.id, name, 0.0, stored.payload)
+            elif stored.payload and not found.stored:
+                found.stored = stored.payload
+            if key not in found.matched:
+                found.matched.append(key)
+            return found
 
         # Relative score fusion: each list's scores are divided by its best score, so meaning and
         # words count equally whatever their scales; exact identifier/title matches add a bonus.
@@ -220,10 +248,10 @@ class Retriever:
             top = max((h.score for _, h in items), default=0.0) or 1.0
             share = self.alpha if key == "sparse" else 1.0 - self.alpha
             for name, stored in items:
-                hit = hit_for(name, stored, key)
-                hit.score += share * max(stored.score, 0.0) / top
+                c = candidate(name, stored, key)
+                c.score += share * max(stored.score, 0.0) / top
                 if key == "dense":
-                    hit.dense = stored.score
+                    c.dense = stored.score
         # Exact matches get a flat bonus (the clause or row itself the most, a mention of the
         # identifier less, a title match by how many of its words the question names); meaning
         # and words then order them, so "Cloud Architect 4 at Aquilent" finds Aquilent's row.
@@ -235,25 +263,24 @@ class Retriever:
                     continue
                 seen.add((name, stored.id))
                 weight = share if share is not None else self._title_words(stored, titles) / longest
-                hit_for(name, stored, key).score += self.exact_weight * weight
+                candidate(name, stored, key).score += self.exact_weight * weight
         best_similarity = max((h.score for _, h in lists["dense"]), default=0.0)
-        ranked = sorted(fused.values(), key=lambda h: -h.score)[: max(k * 3, 30)]
+        top_candidates = sorted(fused.values(), key=lambda h: -h.score)[: max(k * 3, 30)]
         by_collection: dict[str, list[str]] = {}
-        for h in ranked:
-            if not h.payload:
-                by_collection.setdefault(h.collection, []).append(h.id)
+        for c in top_candidates:
+            if not c.stored:
+                by_collection.setdefault(c.collection, []).append(c.id)
         for name, point_ids in by_collection.items():
             payloads = {p.id: p.payload for p in self.store.retrieve(name, point_ids)}
-            for h in ranked:
-                if h.collection == name and not h.payload:
-                    h.payload = payloads.get(h.id, {})
-        ranked = [h for h in ranked if h.payload]
+            for c in top_candidates:
+                if c.collection == name and not c.stored:
+                    c.stored = payloads.get(c.id, {})
+        ranked = [c.hit() for c in top_candidates if c.stored]
         # Two live versions of one file can only coexist after a crash mid-swap: newest wins.
         newest: dict[str, int] = {}
         for h in ranked:
-            doc = h.payload.get("doc_id", "")
-            newest[doc] = max(newest.get(doc, 0), h.payload.get("seq", 0))
-        ranked = [h for h in ranked if h.payload.get("seq", 0) == newest[h.payload.get("doc_id", "")]]
+            newest[h.payload.doc_id] = max(newest.get(h.payload.doc_id, 0), h.payload.seq)
+        ranked = [h for h in ranked if h.payload.seq == newest[h.payload.doc_id]]
         ranked = self._latest_versions(ranked)
         return SearchResult(query, ranked[:k], best_similarity, ids, time.perf_counter() - started,
                             collections, where)
@@ -268,13 +295,13 @@ class Retriever:
             if not self.store.has_collection(name):
                 continue
             for hit in self.store.search_sparse(name, vector, where or Where.of(LIVE), 5):
-                if pattern.search(hit.payload.get("text", "").lower()):
+                if pattern.search(hit.chunk.text.lower()):
                     return True
         return False
 
     @staticmethod
     def _title_words(hit: StoredHit, titles: list[str]) -> int:
-        keys = set(hit.payload.get("ids") or ())
+        keys = set(hit.chunk.ids)
         return max((len(t.split()) for t in titles if t in keys), default=0)
 
     def _latest_versions(self, hits: list[Hit]) -> list[Hit]:
@@ -284,8 +311,8 @@ class Retriever:
         Then the same passage found twice (boilerplate, or two formats) is kept once."""
         out: list[Hit] = []
         for hit in hits:
-            latest = hit.payload.get("family_latest")
-            if latest and latest != hit.payload.get("doc_id"):
+            latest = hit.payload.family_latest
+            if latest and latest != hit.payload.doc_id:
                 twin = self._counterpart(hit, latest)
                 if twin is not None:
                     differ = _normal(twin.text) != _normal(hit.text)
@@ -321,9 +348,9 @@ class Retriever:
         found = self.store.search_sparse(hit.collection, self.sparse.encode_query(hit.text), where, 3)
         shingles = _shingles(hit.text)
         for stored in found:
-            other = _shingles(stored.payload.get("text", ""))
+            other = _shingles(stored.chunk.text)
             if len(shingles & other) / max(1, min(len(shingles), len(other))) >= 0.5:
-                return Hit(stored.id, hit.collection, 0.0, stored.payload)
+                return Hit(stored.id, hit.collection, 0.0, stored.chunk)
         return None
 
 

@@ -1,106 +1,164 @@
 """Building the product's parts from Settings, once per process, lazily.
 
 Entry points create one `Services(settings)` and hand its parts to the code that needs them;
-nothing here is a module global, so tests build their own.
+nothing here is a module global, so tests build their own. A part given to the constructor is used
+instead of building one (tests share one embedder: `Services(settings, embedder=e)`); whoever gave
+it closes it.
 """
 
 from __future__ import annotations
 
 import threading
-from functools import cached_property
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.settings import Settings
 
+if TYPE_CHECKING:
+    from core.answer import Answerer
+    from core.chat import ChatModel, CurrentModel
+    from core.embed_cache import CachedEmbedder
+    from core.embedding import Embedder
+    from core.indexing import Indexer
+    from core.manifest import Manifest
+    from core.retrieval import Retriever
+    from core.store import Store
+
+T = TypeVar("T")
+
 
 class Services:
-    def __init__(self, settings: Settings, **parts):
-        """`parts` pre-empt what would be built (tests share one embedder: `Services(s, embedder=e)`)."""
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        bulk_embedder: Embedder | None = None,
+        store: Store | None = None,
+        current_model: Callable[[], ChatModel] | None = None,
+    ):
+        """`embedder` serves questions, `bulk_embedder` ingest (default: `embedder` when given);
+        `current_model` gives the chat model to answer with (default: the registry's current one)."""
         self.settings = settings
-        self._lock = threading.Lock()
-        if "embedder" in parts and "bulk_embedder" not in parts:
-            parts["bulk_embedder"] = parts["embedder"]
-        self.__dict__.update(parts)
+        self._lock = threading.RLock()
+        self._parts: dict[str, Any] = {}
+        self._owned: list[str] = []  # built here, closed here
+        given = {"embedder": embedder, "bulk_embedder": bulk_embedder or embedder, "store": store,
+                 "current_model": current_model}
+        self._parts.update({name: part for name, part in given.items() if part is not None})
 
-    @cached_property
-    def embedder(self):
-        """For questions and answers: a few texts at a time, fast to start (ONNX, no torch import)."""
-        from core.embedding import Embedder
-
-        s = self.settings
-        return Embedder(s.embed_model_dir, "auto", s.embed_batch_size, s.embed_threads,
-                        backend=s.resolved_query_backend, artifacts_dir=s.embed_artifacts_dir)
-
-    @cached_property
-    def bulk_embedder(self):
-        """For ingest: the fastest accepted path on this CPU (torch bf16, else int8 ONNX)."""
-        from core.embedding import Embedder
-
-        s = self.settings
-        return Embedder(s.embed_model_dir, s.embed_dtype, s.embed_batch_size, s.embed_threads,
-                        backend=s.embed_backend, artifacts_dir=s.embed_artifacts_dir)
-
-    @cached_property
-    def cached_embedder(self):
-        """The ingest embedder behind the data folder's embedding cache (or alone, with no cache)."""
-        from core.embed_cache import CachedEmbedder, rows_for
-
-        s = self.settings
-        if not s.embed_cache_mb:
-            return self.bulk_embedder
-        return CachedEmbedder(self.bulk_embedder, s.embed_cache_path, rows_for(s.embed_cache_mb))
-
-    @cached_property
-    def store(self):
-        from core.store import open_store
-
-        return open_store(self.settings)
-
-    @cached_property
-    def manifest(self):
-        from core.manifest import Manifest
-
-        return Manifest(self.settings.manifest_path)
-
-    @cached_property
-    def indexer(self):
-        from core.indexing import Indexer
-
-        s = self.settings
-        return Indexer(
-            self.store, self.cached_embedder, self.manifest, chunk_tokens=s.chunk_tokens,
-            max_file_bytes=int(s.max_file_mb * 2**20), max_expanded_bytes=int(s.max_expanded_mb * 2**20),
-            workers=s.ingest_workers,
-        )
-
-    @cached_property
-    def retriever(self):
-        from core.retrieval import Retriever
-
-        return Retriever(self.store, self.embedder)
-
-    @cached_property
-    def current_model(self):
-        """Callable giving the chat model to use now (follows the registry's current version)."""
-        from core.chat import CurrentModel
-
-        return CurrentModel(self.settings)
+    def _part(self, name: str, build: Callable[[], T]) -> T:
+        with self._lock:
+            if name not in self._parts:
+                self._parts[name] = build()
+                self._owned.append(name)
+            return self._parts[name]
 
     @property
-    def chat(self):
+    def embedder(self) -> Embedder:
+        """For questions and answers: a few texts at a time, fast to start (ONNX, no torch import)."""
+        def build() -> Embedder:
+            from core.embedding import Embedder
+
+            s = self.settings
+            return Embedder(s.embed_model_dir, "auto", s.embed_batch_size, s.embed_threads,
+                            backend=s.resolved_query_backend, artifacts_dir=s.embed_artifacts_dir)
+
+        return self._part("embedder", build)
+
+    @property
+    def bulk_embedder(self) -> Embedder:
+        """For ingest: the fastest accepted path on this CPU (torch bf16, else int8 ONNX)."""
+        def build() -> Embedder:
+            from core.embedding import Embedder
+
+            s = self.settings
+            return Embedder(s.embed_model_dir, s.embed_dtype, s.embed_batch_size, s.embed_threads,
+                            backend=s.embed_backend, artifacts_dir=s.embed_artifacts_dir)
+
+        return self._part("bulk_embedder", build)
+
+    @property
+    def cached_embedder(self) -> Embedder | CachedEmbedder:
+        """The ingest embedder behind the data folder's embedding cache (or alone, with no cache)."""
+        def build() -> Embedder | CachedEmbedder:
+            from core.embed_cache import CachedEmbedder, rows_for
+
+            s = self.settings
+            if not s.embed_cache_mb:
+                return self.bulk_embedder
+            return CachedEmbedder(self.bulk_embedder, s.embed_cache_path, rows_for(s.embed_cache_mb))
+
+        return self._part("cached_embedder", build)
+
+    @property
+    def store(self) -> Store:
+        def build() -> Store:
+            from core.store import open_store
+
+            return open_store(self.settings)
+
+        return self._part("store", build)
+
+    @property
+    def manifest(self) -> Manifest:
+        def build() -> Manifest:
+            from core.manifest import Manifest
+
+            return Manifest(self.settings.manifest_path)
+
+        return self._part("manifest", build)
+
+    @property
+    def indexer(self) -> Indexer:
+        def build() -> Indexer:
+            from core.indexing import Indexer
+
+            s = self.settings
+            return Indexer(
+                self.store, self.cached_embedder, self.manifest, chunk_tokens=s.chunk_tokens,
+                max_file_bytes=int(s.max_file_mb * 2**20), max_expanded_bytes=int(s.max_expanded_mb * 2**20),
+                workers=s.ingest_workers,
+            )
+
+        return self._part("indexer", build)
+
+    @property
+    def retriever(self) -> Retriever:
+        def build() -> Retriever:
+            from core.retrieval import Retriever
+
+            return Retriever(self.store, self.embedder)
+
+        return self._part("retriever", build)
+
+    @property
+    def current_model(self) -> Callable[[], ChatModel]:
+        """Callable giving the chat model to use now (follows the registry's current version)."""
+        def build() -> CurrentModel:
+            from core.chat import CurrentModel
+
+            return CurrentModel(self.settings)
+
+        return self._part("current_model", build)
+
+    @property
+    def chat(self) -> ChatModel:
         return self.current_model()
 
-    @cached_property
-    def answerer(self):
-        from core.answer import Answerer
+    @property
+    def answerer(self) -> Answerer:
+        def build() -> Answerer:
+            from core.answer import build_answerer
 
-        s = self.settings
-        return Answerer(
-            self.retriever, self.current_model, self.embedder, top_k=s.top_k, max_new_tokens=s.max_new_tokens,
-            extractive=s.extractive, min_relevance=s.min_relevance,
-        )
+            return build_answerer(self.settings, retriever=self.retriever, chat=self.current_model,
+                                  embedder=self.embedder)
+
+        return self._part("answerer", build)
 
     def close(self) -> None:
+        """Close what was built here (the store, the manifest, the embedding cache)."""
         for name in ("store", "manifest", "cached_embedder"):
-            part = self.__dict__.get(name)
-            if hasattr(part, "close"):  # an Embedder alone (no cache) has nothing to close
+            part = self._parts.get(name)
+            if name in self._owned and hasattr(part, "close"):  # an Embedder alone has nothing to close
                 part.close()

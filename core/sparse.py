@@ -30,6 +30,11 @@ STOPWORDS = frozenset(
 )
 
 
+def stem_word(word: str) -> str:
+    """A word as the index keeps it: stemmed, unless it starts with a digit."""
+    return word if word[0].isdigit() else stem(word)
+
+
 @dataclass(frozen=True)
 class SparseVector:
     indices: list[int]
@@ -52,14 +57,10 @@ class SparseEncoder:
                 out.append(token)
                 for part in re.split(r"[.\-/&]", token):
                     if len(part) > 1 and part not in STOPWORDS:
-                        out.append(self._word(part))
+                        out.append(stem_word(part))
             elif token not in STOPWORDS:
-                out.append(self._word(token))
+                out.append(stem_word(token))
         return out
-
-    @staticmethod
-    def _word(word: str) -> str:
-        return word if word[0].isdigit() else stem(word)
 
     @staticmethod
     def token_id(token: str) -> int:

@@ -10,8 +10,8 @@ One cycle:
 3. **Feedback (sft, align)**: on top of the knowledge, instruction tuning on suggested answers and
    preference alignment (DPO from suggestions, else KTO from votes), using all feedback so earlier
    lessons stay.
-4. **Gate**: held-out perplexity and, with a QA file, answer quality with retrieval, against the
-   current model; promoted only if neither is worse than allowed. The table prints either way, the
+4. **Gate**: held-out perplexity and, with a QA file, answer quality through the bot's answer path
+   (`finetune.evaluate`: the same Answerer, Retriever and prompt), against the current model; promoted only if neither is worse than allowed. The table prints either way, the
    decision goes to `models_dir/adapt.jsonl` and to Slack (RFP_REPORT_CHANNEL).
 
 Content tagged status=expired or status=withdrawn is never trained on (finetune.data.excluded).
@@ -182,6 +182,7 @@ def run_adapt(
     from finetune.cpt import cpt
     from finetune.evaluate import run_eval
     from finetune.export import export
+    from finetune.feedback import export as export_feedback
     from finetune.merge import merge
     from finetune.sft import sft
 
@@ -218,13 +219,13 @@ def run_adapt(
     with tempfile.TemporaryDirectory() as tmp:
         if "sft" in steps:
             path = Path(tmp) / "sft.jsonl"
-            if feedback_store.export("sft", path):
+            if export_feedback(feedback_store, "sft", path):
                 conf = cfg.load_config(cfg.SftConfig, None, step_sets.get("sft"))
                 tip = sft(settings, conf, [path], parent=tip).version
         if "align" in steps:
             method = "dpo" if p.feedback["suggestions"] else "kto"
             path = Path(tmp) / f"{method}.jsonl"
-            if feedback_store.export(method, path):
+            if export_feedback(feedback_store, method, path):
                 conf = cfg.load_config(cfg.AlignConfig, None, step_sets.get("align"), method=method)
                 tip = align(settings, conf, path, parent=tip).version
     if tip is None or tip == state.get("run"):
@@ -234,13 +235,8 @@ def run_adapt(
 
     eval_conf = cfg.load_config(cfg.EvalConfig, None, step_sets.get("eval"), collection=collection)
     qa = Path(config.qa_file) if config.qa_file else None
-    retriever = services.retriever
-
-    def retrieve(question: str) -> list[str]:
-        return [h.text for h in retriever.search(question, [collection], k=eval_conf.top_k).hits]
-
     results = run_eval(settings, eval_conf, tip, against=state.get("run"), store=services.store,
-                       qa_path=qa, retrieve=retrieve if qa else None)
+                       qa_path=qa, retriever=services.retriever if qa else None)
     current_name = state.get("run") or "base"
     decision.results = {k: {m: v for m, v in r.items() if m != "answers"} for k, r in results.items()}
     passed, why = gate(results, tip, current_name, config)

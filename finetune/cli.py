@@ -148,31 +148,26 @@ def evaluate(
     config: ConfigFile = None,
     set_: Sets = None,
 ) -> None:
-    """Held-out perplexity and answer quality (with retrieval), compared with the current model."""
-    from core.embedding import Embedder
-    from core.store import open_store
-    from finetune.evaluate import run_eval, store_retriever, table
+    """Held-out perplexity and answer quality (through the bot's answer path), compared with the
+    current model."""
+    from core.services import Services
+    from finetune.evaluate import run_eval, table
 
     settings = get_settings(ctx)
     conf = cfg.load_config(cfg.EvalConfig, config, set_, collection=collection)
-    store = open_store(settings)
+    services = Services(settings)
     try:
-        name = conf.collection or settings.collection
-        retrieve = None
-        if qa is not None:
-            embedder = Embedder(settings.embed_model_dir, settings.embed_dtype, settings.embed_batch_size)
-            retrieve = store_retriever(store, embedder, name, conf.top_k)
         results = run_eval(
             settings,
             conf,
             version,
             against=against,
-            store=store if heldout else None,
+            store=services.store if heldout else None,
             qa_path=qa,
-            retrieve=retrieve,
+            retriever=services.retriever if qa is not None else None,
         )
     finally:
-        store.close()
+        services.close()
     console.print(table(results))
 
 
@@ -208,13 +203,31 @@ def tools(
 
 @app.command("convert-qa")
 def convert_qa(
+    ctx: typer.Context,
     src: Annotated[Path, typer.Argument(help="Vendor Q&A JSONL (question, answer, solicitation, ...).")],
     dst: Annotated[Path, typer.Argument(help="SFT JSONL to write.")],
+    collection: Annotated[list[str] | None, typer.Option(
+        "--collection", "-c", help="Collection(s) the sources are retrieved from (repeatable).")] = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help="Only sources of these doc kinds (leave the Q&A documents out).")] = None,
 ) -> None:
-    """Turn vendor Q&A pairs into SFT `messages` lines."""
+    """Turn vendor Q&A pairs into SFT lines in the bot's prompt: system rules, retrieved sources,
+    question, answer."""
+    from core.retrieval import Filters
+    from core.services import Services
     from finetune.data import vendor_qa_to_sft
 
-    typer.echo(f"{vendor_qa_to_sft(src, dst)} lines -> {dst}")
+    settings = get_settings(ctx)
+    services = Services(settings)
+    try:
+        result = vendor_qa_to_sft(src, dst, services.answerer, collection or [settings.collection],
+                                  Filters(doc_kinds=tuple(kind or ())))
+    finally:
+        services.close()
+    typer.echo(f"{result.lines} lines -> {dst}")
+    if result.declined:
+        typer.echo(f"note: {len(result.declined)} question(s) the documents do not cover got no line: "
+                   f"{', '.join(result.declined[:10])}" + (" ..." if len(result.declined) > 10 else ""), err=True)
 
 
 @app.command()

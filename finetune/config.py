@@ -122,13 +122,12 @@ class ExportConfig:
 
 @dataclass
 class EvalConfig:
-    collection: str = _help("", "Collection for held-out perplexity; empty: the settings' default.")
+    collection: str = _help("", "Collection for held-out perplexity and QA retrieval; empty: the settings' default.")
     heldout_fraction: float = _help(0.1, "Must match the CPT run's split to measure its held-out text.")
     max_seq_len: int = _help(256, "Tokens per perplexity window.")
     max_heldout_tokens: int = _help(20000, "Held-out tokens scored at most (0: all).")
     qa_limit: int = _help(20, "QA items scored at most (0: all).")
-    max_new_tokens: int = _help(128, "Tokens generated per answer.")
-    top_k: int = _help(4, "Retrieved passages given with each question.")
+    max_new_tokens: int = _help(128, "Tokens generated per answer at most (0: the bot's RFP_MAX_NEW_TOKENS).")
     seed: int = _help(0, "Seed for the document split.")
     device: str = _help("auto", "auto, cpu or cuda.")
 

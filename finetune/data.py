@@ -18,11 +18,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import UserFacingError
-from core.store import Match, Store, Where, scroll_all
+from core.store import ChunkPayload, Match, Store, Where, scroll_all
 from finetune.artifacts import sha256_file, sha256_texts
+
+if TYPE_CHECKING:
+    from core.answer import Answerer
+    from core.retrieval import Filters
 
 ROLES = ("system", "user", "assistant")
 
@@ -30,20 +34,20 @@ ROLES = ("system", "user", "assistant")
 # --- the collection ---------------------------------------------------------------------------------
 
 
-def tag_pairs(payload: dict[str, Any]) -> set[tuple[str, str]]:
+def tag_pairs(payload: ChunkPayload) -> set[tuple[str, str]]:
     """(key, value) tags from `tag_list` ("key=value" strings) and the `tags` dict, lowercased."""
     pairs: set[tuple[str, str]] = set()
-    for item in payload.get("tag_list") or []:
+    for item in payload.tag_list:
         key, sep, value = str(item).partition("=")
         if sep:
             pairs.add((key.strip().lower(), value.strip().lower()))
-    for key, value in (payload.get("tags") or {}).items():
+    for key, value in payload.tags.items():
         values = value if isinstance(value, (list, tuple)) else [value]
         pairs.update((str(key).lower(), str(v).lower()) for v in values)
     return pairs
 
 
-def excluded(payload: dict[str, Any], statuses: Iterable[str] = ("expired", "withdrawn")) -> bool:
+def excluded(payload: ChunkPayload, statuses: Iterable[str] = ("expired", "withdrawn")) -> bool:
     """True for a chunk that must never be trained on: tagged status=expired or status=withdrawn."""
     barred = {("status", s.lower()) for s in statuses}
     return bool(tag_pairs(payload) & barred)
@@ -68,20 +72,20 @@ def read_documents(
             f"collection '{collection}' does not exist yet: ingest documents into it first "
             f"(rfp ingest PATH --collection {collection})"
         )
-    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_doc: dict[str, list[ChunkPayload]] = defaultdict(list)
     dropped = 0
     for hit in scroll_all(store, collection, Where.of(Match("state", "live"))):
-        payload = hit.payload
+        payload = hit.chunk
         if excluded(payload, statuses):
             dropped += 1
             continue
-        if str(payload.get("text") or "").strip():
-            by_doc[str(payload["doc_id"])].append(payload)
+        if payload.text.strip():
+            by_doc[payload.doc_id].append(payload)
     docs = []
     for doc_id in sorted(by_doc):
-        chunks = sorted(by_doc[doc_id], key=lambda p: int(p.get("chunk_index") or 0))
-        text = "\n\n".join(str(c["text"]).strip() for c in chunks)
-        docs.append(Document(doc_id, str(chunks[0].get("path", "")), text, len(chunks)))
+        chunks = sorted(by_doc[doc_id], key=lambda p: p.chunk_index)
+        text = "\n\n".join(c.text.strip() for c in chunks)
+        docs.append(Document(doc_id, chunks[0].path, text, len(chunks)))
     return docs, dropped
 
 
@@ -252,25 +256,47 @@ def read_preferences(path: Path, method: str = "auto") -> tuple[str, list[dict[s
 # --- converters -----------------------------------------------------------------------------------------
 
 
-def vendor_qa_to_sft(src: Path, dst: Path) -> int:
-    """Vendor Q&A JSONL (question, answer, solicitation, rfq_number, ...) -> SFT `messages` lines.
+def asked(record: dict[str, Any]) -> str:
+    """A vendor question as it is asked of the bot in training and evaluation: the solicitation named
+    first (vendor questions refer to "Attachment A" or "Section 3.0" of that solicitation)."""
+    named = " ".join(str(record[k]) for k in ("solicitation", "rfq_number") if record.get(k))
+    question = str(record["question"])
+    return f"Solicitation: {named}\n\n{question}" if named else question
 
-    The question is asked as it was asked, with the solicitation named first, because vendor
-    questions refer to "Attachment A" or "Section 3.0" of that solicitation. Returns the line count."""
-    out = []
+
+@dataclass
+class Converted:
+    lines: int
+    declined: list[str]  # ids (or line numbers) of questions the documents do not cover: no line
+
+
+def vendor_qa_to_sft(src: Path, dst: Path, answerer: Answerer, collections: list[str],
+                     filters: Filters | None = None) -> Converted:
+    """Vendor Q&A JSONL (question, answer, solicitation, rfq_number, ...) -> SFT `messages` lines in
+    the prompt the bot sends: the system rules, the numbered sources the bot's Answerer retrieves for
+    the question (the real Retriever over `collections`, narrowed by `filters`: leave the Q&A
+    documents themselves out), the question, then the vendor's answer.
+
+    A question the Answerer would decline (no passage covers it) gets no line: the bot never asks the
+    model then, so there is no prompt to train on."""
+    out, declined = [], []
     for n, record in jsonl(src):
         where = f"{src}:{n}"
-        question = _text(record.get("question"), where, "question")
+        _text(record.get("question"), where, "question")
         answer = _text(record.get("answer"), where, "answer")
-        named = " ".join(str(record[k]) for k in ("solicitation", "rfq_number") if record.get(k))
-        user = f"Solicitation: {named}\n\n{question}" if named else question
-        line = {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]}
+        question = asked(record)
+        prepared = answerer.prepare(question, collections, filters)
+        if prepared.declined is not None:
+            declined.append(str(record.get("id") or n))
+            continue
+        messages = answerer.messages(question, prepared.sources)
+        line: dict[str, Any] = {"messages": [*messages, {"role": "assistant", "content": answer}]}
         if record.get("id"):
             line["id"] = record["id"]
         out.append(json.dumps(line, ensure_ascii=False))
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + ".tmp")
-    tmp.write_text("\n".join(out) + "\n", encoding="utf-8")
+    tmp.write_text("".join(line + "\n" for line in out), encoding="utf-8")
     tmp.replace(dst)
-    return len(out)
+    return Converted(len(out), declined)

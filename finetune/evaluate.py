@@ -1,10 +1,14 @@
-"""Evaluation: held-out perplexity and answer quality with retrieval, against the current model.
+"""Evaluation: held-out perplexity and answer quality through the product's answer path.
 
-Answer quality measures the product, not the bare model: each question goes through a
-`retrieve(question) -> list[str]` function first and the model answers from those passages. The
-retriever is a parameter; the CLI passes a dense search over the store until core's retriever is
-wired, tests pass the gold context. Answers are scored against the reference with SQuAD-style token
-F1 and ROUGE-L (LCS F-measure over the same tokens).
+Answer quality measures the product, not the bare model: each question goes through the same
+`core.answer.Answerer` the bot uses (built by `core.answer.build_answerer` from the same settings),
+over the real hybrid `core.retrieval.Retriever`, with the model under test as its chat model
+(`finetune.chat.TransformersChat`). So the model sees byte for byte the prompt the bot would send
+for that question (`core.prompt.build_messages`), its answer is checked and cited as the bot's is,
+and a question the documents do not cover is declined without asking the model. The answer text
+(citation markers removed) is scored against the reference with SQuAD-style token F1 and ROUGE-L
+(LCS F-measure over the same tokens); the share of generated, quoted (extractive fallback) and
+declined answers is reported beside them.
 """
 
 from __future__ import annotations
@@ -21,15 +25,18 @@ from typing import Any
 
 from rich.table import Table
 
+from core.answer import Answerer, build_answerer
+from core.chat import ChatModel
 from core.errors import UserFacingError
-from finetune.data import jsonl
+from core.prompt import cited_numbers, strip_citations
+from core.retrieval import Retriever
+from core.settings import Settings
+from finetune.data import asked, jsonl
 
 log = logging.getLogger(__name__)
 
-Retriever = Callable[[str], list[str]]
-PromptBuilder = Callable[[str, list[str]], list[dict[str, str]]]
-
-SYSTEM = "Answer the question from the numbered sources. Be brief and specific."
+# How a loaded model answers: (name, model) -> a chat model; default: in-process transformers.
+ChatFor = Callable[[str, Any], ChatModel]
 
 
 # --- perplexity ---------------------------------------------------------------------------------------
@@ -73,23 +80,34 @@ class QAItem:
 
 
 def read_qa(path: Path) -> list[QAItem]:
-    """QA lines with `question` and `answer` (the vendor Q&A schema), or `prompt` and `completion`."""
+    """QA lines with `question` and `answer` (the vendor Q&A schema: the solicitation is named in the
+    question as training lines name it, `finetune.data.asked`), or `prompt` and `completion`."""
     items = []
     for n, record in jsonl(path):
         question = record.get("question", record.get("prompt"))
         answer = record.get("answer", record.get("completion"))
         if not isinstance(question, str) or not isinstance(answer, str):
             raise UserFacingError(f"{path}:{n}: expected 'question' and 'answer' strings")
-        items.append(QAItem(question, answer, str(record.get("id", n))))
+        items.append(QAItem(asked({**record, "question": question}), answer, str(record.get("id", n))))
     if not items:
         raise UserFacingError(f"{path}: no QA lines")
     return items
 
 
-def default_prompt(question: str, contexts: list[str]) -> list[dict[str, str]]:
-    sources = "\n\n".join(f"[{i}] {c.strip()}" for i, c in enumerate(contexts, 1))
-    user = f"Sources:\n{sources}\n\nQuestion: {question}" if contexts else question
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+@dataclass
+class AnswerPath:
+    """How evaluation answers: the bot's Answerer over the real Retriever, searching `collections`,
+    with the model under test as its chat model. `max_new_tokens` caps each answer (the bot's
+    RFP_MAX_NEW_TOKENS when 0)."""
+
+    settings: Settings
+    retriever: Retriever
+    collections: list[str]
+    max_new_tokens: int = 0
+
+    def answerer(self, chat: ChatModel) -> Answerer:
+        return build_answerer(self.settings, retriever=self.retriever, chat=lambda: chat,
+                              embedder=self.retriever.embedder, max_new_tokens=self.max_new_tokens or None)
 
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -126,67 +144,36 @@ def rouge_l(prediction: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def generate(
-    model, tokenizer, messages: list[dict[str, str]], max_new_tokens: int, device: str = "cpu"
-) -> str:
-    import torch
-
-    ids = tokenizer.apply_chat_template(
-        messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
-    )
-    ids = {k: v.to(device) for k, v in ids.items()}
-    model.eval()
-    with torch.inference_mode():
-        out = model.generate(
-            **ids, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id
-        )
-    return tokenizer.decode(out[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()
-
-
-def score_qa(
-    model,
-    tokenizer,
-    items: list[QAItem],
-    retrieve: Retriever,
-    *,
-    max_new_tokens: int = 128,
-    prompt: PromptBuilder = default_prompt,
-    device: str = "cpu",
-) -> dict[str, Any]:
-    """Mean token F1 and ROUGE-L of the model's answers, each given what `retrieve` found."""
+def score_qa(chat: ChatModel, items: list[QAItem], path: AnswerPath) -> dict[str, Any]:
+    """Each question answered as the bot answers it, with `chat` as the model; mean token F1 and
+    ROUGE-L of the answers against the references, the share of each answer mode, and every answer
+    with the prompt the model was sent."""
+    answerer = path.answerer(chat)
     answers = []
     for item in items:
-        text = generate(
-            model, tokenizer, prompt(item.question, retrieve(item.question)), max_new_tokens, device
-        )
-        answers.append(
-            {
-                "id": item.id,
-                "answer": text,
-                "f1": token_f1(text, item.answer),
-                "rouge_l": rouge_l(text, item.answer),
-            }
-        )
+        answer = answerer.answer(item.question, path.collections, extractive=False)
+        text = strip_citations(answer.text)
+        answers.append({
+            "id": item.id,
+            "question": item.question,
+            "answer": answer.text,
+            "mode": answer.mode,
+            "citations": sorted(set(cited_numbers(answer.text))),
+            "sources": [s.label for s in answer.sources],
+            "raw": answer.raw,
+            "prompt": answer.prompt,
+            "f1": token_f1(text, item.answer),
+            "rouge_l": rouge_l(text, item.answer),
+        })
     n = len(answers)
+    modes = Counter(a["mode"] for a in answers)
     return {
         "qa_items": n,
         "token_f1": round(sum(a["f1"] for a in answers) / n, 4),
         "rouge_l": round(sum(a["rouge_l"] for a in answers) / n, 4),
+        **{f"{mode}_share": round(modes[mode] / n, 4) for mode in ("generated", "extractive", "declined")},
         "answers": answers,
     }
-
-
-def store_retriever(store, embedder, collection: str, k: int) -> Retriever:
-    """Dense search over live chunks: a stand-in until core's retriever is wired in."""
-    from core.store import Match, Where
-
-    def retrieve(question: str) -> list[str]:
-        hits = store.search_dense(
-            collection, embedder.embed_query(question), Where.of(Match("state", "live")), k
-        )
-        return [str(h.payload.get("text", "")) for h in hits]
-
-    return retrieve
 
 
 # --- comparison -----------------------------------------------------------------------------------------
@@ -198,16 +185,21 @@ def evaluate_models(
     *,
     heldout_texts: list[str] | None,
     qa_items: list[QAItem] | None,
-    retrieve: Retriever | None,
+    answer_path: AnswerPath | None,
+    chat_for: ChatFor | None = None,
     window: int = 256,
     max_heldout_tokens: int = 0,
-    max_new_tokens: int = 128,
-    prompt: PromptBuilder = default_prompt,
     device: str = "cpu",
 ) -> dict[str, dict[str, Any]]:
-    """{name: metrics} for each model: held-out perplexity and/or QA scores."""
-    if qa_items and retrieve is None:
-        raise UserFacingError("QA scoring needs a retriever (it measures answers with retrieval)")
+    """{name: metrics} for each model: held-out perplexity and/or QA scores through the answer path."""
+    from finetune.chat import TransformersChat
+
+    if qa_items and answer_path is None:
+        raise UserFacingError("QA scoring needs the retriever (it measures answers the way the bot answers)")
+    if chat_for is None:
+        def chat_for(name: str, model: Any) -> ChatModel:
+            return TransformersChat(model, tokenizer, name, device)
+
     results: dict[str, dict[str, Any]] = {}
     for name, model in models.items():
         metrics: dict[str, Any] = {}
@@ -215,18 +207,8 @@ def evaluate_models(
             metrics["heldout_perplexity"] = perplexity(
                 model, tokenizer, heldout_texts, window, device=device, max_tokens=max_heldout_tokens
             )
-        if qa_items:
-            metrics.update(
-                score_qa(
-                    model,
-                    tokenizer,
-                    qa_items,
-                    retrieve,
-                    max_new_tokens=max_new_tokens,
-                    prompt=prompt,
-                    device=device,
-                )
-            )
+        if qa_items and answer_path is not None:
+            metrics.update(score_qa(chat_for(name, model), qa_items, answer_path))
         results[name] = metrics
     return results
 
@@ -237,13 +219,16 @@ def table(results: dict[str, dict[str, Any]]) -> Table:
     out.add_column("held-out ppl", justify="right")
     out.add_column("token F1", justify="right")
     out.add_column("ROUGE-L", justify="right")
+    out.add_column("generated", justify="right")
+    out.add_column("quoted", justify="right")
+    out.add_column("declined", justify="right")
     out.add_column("QA items", justify="right")
     for name, m in results.items():
         out.add_row(
             name,
             f"{m['heldout_perplexity']:.3f}" if "heldout_perplexity" in m else "-",
-            f"{m['token_f1']:.4f}" if "token_f1" in m else "-",
-            f"{m['rouge_l']:.4f}" if "rouge_l" in m else "-",
+            *(f"{m[k]:.4f}" if k in m else "-" for k in ("token_f1", "rouge_l")),
+            *(f"{m[k]:.0%}" if k in m else "-" for k in ("generated_share", "extractive_share", "declined_share")),
             str(m.get("qa_items", "-")),
         )
     return out
@@ -283,19 +268,21 @@ def current_version(settings, base: dict[str, Any]) -> str | None:
 
 
 def run_eval(
-    settings,
+    settings: Settings,
     config,
     version: str,
     *,
     against: str | None = None,
     store=None,
     qa_path: Path | None = None,
-    retrieve: Retriever | None = None,
-    prompt: PromptBuilder = default_prompt,
+    retriever: Retriever | None = None,
+    chat_for: ChatFor | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Score `version` and `against` (default: the registry's current model, else the base model) on
-    the same data; the results go into the candidate's manifest (`metrics.eval`) and
-    `eval-<time>.json` beside it (with every answer)."""
+    the same data: held-out perplexity over `store`'s collection, and the QA file answered through
+    the bot's answer path over `retriever` (searching the same collection). The results go into the
+    candidate's manifest (`metrics.eval`) and `eval-<time>.json` beside it (every answer, with the
+    prompt its model was sent). `chat_for` serves a loaded model some other way (default: in-process)."""
     import json
 
     from finetune.artifacts import load_run, now_iso, write_manifest
@@ -316,6 +303,12 @@ def run_eval(
         items = items[: config.qa_limit]
     if not texts and not items:
         raise UserFacingError("nothing to evaluate: give a collection with held-out documents or a QA file")
+    answer_path = None
+    if items:
+        if retriever is None:
+            raise UserFacingError("QA scoring needs the retriever (it measures answers the way the bot answers)")
+        answer_path = AnswerPath(settings, retriever, [config.collection or settings.collection],
+                                 config.max_new_tokens)
     names = {version: version, against or "base": against}
     results: dict[str, dict[str, Any]] = {}
     tokenizer = load_tokenizer(base["hf_dir"])
@@ -327,11 +320,10 @@ def run_eval(
                 tokenizer,
                 heldout_texts=texts,
                 qa_items=items,
-                retrieve=retrieve,
+                answer_path=answer_path,
+                chat_for=chat_for,
                 window=config.max_seq_len,
                 max_heldout_tokens=config.max_heldout_tokens,
-                max_new_tokens=config.max_new_tokens,
-                prompt=prompt,
                 device=device,
             )
         )

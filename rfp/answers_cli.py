@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 from core.cli_support import get_settings
 from core.retrieval import Filters
 from core.services import Services
+
+if TYPE_CHECKING:
+    from core.answer import Answer, AnswerMode
 
 CollectionOpt = Annotated[
     list[str] | None, typer.Option("--collection", "-c", help="Collection(s) to search (repeatable).")
@@ -25,15 +28,6 @@ TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only chunks wit
 
 def _filters(kind, solicitation, tag) -> Filters:
     return Filters(doc_kinds=tuple(kind or ()), solicitation=solicitation, tags=tuple(tag or ()))
-
-
-def where_label(payload: dict) -> str:
-    bits = [payload.get("path", "")]
-    if payload.get("page"):
-        bits.append(f"p. {payload['page']}")
-    if payload.get("section"):
-        bits.append(payload["section"])
-    return ", ".join(bits)
 
 
 def snippet(text: str, width: int = 220) -> str:
@@ -68,7 +62,7 @@ def search(
     if not result.hits:
         console.print("No passages found.")
     for i, hit in enumerate(result.hits, start=1):
-        console.print(f"[bold]{i}.[/] {escape(where_label(hit.payload))}  [dim]score {hit.score:.3f}[/]")
+        console.print(f"[bold]{i}.[/] {escape(hit.citation.label())}  [dim]score {hit.score:.3f}[/]")
         console.print(f"   {escape(snippet(hit.text))}", highlight=False)
         if hit.other_versions:
             console.print(f"   [dim]also in: {escape(', '.join(hit.other_versions))}[/]")
@@ -118,8 +112,9 @@ def ask(
     render_answer(console, answer, verbose)
 
 
-def render_answer(console: Console, answer, verbose: bool = False) -> None:
-    label = {"generated": "Answer", "extractive": "Answer (quoted from the sources)", "declined": "Not covered"}
+def render_answer(console: Console, answer: Answer, verbose: bool = False) -> None:
+    label: dict[AnswerMode, str] = {"generated": "Answer", "extractive": "Answer (quoted from the sources)",
+                                    "declined": "Not covered"}
     console.print(f"\n[bold]{label[answer.mode]}:[/] {escape(answer.text)}", highlight=False)
     for note in answer.notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
@@ -134,7 +129,7 @@ def render_answer(console: Console, answer, verbose: bool = False) -> None:
     console.print("\n[bold]Sources:[/]" if answer.mode != "declined" else "\n[bold]Closest sources:[/]")
     for s in answer.sources:
         flag = " [yellow](instruction-like text removed)[/]" if s.sanitized else ""
-        console.print(f"  [{s.n}] {escape(where_label(s.hit.payload))}{flag}", highlight=False)
+        console.print(f"  [{s.n}] {escape(s.label)}{flag}", highlight=False)
         console.print(f"      [dim]{escape(snippet(s.excerpt, 200))}[/]", highlight=False)
     if verbose:
         st = answer.stats
@@ -162,9 +157,9 @@ def codes(
         )
     finally:
         services.close()
-    rows = [h for h in result.hits if h.payload.get("fields")]
+    rows = [h for h in result.hits if h.fields]
     if as_json:
-        typer.echo(json.dumps([{"path": h.path, "fields": h.payload["fields"], "text": h.text,
+        typer.echo(json.dumps([{"path": h.path, "fields": h.fields, "text": h.text,
                                 "score": round(h.score, 4)} for h in rows], indent=1))
         return
     console = Console()
@@ -175,13 +170,13 @@ def codes(
     for h in rows:
         by_file.setdefault(h.path, []).append(h)
     for path, hits in by_file.items():
-        columns = list(dict.fromkeys(key for h in hits for key in h.payload["fields"]))
+        columns = list(dict.fromkeys(key for h in hits for key in h.fields))
         if len(columns) > 5:  # wide rows read better as records
             for h in hits:
                 record = Table(title=escape(path), title_justify="left", show_header=False)
                 record.add_column(style="bold")
                 record.add_column(overflow="fold")
-                for col, value in h.payload["fields"].items():
+                for col, value in h.fields.items():
                     record.add_row(escape(col), escape(snippet(str(value), 300)))
                 console.print(record)
             continue
@@ -189,5 +184,5 @@ def codes(
         for col in columns:
             table.add_column(escape(col), overflow="fold", max_width=48)
         for h in hits:
-            table.add_row(*[escape(snippet(str(h.payload["fields"].get(col, "")), 120)) for col in columns])
+            table.add_row(*[escape(snippet(str(h.fields.get(col, "")), 120)) for col in columns])
         console.print(table)

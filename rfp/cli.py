@@ -28,8 +28,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "draft": ("rfp.proposal_cli", "draft", "command"),
     "lcat": ("rfp.proposal_cli", "lcat", "command"),
     "eval": ("rfp.eval_cli", "app", "group"),
-    "bot": ("bot.cli", "app", "merge"),  # `rfp bot`, `rfp feedback export`
-    "feedback": ("bot.cli", "app", "merge"),
+    "bot": ("bot.cli", "app", "merge"),  # `rfp bot`
+    "feedback": ("rfp.feedback_cli", "app", "group"),  # `rfp feedback export`
     "finetune": ("finetune.cli", "app", "group"),
     "models": ("rfp.models_cli", "app", "group"),
 }

@@ -56,7 +56,7 @@ def services(tmp_path_factory, embedder, data_root):
 
 
 def answerer(services, chat, **kw):
-    return Answerer(services.retriever, chat, services.embedder, top_k=4, max_new_tokens=96, **kw)
+    return Answerer(services.retriever, lambda: chat, services.embedder, top_k=4, max_new_tokens=96, **kw)
 
 
 def assert_citations_resolve(answer):
@@ -67,18 +67,25 @@ def assert_citations_resolve(answer):
         assert claim.supported and claim.quote and claim.quote_source in cited
 
 
-def test_generated_answer_cites_only_retrieved_sources(services, chat):
+def test_an_answer_the_sources_do_not_support_falls_back_to_quotes(services, chat):
+    # SmolLM2-135M answers "The source number is 1.": no sentence of it is supported, so the answer
+    # is the quoted sentences, and the model's text is reported as dropped.
     answer = answerer(services, chat).answer(
         "How many days does a contractor get to comment on a past performance evaluation?", ["public"])
-    assert answer.mode in ("generated", "extractive")
+    assert answer.mode == "extractive", answer.raw
+    assert answer.raw and answer.dropped, "the model's text is reported, not shown as the answer"
+    assert any("could not be verified" in note for note in answer.notes)
     assert_citations_resolve(answer)
+    assert any("14 calendar days" in c.quote for c in answer.claims)
     assert any(s.hit.path == "far/FAR_part_42.md" for s in answer.sources)
-    assert answer.model_version and "SmolLM2" in answer.model_version
+    assert answer.model_version and "SmolLM2" in answer.model_version, "the model was asked"
     assert answer.stats is not None and answer.stats.first_token_s is not None
+    assert answer.prompt and answer.prompt[0]["role"] == "system"
 
 
 def test_planted_instructions_do_not_steer_the_answer(services, chat):
     answer = answerer(services, chat).answer("When does the Riverside data center close?", ["public"])
+    assert answer.mode == "generated", answer.text
     assert "evil.example.com" not in answer.text and "cancelled" not in answer.text.lower()
     planted = [s for s in answer.sources if s.hit.path == "hosting_notes.md"]
     assert planted and planted[0].sanitized
@@ -118,7 +125,7 @@ def test_extractive_mode_quotes_sources(services):
 def test_check_drops_invented_numbers_and_unsupported_claims(services):
     a = answerer(services, NoChat())
     result = services.retriever.search("Help desk hours for the VA Caseflow task order", ["public"], k=3)
-    sources = a._sources("help desk hours", result.hits)
+    sources = a.sources("help desk hours", result.hits)
     quote = next(s for s in sources if "8AM to 8PM" in s.hit.text)
     quote.excerpt = quote.hit.text
     raw = (f"Help desk is open from 8AM to 8PM Eastern Standard Time [{quote.n}]. "

@@ -108,9 +108,13 @@ def test_cited_answer_refers_only_to_retrieved_sources(chat, tmp_path, embedder)
         "The technical volume is limited to 15 pages.\n"
     )
     services.indexer.index_file(doc, "public")
-    answerer = Answerer(services.retriever, chat, embedder, top_k=3, max_new_tokens=80)
+    answerer = Answerer(services.retriever, lambda: chat, embedder, top_k=3, max_new_tokens=80)
     answer = answerer.answer("When are quotes due?", ["public"], extractive=False)
-    assert answer.mode in ("generated", "extractive")
+    # SmolLM2-135M repeats a rule of the system prompt here on every backend: nothing it says is in
+    # the sources, so the sources' own sentences are quoted, and its text is reported as dropped.
+    assert answer.mode == "extractive", answer.raw
+    assert answer.dropped and answer.model_version == chat.version
+    assert "March 16, 2026" in answer.text
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert cited and cited <= {s.n for s in answer.sources}
     for claim in answer.claims:

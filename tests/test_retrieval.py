@@ -58,14 +58,14 @@ def test_question_lands_on_the_right_file_and_page(corpus, question, path, page,
     hits = top(corpus, question)
     matches = [h for h in hits if h.path == path]
     assert matches, [h.path for h in hits]
-    assert matches[0].payload["doc_kind"] == kind
+    assert matches[0].payload.doc_kind == kind
     if page is not None:
         assert page in [h.page for h in matches], [(h.page, h.section) for h in matches]
 
 
 def test_amendment_is_found_as_amendment(corpus):
     hits = top(corpus, "What questions did vendors ask in the incident response amendment?", k=3)
-    assert hits[0].payload["doc_kind"] == "amendment"
+    assert hits[0].payload.doc_kind == "amendment"
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_amendment_is_found_as_amendment(corpus):
 )
 def test_code_questions_surface_the_exact_row(corpus, query, field, value):
     hits = top(corpus, query, k=3)
-    assert hits[0].payload["fields"][field] == value, [h.payload.get("fields") for h in hits]
+    assert hits[0].fields[field] == value, [h.fields for h in hits]
 
 
 def test_a_clause_number_finds_the_clause(corpus):
@@ -101,9 +101,9 @@ def test_versions_collapse_to_the_latest(corpus):
 
 def test_filters_by_kind_solicitation_and_tag(corpus, tmp_path):
     hits = top(corpus, "monthly reports", k=10, filters=Filters(doc_kinds=("far",)))
-    assert hits and all(h.payload["doc_kind"] == "far" for h in hits)
+    assert hits and all(h.payload.doc_kind == "far" for h in hits)
     hits = top(corpus, "relevant experience", k=10, filters=Filters(solicitation="RFQ1349024"))
-    assert hits and all(h.payload["solicitation"] == "RFQ1349024" for h in hits)
+    assert hits and all(h.payload.solicitation == "RFQ1349024" for h in hits)
 
 
 def test_expired_content_is_excluded(tmp_path, embedder):

@@ -241,8 +241,9 @@ _HEADING_WRAP = re.compile(r"\b(?:and|or|of|the|for|to|in|with|on|by|&)$", re.IG
 def _heading_like(text: str) -> bool:
     """Short, no full stop, starts with a capital or a number: reads as a title."""
     words = text.split()
+    lead_in = text.endswith(":") and sum(w[:1].islower() for w in words) >= 4  # "The duties of the COR are:"
     return (1 <= len(words) <= 12 and not re.search(r"[.;,]$", text) and bool(re.match(r"[A-Z0-9]", text))
-            and not BULLET.match(text))
+            and not BULLET.match(text) and not lead_in)
 
 
 def _wraps_heading(blocks: list[Block], text: str, page: int | None) -> bool:

@@ -33,7 +33,7 @@ class RfpRetriever(BaseRetriever):
         result = self.retriever.search(query, self.collections, k=self.k, filters=self.filters)
         documents = []
         for hit in result.hits:
-            metadata: dict[str, Any] = {key: hit.payload.get(key) for key in METADATA_KEYS}
+            metadata: dict[str, Any] = {key: getattr(hit.payload, key) for key in METADATA_KEYS}
             metadata.update(score=hit.score, collection=hit.collection, other_versions=hit.other_versions)
             documents.append(Document(page_content=hit.text, metadata=metadata, id=hit.id))
         return documents

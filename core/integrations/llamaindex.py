@@ -28,7 +28,8 @@ class RfpLlamaRetriever(BaseRetriever):
         return [
             NodeWithScore(
                 node=TextNode(id_=hit.id, text=hit.text,
-                              metadata={key: hit.payload.get(key) for key in METADATA_KEYS if hit.payload.get(key)}),
+                              metadata={key: getattr(hit.payload, key) for key in METADATA_KEYS
+                                        if getattr(hit.payload, key)}),
                 score=hit.score,
             )
             for hit in result.hits

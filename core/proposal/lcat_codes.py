@@ -117,7 +117,7 @@ class LcatMapper:
         collection, path = tables["soc_definition"]
         out = []
         for hit in scroll_all(self.store, collection, Where.of(LIVE, Match("path", path))):
-            fields = hit.payload.get("fields") or {}
+            fields = hit.chunk.fields or {}
             code = field_value(fields, r"soc code")
             if field_value(fields, r"soc group") == "Detailed" and code[:4] in groups:
                 title = field_value(fields, r"soc title")
@@ -130,9 +130,9 @@ class LcatMapper:
         for collection in collections:
             paths = {}
             for hit in scroll_all(self.store, collection, Where.of(LIVE, MatchAny("doc_kind", ("codes",)))):
-                path = hit.payload.get("path", "")
-                if path not in paths:
-                    paths[path] = table_of(hit.payload.get("fields") or {})
+                chunk = hit.chunk
+                if chunk.path not in paths:
+                    paths[chunk.path] = table_of(chunk.fields or {})
             for path, table in paths.items():
                 if table:
                     found.setdefault(table, (collection, path))
@@ -148,7 +148,7 @@ class LcatMapper:
             return []
         collection, path = tables[table]
         stored = self.store.search_dense(collection, vector, Where.of(LIVE, Match("path", path)), limit)
-        return [Hit(h.id, collection, h.score, h.payload, dense=h.score, matched=["context"]) for h in stored]
+        return [Hit(h.id, collection, h.score, h.chunk, dense=h.score, matched=["context"]) for h in stored]
 
     def map_one(self, category: LaborCategory, collections: list[str],
                 tables: dict[str, tuple[str, str]] | None = None) -> LcatMapping:
@@ -193,7 +193,7 @@ class LcatMapper:
     def _soc_candidates(hits: list[Hit]) -> list[CodeMatch]:
         out = []
         for hit in hits:
-            fields = hit.payload.get("fields") or {}
+            fields = hit.fields
             table = table_of(fields)
             if table == "soc_direct":
                 code, title = field_value(fields, r"soc code"), field_value(fields, r"2018 soc title")
@@ -211,7 +211,7 @@ class LcatMapper:
     def _opm_candidates(hits: list[Hit]) -> list[CodeMatch]:
         out = []
         for hit in hits:
-            fields = hit.payload.get("fields") or {}
+            fields = hit.fields
             if table_of(fields) == "opm":
                 title = re.sub(r"^\d{4}-", "", field_value(fields, r"^OCCT$")).title()
                 out.append(CodeMatch(field_value(fields, r"^OCC$"), title, hit.score, 0.0, "titles" in hit.matched, title,
@@ -243,14 +243,14 @@ class LcatMapper:
         return sorted(best.values(), key=lambda m: -m.score)
 
     def _oasis(self, hits: list[Hit], names: list[str]) -> CodeMatch | None:
-        rows = [h for h in hits if table_of(h.payload.get("fields") or {}) == "oasis"]
+        rows = [h for h in hits if table_of(h.fields) == "oasis"]
         if not rows:
             return None
-        titles = [field_value(h.payload["fields"], r"familiar|traditional") for h in rows]
+        titles = [field_value(h.fields, r"familiar|traditional") for h in rows]
         sims = (self.embedder.embed(titles) @ self.embedder.embed(names).T).max(axis=1)
         i = int(sims.argmax())
         if sims[i] < OASIS_SIMILARITY:
             return None
-        fields = rows[i].payload["fields"]
+        fields = rows[i].fields
         return CodeMatch(field_value(fields, r"oasis lcat"), field_value(fields, r"omb soc"), float(sims[i]), float(sims[i]),
                          "titles" in rows[i].matched, titles[i], rows[i].path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.identifiers import normalize_title, title_key
 from core.proposal.tables import LIVE, field_value, table_of
-from core.store import MatchAny, Store, Where, scroll_all
+from core.store import ChunkPayload, MatchAny, Store, Where, scroll_all
 
 LEVEL_PREFIXES = ("Senior", "Sr", "Junior", "Jr", "Lead", "Principal", "Chief", "Associate", "Mid-Level",
                   "Mid Level", "Entry Level", "Journeyman", "Expert", "Staff")
@@ -68,23 +68,23 @@ class CalcRates:
         rows = []
         where = Where.of(LIVE, MatchAny("doc_kind", ("codes",)), MatchAny("ids", tuple(keys)))
         for collection in collections:
-            rows += [h.payload for h in scroll_all(self.store, collection, where)]
+            rows += [h.chunk for h in scroll_all(self.store, collection, where)]
         prices, titles = self._prices(rows)
         if not prices:  # nothing carries the title: the CALC rows retrieval found with the same words
             wanted = set(normalize_title(names[0]).split())
-            near = [h.payload for h in hits if table_of(h.payload.get("fields") or {}) == "calc"
-                    and wanted <= set(normalize_title(field_value(h.payload["fields"], r"labor categor|service proposed")).split())]
+            near = [h.payload for h in hits if table_of(h.fields) == "calc"
+                    and wanted <= set(normalize_title(field_value(h.fields, r"labor categor|service proposed")).split())]
             prices, titles = self._prices(near)
         if not prices:
             return None
         return RateRange(len(prices), min(prices), statistics.median(prices), max(prices), titles)
 
     @staticmethod
-    def _prices(rows: list[dict]) -> tuple[list[float], list[str]]:
+    def _prices(rows: list[ChunkPayload]) -> tuple[list[float], list[str]]:
         prices: list[float] = []
         titles: dict[str, None] = {}
         for payload in rows:
-            fields = payload.get("fields") or {}
+            fields = payload.fields or {}
             if table_of(fields) != "calc":
                 continue
             unit = field_value(fields, r"unit of issue")

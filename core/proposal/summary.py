@@ -6,16 +6,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from core.prompt import citation_label
 from core.proposal.model import Matrix, Requirement
 
 
 def where(r: Requirement) -> str:
-    bits = [r.source]
-    if r.page is not None:
-        bits.append(f"p. {r.page}")
-    if r.section:
-        bits.append(r.section)
-    return ", ".join(bits)
+    return citation_label(r.source, r.page, r.section, r.end_page)
 
 
 def summary_lines(matrix: Matrix) -> list[str]:

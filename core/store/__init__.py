@@ -6,8 +6,10 @@ from __future__ import annotations
 from core.datalock import DataFolderLock
 from core.settings import Settings
 from core.store.base import HasId, Match, MatchAny, PointData, Store, StoredHit, Where, scroll_all
+from core.store.payload import ChunkPayload
 
-__all__ = ["HasId", "Match", "MatchAny", "PointData", "Store", "StoredHit", "Where", "open_store", "scroll_all"]
+__all__ = ["ChunkPayload", "HasId", "Match", "MatchAny", "PointData", "Store", "StoredHit", "Where", "open_store",
+           "scroll_all"]
 
 
 def open_store(settings: Settings, dim: int = 384) -> Store:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from core.sparse import SparseVector
+from core.store.payload import ChunkPayload
 
 DENSE = "dense"
 SPARSE = "sparse"
@@ -72,7 +73,12 @@ class PointData:
 class StoredHit:
     id: str
     score: float
-    payload: dict[str, Any] = field(default_factory=dict)
+    payload: dict[str, Any] = field(default_factory=dict)  # the stored JSON ({} when not fetched)
+
+    @property
+    def chunk(self) -> ChunkPayload:
+        """The payload, typed."""
+        return ChunkPayload.from_dict(self.payload)
 
 
 class Store(Protocol):

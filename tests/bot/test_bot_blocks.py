@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.blocks import SECTION_CHARS, answer_blocks, sections
 from core.answer import Answer, Source
 from core.retrieval import Hit
+from core.store import ChunkPayload
 
 
 def source(n: int, text: str, path: str = "RFQ.md", page: int | None = 3, section: str = "5.0 Period") -> Source:
-    hit = Hit(f"id{n}", "public", 1.0, {"path": path, "page": page, "section": section, "text": text})
+    hit = Hit(f"id{n}", "public", 1.0, ChunkPayload(path=path, page=page, section=section, text=text))
     return Source(n, hit, text)
 
 

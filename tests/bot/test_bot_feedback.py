@@ -10,8 +10,8 @@ from bot_harness import PUBLIC_CHANNEL, click_payload, payload, submission_paylo
 from typer.testing import CliRunner
 
 from bot.blocks import HELPFUL, NOT_HELPFUL, SUGGEST, SUGGEST_VIEW
-from core.answer import Answerer
-from core.feedback import prompt_messages, user_message
+from core.prompt import user_message
+from finetune.feedback import export, prompt_messages
 
 
 def ask(bot, question: str) -> tuple[str, dict]:
@@ -65,7 +65,7 @@ def test_votes_and_a_suggested_answer_are_stored_and_exported(bot, settings, tmp
     assert not bot.feedback.feedback_since(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))
 
     # The export, through the CLI the way `rfp feedback export` runs it.
-    from bot.cli import app
+    from rfp.cli import app
 
     env = {"RFP_DATA_DIR": str(settings.data_dir)}
     lines = {}
@@ -95,7 +95,7 @@ def test_the_exported_prompt_is_the_one_the_answerer_sends(services, settings, b
     history = [("What is this RFQ for?", "cloud.gov support [1].")]
     record = AnswerRecord.from_answer(answer, user="U1", channel="C1", thread_ts=None, message_ts=None,
                                       history=history, collections=["public"])
-    expected = Answerer._messages(services.answerer, answer.question, answer.sources, history)
+    expected = services.answerer.messages(answer.question, answer.sources, history)
     assert prompt_messages(record) == expected
 
 
@@ -109,7 +109,7 @@ def test_the_finetune_readers_accept_the_export(bot, tmp_path):
     submit(bot, opened.params["view"], "One base year and two option years [1].")
     bot.api.wait_for("chat.postEphemeral", lambda p: "saved" in p.get("text", ""))
     for fmt in ("kto", "dpo", "sft"):
-        assert bot.feedback.export(fmt, tmp_path / f"{fmt}.jsonl") >= 1
+        assert export(bot.feedback, fmt, tmp_path / f"{fmt}.jsonl") >= 1
     assert read_preferences(tmp_path / "kto.jsonl")[0] == "kto"
     assert read_preferences(tmp_path / "dpo.jsonl")[0] == "dpo"
     examples, _ = read_sft([tmp_path / "sft.jsonl"])

@@ -15,6 +15,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from core.settings import Settings
 from finetune import config as cfg
 
+SFT_SEQ_LEN = 512  # the bot's prompt (rules, five sources, question) and an answer fit
 TOOLS_CACHE = Path(os.environ.get("RFP_TEST_TOOLS_CACHE", Path.home() / ".cache" / "rfp-tests"))
 
 DOCS = {
@@ -141,7 +142,7 @@ def collection(settings):
                     "tags": dict(tags),
                     "tag_list": [f"{k}={v}" for k, v in tags.items()],
                     "ingested_at": "2026-01-01T00:00:00+00:00",
-                    "seq": seq,
+                    "seq": 1,  # the version of the document (ingest's counter): one version each
                     "state": "live",
                 },
             )
@@ -165,18 +166,37 @@ def converter(settings):
 
 
 @pytest.fixture(scope="session")
-def sft_file(tmp_path_factory) -> Path:
-    from finetune.data import vendor_qa_to_sft
-
+def vendor_qa(tmp_path_factory) -> Path:
+    """Vendor Q&A lines (the shared data's schema); q3 names a solicitation the collection lacks."""
     src = tmp_path_factory.mktemp("qa") / "vendor_qa.jsonl"
     src.write_text(
-        '{"id": "q1", "solicitation": "Cloud.gov Support Services", "rfq_number": "RFQ1349024", '
+        '{"id": "q1", "solicitation": "Cloud.gov Support Services", '
         '"question": "Is the work remote?", "answer": "Yes, work is performed remotely."}\n'
-        '{"id": "q2", "solicitation": "Cloud.gov Support Services", "rfq_number": "RFQ1349024", '
+        '{"id": "q2", "solicitation": "Cloud.gov Support Services", '
         '"question": "How long is the period of performance?", "answer": "One base year and four option years."}\n'
+        '{"id": "q3", "solicitation": "Login.gov Identity Platform", "rfq_number": "RFQ7777777", '
+        '"question": "Is the work remote?", "answer": "No."}\n'
     )
-    dst = src.with_name("sft.jsonl")
-    vendor_qa_to_sft(src, dst)
+    return src
+
+
+@pytest.fixture(scope="session")
+def answerer(settings, collection, embedder):
+    """The bot's Answerer over the session's collection (it never generates here: training lines and
+    declines only retrieve)."""
+    from core.services import Services
+
+    return Services(settings, embedder=embedder, store=collection).answerer
+
+
+@pytest.fixture(scope="session")
+def sft_file(vendor_qa, answerer, settings) -> Path:
+    """SFT lines in the bot's prompt (system rules, retrieved sources, question), plus a plain
+    prompt/completion line."""
+    from finetune.data import vendor_qa_to_sft
+
+    dst = vendor_qa.with_name("sft.jsonl")
+    vendor_qa_to_sft(vendor_qa, dst, answerer, [settings.collection])
     with dst.open("a") as f:
         f.write(
             '{"prompt": "When are quotes due?", "completion": "By 2:00 PM Eastern on the closing date."}\n'
@@ -208,7 +228,7 @@ def kto_file(tmp_path_factory) -> Path:
 def sft_run(settings, base, sft_file):
     from finetune.sft import sft
 
-    return sft(settings, small_config(cfg.SftConfig, max_seq_len=128), [sft_file])
+    return sft(settings, small_config(cfg.SftConfig, max_seq_len=SFT_SEQ_LEN), [sft_file])
 
 
 @pytest.fixture(scope="session")

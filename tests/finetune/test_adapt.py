@@ -3,6 +3,7 @@ steps train, the gate decides, promotion and rollback move the registry's curren
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -16,7 +17,8 @@ from tests.conftest import make_services
 
 SMALL = ["max_steps=2", "batch_size=2", "max_seq_len=64", "lora_r=4", "lora_alpha=8"]
 STEP_SETS = {"cpt": SMALL, "sft": [*SMALL, "max_seq_len=384"], "align": [*SMALL, "max_seq_len=384"],
-             "eval": ["max_seq_len=64", "max_heldout_tokens=256"], "export": ["quantization=none"]}
+             "eval": ["max_seq_len=64", "max_heldout_tokens=256", "max_new_tokens=8"],
+             "export": ["quantization=none"]}
 
 
 @pytest.fixture
@@ -59,8 +61,15 @@ def test_adapt_cycle_promotes_then_gates_then_rolls_back(world):
     p = plan(settings, AdaptConfig(), feedback, services.manifest)
     assert [s for s, _ in p.steps] == ["cpt", "sft", "align"] and len(p.new_documents) == 4
 
-    passed = run_adapt(settings, AdaptConfig(max_perplexity_increase=10.0), services, feedback, STEP_SETS)
+    qa = docs.parent / "qa.jsonl"
+    qa.write_text(json.dumps({"question": "When are quotes due?", "answer": "2:00 PM Eastern Time on March 16, 2026"})
+                  + "\n")
+    gate = AdaptConfig(max_perplexity_increase=10.0, max_qa_drop=1.0, qa_file=str(qa))
+    passed = run_adapt(settings, gate, services, feedback, STEP_SETS)
     assert passed.promoted, passed.reason
+    for scores in passed.results.values():  # the gate's QA figures come from the bot's answer path
+        assert scores["qa_items"] == 1 and "token_f1" in scores
+        assert scores["generated_share"] + scores["extractive_share"] + scores["declined_share"] == 1.0
     current = registry.current()
     assert current.version == passed.exported and current.gguf_path.exists()
     tip = load_run(settings, passed.candidate)

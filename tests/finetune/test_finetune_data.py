@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from core.errors import UserFacingError
+from core.prompt import ANSWER_INSTRUCTION, SYSTEM_PROMPT
+from core.store import ChunkPayload
 from finetune import config as cfg
 from finetune.data import (
     Document,
+    asked,
     excluded,
     read_preferences,
     read_sft,
@@ -18,7 +21,8 @@ from finetune.data import (
     vendor_qa_to_sft,
 )
 
-VENDOR_QA = Path("/work/shared/data/qa/gsa-tts-rfq-vendor-qa/gsa_tts_rfq_vendor_qa.jsonl")
+VENDOR_QA = Path("qa/gsa-tts-rfq-vendor-qa/gsa_tts_rfq_vendor_qa.jsonl")
+CLOUDGOV = Path("rfp/gsa-tts-cloudgov-support-services-2019")
 
 
 @pytest.mark.parametrize(
@@ -33,7 +37,7 @@ VENDOR_QA = Path("/work/shared/data/qa/gsa-tts-rfq-vendor-qa/gsa_tts_rfq_vendor_
     ],
 )
 def test_expired_and_withdrawn_chunks_are_excluded(payload, expected):
-    assert excluded(payload) is expected
+    assert excluded(ChunkPayload.from_dict(payload)) is expected
 
 
 def test_split_is_by_document_and_stable():
@@ -101,16 +105,45 @@ def test_preferences_pick_dpo_or_kto_and_refuse_a_mix(tmp_path):
         read_preferences(dpo, "kto")
 
 
-@pytest.mark.skipif(not VENDOR_QA.exists(), reason="shared data not present")
-def test_vendor_qa_converts_to_sft_lines(tmp_path):
-    out = tmp_path / "vendor_sft.jsonl"
-    n = vendor_qa_to_sft(VENDOR_QA, out)
-    assert n == sum(1 for line in VENDOR_QA.read_text().splitlines() if line.strip())
-    examples, _ = read_sft([out])
-    first = json.loads(VENDOR_QA.read_text().splitlines()[0])
-    assert first["question"] in examples[0]["prompt"][0]["content"]
-    assert first["solicitation"] in examples[0]["prompt"][0]["content"]
-    assert examples[0]["completion"][0]["content"] == first["answer"]
+def test_vendor_qa_lines_carry_the_bot_prompt(sft_file):
+    lines = [json.loads(line) for line in sft_file.read_text().splitlines()]
+    by_id = {line.get("id"): line for line in lines}
+    assert set(by_id) == {"q1", "q2", None}, "q3's solicitation is in no document: declined, no line"
+    system, user, assistant = by_id["q1"]["messages"]
+    assert system == {"role": "system", "content": SYSTEM_PROMPT}
+    assert user["role"] == "user" and user["content"].startswith("Sources:\n\n[1] ")
+    assert ("rfp/cloudgov/PWS.md, page 1\n<<<\nWork is performed remotely; the period of performance is one "
+            "base year and four option years.\n>>>") in user["content"]
+    assert user["content"].endswith(
+        "Question: Solicitation: Cloud.gov Support Services\n\nIs the work remote?\n" + ANSWER_INSTRUCTION)
+    assert "EXPIREDSENTINEL" not in user["content"], "expired documents are never sources"
+    assert assistant == {"role": "assistant", "content": "Yes, work is performed remotely."}
+    examples, _ = read_sft([sft_file])
+    assert examples[0]["prompt"] == by_id["q1"]["messages"][:2]
+
+
+def test_the_shared_vendor_questions_convert_with_their_solicitation_as_sources(data_root, embedder, tmp_path):
+    from tests.conftest import make_services
+
+    services = make_services(tmp_path / "data", embedder)
+    services.indexer.index_file(data_root / CLOUDGOV / "RFQ.md", "public", display="RFQ.md")
+    src = tmp_path / "cloudgov_qa.jsonl"
+    records = [json.loads(line) for line in (data_root / VENDOR_QA).read_text().splitlines()
+               if '"rfq_number": "RFQ1349024"' in line]
+    src.write_text("".join(json.dumps(r) + "\n" for r in records))
+    converted = vendor_qa_to_sft(src, tmp_path / "sft.jsonl", services.answerer, ["public"])
+    assert len(records) == 36 and converted.lines + len(converted.declined) == 36
+    assert converted.lines >= 30, converted.declined
+    examples, _ = read_sft([tmp_path / "sft.jsonl"])
+    by_id = {r["id"]: r for r in records}
+    for line, example in zip((tmp_path / "sft.jsonl").read_text().splitlines(), examples, strict=True):
+        record = by_id[json.loads(line)["id"]]
+        question = asked(record)
+        prepared = services.answerer.prepare(question, ["public"])
+        assert example["prompt"] == services.answerer.messages(question, prepared.sources)
+        assert "[1] RFQ.md, " in example["prompt"][1]["content"]
+        assert example["completion"][0]["content"] == record["answer"]
+    services.close()
 
 
 def test_config_yaml_then_set_then_arguments(tmp_path):

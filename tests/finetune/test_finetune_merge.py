@@ -31,7 +31,7 @@ def test_merge_refuses_another_model_size(settings, sft_run, tiny_model_dir, sft
 
     tiny = sft(
         settings,
-        small(cfg.SftConfig, base_model=str(tiny_model_dir), max_steps=1, max_seq_len=128),
+        small(cfg.SftConfig, base_model=str(tiny_model_dir), max_steps=1, max_seq_len=512),
         [sft_file],
     )
     merges_before = len(list_runs(settings, "merge"))
@@ -43,6 +43,6 @@ def test_merge_refuses_another_model_size(settings, sft_run, tiny_model_dir, sft
 def test_merge_refuses_different_lora_settings(settings, sft_run, sft_file, small):
     from finetune.sft import sft
 
-    other = sft(settings, small(cfg.SftConfig, lora_r=2, max_steps=1, max_seq_len=128), [sft_file])
+    other = sft(settings, small(cfg.SftConfig, lora_r=2, max_steps=1, max_seq_len=512), [sft_file])
     with pytest.raises(UserFacingError, match=r"lora_r: 4 vs 2"):
         merge(settings, cfg.MergeConfig(method="ties"), [sft_run.version, other.version])

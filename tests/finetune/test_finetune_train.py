@@ -108,7 +108,7 @@ def test_sft_on_top_of_a_run_records_its_parent(settings, sft_run, sft_file, sma
     from finetune.sft import sft
 
     child = sft(
-        settings, small(cfg.SftConfig, max_seq_len=128, max_steps=1), [sft_file], parent=sft_run.version
+        settings, small(cfg.SftConfig, max_seq_len=512, max_steps=1), [sft_file], parent=sft_run.version
     )
     assert child.manifest["parent"] == sft_run.version
     assert load_run(settings, child.version).manifest["base_model"] == sft_run.manifest["base_model"]

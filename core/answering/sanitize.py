@@ -1,0 +1,40 @@
+"""Documents are data, never instructions: sentences in a source that address an AI ("ignore
+previous instructions...", "IMPORTANT NOTE TO THE ASSISTANT", a ChatML system block; `core.safety`)
+are removed before the model sees the source, and never quoted nor accepted as support."""
+
+from __future__ import annotations
+
+import re
+
+from core.documents.text import split_sentences
+from core.safety import instruction_like, strip_instructions
+
+
+def sanitize(text: str) -> tuple[str, bool]:
+    """Remove sentences that address an AI instead of a reader, and neutralize model control
+    strings (`core.safety.strip_instructions`); True when something was removed."""
+    text, removed = strip_instructions(text)
+    return text, removed > 0
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an excerpt, line by line (a line without sentence marks is one)."""
+    return [s for line in text.split("\n") for s in (split_sentences(line) or [line])]
+
+
+def quotable(text: str, min_words: int = 0) -> list[str]:
+    """Sentences that may be quoted or accepted as support: not instruction-like."""
+    return [s for s in sentences(text) if len(s.split()) >= min_words and not instruction_like(s)]
+
+
+_OUTLINE_LABEL = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.])")
+_HEADING = re.compile(r"^\(?[\dA-Za-z]{1,3}(?:\.\d+)*[.)]?\s+\S")
+
+
+def heading_or_contents(sentence: str) -> bool:
+    """A heading ("5.0 Period of Performance") or a table of contents (a run of outline labels:
+    "4.1 Basis for Award 4.2 Evaluation Criteria 4.3 ..."): text to cite, never to quote as an answer."""
+    sentence = sentence.strip()
+    if len(_OUTLINE_LABEL.findall(sentence)) >= 3 and not re.search(r"[.;:]\s", sentence):
+        return True
+    return bool(_HEADING.match(sentence)) and len(sentence.split()) <= 8 and not sentence.endswith((".", "?", "!", ":"))
