@@ -20,6 +20,7 @@ RUN pip install --index-url ${TORCH_INDEX} torch==2.13.0
 
 COPY pyproject.toml README.md ./
 COPY core ./core
+COPY proposal ./proposal
 COPY ingest ./ingest
 COPY bot ./bot
 COPY finetune ./finetune

@@ -5,7 +5,7 @@ asserts the targets on the same figures.
 For each file: parse it, shred it (`shred_document`, as `rfp shred` does for a first file) and chunk it (the
 ingest chunker with the embedding model's tokenizer), then count:
 
-- **fragment rows**: matrix rows that are not whole (`core/proposal/wholeness.py` says exactly when).
+- **fragment rows**: matrix rows that are not whole (`proposal/wholeness.py` says exactly when).
 - **chunks that cut a sentence**: text chunks that do not end where a sentence ends (a sentence of
   `split_sentences` over the block, or the block itself).
 - **zero-width characters** (U+200B-U+200D, U+2060, U+FEFF, soft hyphen U+00AD) left in the parsed blocks.
@@ -45,7 +45,7 @@ def chunk_cuts(doc, chunks) -> list:
     sentences (`split_sentences` over a block) or blocks ends, or it ends on a comma or a word that cannot
     end a phrase, or the next chunk carries on its sentence (opens with a plain lower-case word)."""
     from core.documents.text import split_sentences
-    from core.proposal.wholeness import DANGLING_END, LOWER_START
+    from proposal.wholeness import DANGLING_END, LOWER_START
 
     ends: dict[int, set[str]] = {}
     for block in doc.blocks:
@@ -86,8 +86,8 @@ def files(data: Path) -> list[Path]:
 def measure_file(path: Path, data: Path, chunker) -> FileFigures:
     from core.documents import parse
     from core.errors import DocumentError
-    from core.proposal.shred import shred_document
-    from core.proposal.wholeness import row_fragment
+    from proposal.shred import shred_document
+    from proposal.wholeness import row_fragment
 
     name = str(path.relative_to(data))
     figures = FileFigures(name)

@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 from core.answer import Answer
-from core.drafting import Draft
 from core.prompt import Citation, cited_numbers
 from core.retrieval import Hit
+from proposal.drafting import Draft
 
 SECTION_CHARS = 3000
 SNIPPET_CHARS = 280

@@ -28,9 +28,9 @@ def shred(
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows and summary as JSON.")] = False,
 ) -> None:
     """Shred an RFP (and its amendments, applied in order) into a compliance matrix (XLSX and CSV)."""
-    from core.proposal.shred import shred_files
-    from core.proposal.summary import summary_lines
-    from core.proposal.writers import COLUMNS, row_values, write_matrix
+    from proposal.shred import shred_files
+    from proposal.summary import summary_lines
+    from proposal.writers import COLUMNS, row_values, write_matrix
 
     matrix = shred_files(files)
     written = write_matrix(matrix, out)
@@ -64,11 +64,11 @@ def draft(
         "--extractive/--generate", help="Quote the sources / write with the chat model.")] = None,
 ) -> None:
     """Draft a proposal section that answers the requirements the matrix maps to it, citing past proposals."""
-    from core.proposal.draft import SOURCE_KINDS, draft_from_matrix, question, requirements_for, write_docx
-    from core.proposal.shred import shred_files
-    from core.proposal.summary import where
-    from core.proposal.writers import read_matrix
     from core.services import Services
+    from proposal.draft import SOURCE_KINDS, draft_from_matrix, question, requirements_for, write_docx
+    from proposal.shred import shred_files
+    from proposal.summary import where
+    from proposal.writers import read_matrix
 
     if not rfp and matrix_file is None:
         raise UserFacingError("give the solicitation (--rfp FILE) or a matrix from `rfp shred` (--matrix FILE)")
@@ -101,10 +101,10 @@ def lcat(
     as_json: Annotated[bool, typer.Option("--json", help="The mappings as JSON.")] = False,
 ) -> None:
     """Find the labor categories an RFP asks for and map them to SOC, OPM series and GSA CALC rates."""
-    from core.proposal.lcat import find_labor_categories
-    from core.proposal.lcat_codes import LcatMapper
-    from core.proposal.shred import read
     from core.services import Services
+    from proposal.lcat import find_labor_categories
+    from proposal.lcat_codes import LcatMapper
+    from proposal.shred import read
 
     categories = []
     for path in rfp:

@@ -1,6 +1,6 @@
 """The guard that keeps document reading general (issue 10, item 6): over every PDF, DOCX, Markdown and HTML
 file of the shared data, not only the annotated ones, matrix rows are whole sentences (at most 2% are
-fragments, core/proposal/wholeness.py), chunks end where sentences end, and no zero-width character is left.
+fragments, proposal/wholeness.py), chunks end where sentences end, and no zero-width character is left.
 The figures and examples are printed (`bench/documents.py` prints the same report)."""
 
 from __future__ import annotations

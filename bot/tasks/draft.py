@@ -9,8 +9,8 @@ from pathlib import Path
 from bot.blocks import draft_blocks, draft_fits, draft_summary
 from bot.conversation import Conversation
 from core.answer import Answerer
-from core.drafting import Draft, draft_section
 from core.feedback import AnswerRecord, FeedbackStore, new_answer_id
+from proposal.drafting import Draft, draft_section
 
 MESSAGE_CHARS = 3500  # more than this reads as a document, not a message
 

@@ -19,10 +19,10 @@ from bot.conversation import Conversation
 from bot.tasks.ingest import IngestFiles
 from core.errors import UserFacingError
 from core.manifest import FileRecord, Manifest
-from core.proposal.model import Matrix
-from core.proposal.shred import shred_files
-from core.proposal.summary import summary_lines
-from core.proposal.writers import write_xlsx
+from proposal.model import Matrix
+from proposal.shred import shred_files
+from proposal.summary import summary_lines
+from proposal.writers import write_xlsx
 
 log = logging.getLogger(__name__)
 SOLICITATION_KINDS = ("rfp", "amendment", "pws", "qasp")

@@ -14,7 +14,7 @@ import argparse
 import re
 from pathlib import Path
 
-from core.proposal.shred import shred_files
+from proposal.shred import shred_files
 from tests.proposal.cloudgov_pws_annotations import ANNOTATED as CLOUDGOV
 from tests.proposal.crm_task_order_annotations import ANNOTATED as CRM
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from core.proposal.draft import draft_from_matrix, question, requirements_for, write_docx
-from core.proposal.shred import shred_files
+from proposal.draft import draft_from_matrix, question, requirements_for, write_docx
+from proposal.shred import shred_files
 from tests.conftest import make_services
 
 ADS = "rfp/gsa-18f-agile-delivery-services-bpa-2015/ADS_RFQ_Final_2015-06-16.pdf"

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from core.documents import parse
-from core.proposal.lcat import find_labor_categories
-from core.proposal.lcat_codes import LcatMapper
+from proposal.lcat import find_labor_categories
+from proposal.lcat_codes import LcatMapper
 from tests.conftest import make_services
 
 VA = "rfp/va-appeals-caseflow-task-order-2016/VA11816F10050003RTEP.pdf"
@@ -85,8 +85,8 @@ def test_rates_are_min_median_max_of_every_calc_row_with_the_title(codes, data_r
     import csv
     import statistics
 
-    from core.proposal.lcat import LaborCategory
-    from core.proposal.rates import price
+    from proposal.lcat import LaborCategory
+    from proposal.rates import price
 
     mapper = LcatMapper(codes.retriever, codes.store, codes.embedder)
     (m,) = mapper.map([LaborCategory("Business Analyst", "test", None, "", "")], ["codes"])

@@ -4,7 +4,7 @@ Two annotations were written before the shredder was ever run on their files (cl
 PDF statement of work; crm_task_order_annotations.py, a Word RFQ), two are older (ads_rfq_annotations.py: the
 shredder was developed on that PDF; incident_rfq_annotations.py: Markdown, annotated before its first run).
 
-An annotated requirement is found when one matrix row that is whole (core/proposal/wholeness.py: not a
+An annotated requirement is found when one matrix row that is whole (proposal/wholeness.py: not a
 fragment cut out of a sentence) contains it, compared flattened to [a-z0-9], and sits where the annotation
 puts it:
 - PDF: on its page (a row whose paragraph runs over a page break covers its pages);
@@ -22,8 +22,8 @@ import re
 
 import pytest
 
-from core.proposal.shred import shred_files
-from core.proposal.wholeness import is_whole
+from proposal.shred import shred_files
+from proposal.wholeness import is_whole
 from tests.proposal.ads_rfq_annotations import ANNOTATED as ADS
 from tests.proposal.cloudgov_pws_annotations import ANNOTATED as CLOUDGOV
 from tests.proposal.crm_task_order_annotations import ANNOTATED as CRM

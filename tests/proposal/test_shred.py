@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import UserFacingError
-from core.proposal.shred import shred_files
-from core.proposal.writers import COLUMNS, read_matrix, write_matrix
+from proposal.shred import shred_files
+from proposal.writers import COLUMNS, read_matrix, write_matrix
 
 ADS = "rfp/gsa-18f-agile-delivery-services-bpa-2015/ADS_RFQ_Final_2015-06-16.pdf"
 ADS_MOD = "rfp/gsa-18f-agile-delivery-services-bpa-2015/ADS_RFQ_Final_Modification_5_2015-06-30.pdf"

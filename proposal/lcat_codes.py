@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from core.embedding import Embedder
 from core.identifiers import normalize_title
-from core.proposal.lcat import LaborCategory, alternatives
-from core.proposal.rates import CalcRates, RateRange, rate_names
-from core.proposal.tables import LIVE, field_value, table_of
 from core.retrieval import Filters, Hit, Retriever
 from core.store import Match, MatchAny, Store, Where, scroll_all
+from proposal.lcat import LaborCategory, alternatives
+from proposal.rates import CalcRates, RateRange, rate_names
+from proposal.tables import LIVE, field_value, table_of
 
 SOC_CODE = re.compile(r"\b(\d{2}-\d{4})\b")
 GOOD_SIMILARITY = 0.7  # title similarity above which a SOC title means nearly the same as the category

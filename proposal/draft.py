@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.answer import Answerer
-from core.drafting import Draft, draft_section, save_with_sources
 from core.embedding import Embedder
-from core.proposal.cues import FORMAT_FACTS
-from core.proposal.model import Matrix, Requirement
-from core.proposal.summary import where
 from core.retrieval import Filters
+from proposal.cues import FORMAT_FACTS
+from proposal.drafting import Draft, draft_section, save_with_sources
+from proposal.model import Matrix, Requirement
+from proposal.summary import where
 
 SOURCE_KINDS = ("proposal", "other")
 MIN_MATCH = 0.3  # similarity below which a row is not about the section

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from core.prompt import citation_label
-from core.proposal.model import Matrix, Requirement
+from proposal.model import Matrix, Requirement
 
 
 def where(r: Requirement) -> str:

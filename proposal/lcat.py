@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from core.documents.model import ParsedDocument
 from core.documents.text import split_sentences
 from core.identifiers import normalize_title
-from core.proposal.units import walk
+from proposal.units import walk
 
 ROLE_NOUNS = (
     "manager", "engineer", "developer", "designer", "architect", "analyst", "tester", "specialist", "scientist",

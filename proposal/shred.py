@@ -23,11 +23,11 @@ from core.documents import parse
 from core.documents.classify import guess_kind
 from core.documents.model import ParsedDocument
 from core.errors import UserFacingError
-from core.proposal import cues
-from core.proposal.amend import apply_amendment
-from core.proposal.model import Fact, Matrix, Requirement
-from core.proposal.revision import document_text, is_revision
-from core.proposal.units import Unit, sentence_like, walk
+from proposal import cues
+from proposal.amend import apply_amendment
+from proposal.model import Fact, Matrix, Requirement
+from proposal.revision import document_text, is_revision
+from proposal.units import Unit, sentence_like, walk
 
 CLAUSE = re.compile(
     r"(?:\b(?P<reg>FAR|DFARS|GSAR|GSAM|VAAR|HHSAR|AGAR|DOSAR|DEAR|HSAR|TAR)\s+)?"
@@ -249,7 +249,7 @@ def shred_files(paths: list[Path], names: list[str] | None = None) -> Matrix:
         rows = shred_document(doc, name)
         matrix.sources.append(name)
         if guess_kind(doc, Path(path).name) == "amendment" or is_revision(matrix.rows, rows):
-            matrix.rows, notes = apply_amendment(matrix.rows, doc, rows, name, before)
+            matrix.rows, notes = apply_amendment(matrix.rows, doc, rows, name, shred_document, before)
             matrix.notes += notes
             before = document_text(doc)
         else:

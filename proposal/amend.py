@@ -18,13 +18,16 @@ ticked), changes to attachments we were not given, and Q&A answers that bind no 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from core.documents.model import Block, ParsedDocument
-from core.proposal import cues
-from core.proposal.model import Fact, Requirement
-from core.proposal.qa import in_section, qa_rows
-from core.proposal.revision import document_text, is_revision, merge_revision
-from core.proposal.units import walk
+from proposal import cues
+from proposal.model import Fact, Requirement
+from proposal.qa import in_section, qa_rows
+from proposal.revision import document_text, is_revision, merge_revision
+from proposal.units import walk
+
+Shred = Callable[[ParsedDocument, str], list[Requirement]]
 
 _TARGET = r"(?:Section|Paragraph|Para\.?|Clause|Item|Article|Part|Subsection|Subparagraph)\s+(?P<num>[A-Z]?\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)*)\b"
 CHANGE = re.compile(
@@ -47,14 +50,13 @@ SF30_BOXES = re.compile(r"receipt of Offers\s+is extended\.?\s+is not extended",
 
 
 # --- stated changes (SF-30 style) --------------------------------------------------------------------
-def _shred_text(texts: list[tuple[str, int | None]], section: str, name: str) -> list[Requirement]:
-    from core.proposal.shred import shred_document
-
+def _shred_text(texts: list[tuple[str, int | None]], section: str, name: str, shred: Shred) -> list[Requirement]:
     blocks = [Block(text, page=page, section=(section,)) for text, page in texts if text.strip()]
-    return shred_document(ParsedDocument(name, name, blocks, "text"), name)
+    return shred(ParsedDocument(name, name, blocks, "text"), name)
 
 
-def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str) -> tuple[list[Requirement], list[str]]:
+def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str,
+                 shred: Shred) -> tuple[list[Requirement], list[str]]:
     rows = list(current)
     notes: list[str] = []
     changes: list[dict] = []
@@ -80,7 +82,7 @@ def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str) -> 
         if open_change is not None and open_change["verb"] not in ("deleted", "removed", "rescinded", "delete"):
             open_change["texts"].append((text, unit.page))
     for change in changes:
-        rows = _apply_change(rows, change, name, notes)
+        rows = _apply_change(rows, change, name, notes, shred)
     full = " ".join(b.text for b in doc.blocks)
     if SF30_BOXES.search(full):
         notes.append(f"{name}: the SF-30's 'receipt of offers is extended / is not extended' boxes are not "
@@ -97,7 +99,8 @@ def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str) -> 
     return rows, notes
 
 
-def _apply_change(rows: list[Requirement], change: dict, name: str, notes: list[str]) -> list[Requirement]:
+def _apply_change(rows: list[Requirement], change: dict, name: str, notes: list[str],
+                  shred: Shred) -> list[Requirement]:
     num, verb = change["num"], change["verb"]
     targets = [i for i, r in enumerate(rows) if r.live and in_section(r, num)]
     section = rows[targets[0]].section if targets else f"Section {num}"
@@ -106,7 +109,7 @@ def _apply_change(rows: list[Requirement], change: dict, name: str, notes: list[
             rows[i].amendment, rows[i].change = name, "removed"
         notes.append(f"{name}: section {num} deleted ({len(targets)} rows marked removed)")
         return rows
-    new = _shred_text(change["texts"], section, name)
+    new = _shred_text(change["texts"], section, name, shred)
     if verb in ("added", "inserted", "add", "insert") or not targets:
         for r in new:
             r.amendment, r.change = name, "added"
@@ -151,9 +154,11 @@ def _change_due_date(rows: list[Requirement], text: str, page: int | None, name:
 
 
 def apply_amendment(current: list[Requirement], doc: ParsedDocument, new_rows: list[Requirement], name: str,
-                    before: str = "") -> tuple[list[Requirement], list[str]]:
-    """`before`: the flattened text of the documents read so far (see `merge_revision`)."""
+                    shred: Shred, before: str = "") -> tuple[list[Requirement], list[str]]:
+    """`before`: the flattened text of the documents read so far (see `merge_revision`); `shred`
+    turns the text an amendment adds into rows (the shredder's `shred_document`, passed in so that
+    this module does not import the one that imports it)."""
     if is_revision(current, new_rows):
         rows, changed, added, removed = merge_revision(current, new_rows, name, before, document_text(doc))
         return rows, [f"{name}: a revised solicitation: {changed} rows changed, {added} added, {removed} removed"]
-    return apply_stated(current, doc, name)
+    return apply_stated(current, doc, name, shred)

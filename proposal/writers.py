@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from core.errors import UserFacingError
-from core.proposal.model import Fact, Matrix, Requirement
-from core.proposal.summary import summary_lines
+from proposal.model import Fact, Matrix, Requirement
+from proposal.summary import summary_lines
 
 COLUMNS = ["ID", "Requirement", "Type", "Detail", "Source File", "Page", "Section", "Amendment", "Change",
            "Previous Text", "Parent", "Note", "Owner", "Status", "Response Location"]

@@ -11,8 +11,8 @@ import statistics
 from dataclasses import dataclass
 
 from core.identifiers import normalize_title, title_key
-from core.proposal.tables import LIVE, field_value, table_of
 from core.store import ChunkPayload, MatchAny, Store, Where, scroll_all
+from proposal.tables import LIVE, field_value, table_of
 
 LEVEL_PREFIXES = ("Senior", "Sr", "Junior", "Jr", "Lead", "Principal", "Chief", "Associate", "Mid-Level",
                   "Mid Level", "Entry Level", "Journeyman", "Expert", "Staff")

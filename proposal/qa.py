@@ -11,8 +11,8 @@ import re
 
 from core.documents.model import ParsedDocument
 from core.documents.text import split_sentences
-from core.proposal import cues
-from core.proposal.model import Requirement
+from proposal import cues
+from proposal.model import Requirement
 
 QA_MARK = re.compile(
     r"[●•]\s*(?P<kind>Question|Answer|Response)\b\s*○?\s*"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core.proposal.model import Fact
+from proposal.model import Fact
 
 MODAL = re.compile(
     r"\b(shall|must|is required to|are required to|will be required to|is responsible for|are responsible for|"

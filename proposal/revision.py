@@ -12,7 +12,7 @@ import re
 from difflib import SequenceMatcher
 
 from core.documents.model import ParsedDocument
-from core.proposal.model import Requirement
+from proposal.model import Requirement
 
 SAME_ROW = 0.6  # text similarity above which two rows are one requirement in two versions
 REVISION_SHARE = 0.5  # a file matching this share of the rows reissues the solicitation
