@@ -58,8 +58,12 @@ def chunk_cuts(doc, chunks) -> list:
     for i, c in enumerate(texts):
         text, words = _flat(c.text), " ".join(c.text.split())
         following = texts[i + 1].text.lstrip() if i + 1 < len(texts) else ""
-        if (not any(text[-n:] in keys for n, keys in ends.items() if n) or words.endswith(",")
-                or DANGLING_END.search(words) or LOWER_START.match(following)):
+        if (
+            not any(text[-n:] in keys for n, keys in ends.items() if n)
+            or words.endswith(",")
+            or DANGLING_END.search(words)
+            or LOWER_START.match(following)
+        ):
             cut.append(c)
     return cut
 
@@ -79,8 +83,9 @@ class FileFigures:
 def files(data: Path) -> list[Path]:
     from core.documents import is_derived_twin
 
-    return sorted(p for p in data.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS
-                  and not is_derived_twin(p))
+    return sorted(
+        p for p in data.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS and not is_derived_twin(p)
+    )
 
 
 def measure_file(path: Path, data: Path, chunker) -> FileFigures:
@@ -139,27 +144,38 @@ class Totals:
 
 
 def totals(figures: list[FileFigures]) -> Totals:
-    return Totals(len(figures), sum(f.rows for f in figures), sum(len(f.fragments) for f in figures),
-                  sum(f.text_chunks for f in figures), sum(len(f.cuts) for f in figures),
-                  sum(f.zero_width for f in figures))
+    return Totals(
+        len(figures),
+        sum(f.rows for f in figures),
+        sum(len(f.fragments) for f in figures),
+        sum(f.text_chunks for f in figures),
+        sum(len(f.cuts) for f in figures),
+        sum(f.zero_width for f in figures),
+    )
 
 
 def report(figures: list[FileFigures], examples: int, per_file: bool) -> str:
     t = totals(figures)
-    lines = [f"{t.files} files; matrix rows {t.rows}, fragment rows {t.fragments} ({t.fragment_share:.2%}); "
-             f"text chunks {t.text_chunks}, cutting a sentence {t.cuts} ({t.cut_share:.2%}); "
-             f"zero-width characters left {t.zero_width}"]
+    lines = [
+        f"{t.files} files; matrix rows {t.rows}, fragment rows {t.fragments} ({t.fragment_share:.2%}); "
+        f"text chunks {t.text_chunks}, cutting a sentence {t.cuts} ({t.cut_share:.2%}); "
+        f"zero-width characters left {t.zero_width}"
+    ]
     for f in figures:
         if f.error:
             lines.append(f"  refused {f.path}: {f.error}")
     if per_file:
         for f in figures:
-            lines.append(f"  {f.path}: rows {f.rows}, fragments {len(f.fragments)}, text chunks {f.text_chunks}, "
-                         f"cuts {len(f.cuts)}, zero-width {f.zero_width}, {f.seconds:.1f} s")
+            lines.append(
+                f"  {f.path}: rows {f.rows}, fragments {len(f.fragments)}, text chunks {f.text_chunks}, "
+                f"cuts {len(f.cuts)}, zero-width {f.zero_width}, {f.seconds:.1f} s"
+            )
     shown = [(f.path, *x) for f in figures for x in f.fragments][:examples]
     if shown:
         lines.append("fragment rows:")
-        lines += [f"  [{why}] {path} p{page}: {' '.join(text.split())[:200]!r}" for path, why, text, page in shown]
+        lines += [
+            f"  [{why}] {path} p{page}: {' '.join(text.split())[:200]!r}" for path, why, text, page in shown
+        ]
     cuts = [(f.path, c) for f in figures for c in f.cuts][:examples]
     if cuts:
         lines.append("chunks cutting a sentence (their last 120 characters):")

@@ -62,18 +62,26 @@ def run_path(label: str, backend: str, data: Path, workers: int) -> list[str]:
 
     chunks = report.chunks_written
     print(f"\n{label}: backend {backend}, ingest workers {services.indexer.workers}")
-    print(f"  files: {len(report.results) - report.count('skipped')} ({report.count('new')} ingested, "
-          f"{report.count('failed')} refused, {report.count('skipped')} text exports skipped); chunks: {chunks} "
-          f"({reached} embedded, {len(texts) - reached} identical texts reused)")
-    print(f"  pipeline: {pipeline_s:.1f} s, {chunks / pipeline_s:.1f} chunks/s (waiting for parsing "
-          f"{phases['prepare']:.1f} s, embed {phases['embed']:.1f} s, write {phases['commit']:.1f} s, "
-          f"index build and the rest {pipeline_s - sum(phases.values()):.1f} s)")
+    print(
+        f"  files: {len(report.results) - report.count('skipped')} ({report.count('new')} ingested, "
+        f"{report.count('failed')} refused, {report.count('skipped')} text exports skipped); chunks: {chunks} "
+        f"({reached} embedded, {len(texts) - reached} identical texts reused)"
+    )
+    print(
+        f"  pipeline: {pipeline_s:.1f} s, {chunks / pipeline_s:.1f} chunks/s (waiting for parsing "
+        f"{phases['prepare']:.1f} s, embed {phases['embed']:.1f} s, write {phases['commit']:.1f} s, "
+        f"index build and the rest {pipeline_s - sum(phases.values()):.1f} s)"
+    )
     started = time.perf_counter()
     embedder.embed(texts)
     alone_s = time.perf_counter() - started
-    print(f"  embedder alone ({backend}), the same {len(texts)} texts: {alone_s:.1f} s, "
-          f"{len(texts) / alone_s:.1f} chunks/s")
-    print(f"  ratio pipeline/embedder alone: {(chunks / pipeline_s) / (len(texts) / alone_s):.2f} (target >= 0.8)")
+    print(
+        f"  embedder alone ({backend}), the same {len(texts)} texts: {alone_s:.1f} s, "
+        f"{len(texts) / alone_s:.1f} chunks/s"
+    )
+    print(
+        f"  ratio pipeline/embedder alone: {(chunks / pipeline_s) / (len(texts) / alone_s):.2f} (target >= 0.8)"
+    )
     return texts
 
 
@@ -91,9 +99,13 @@ def main() -> None:
 
     info = cpu_info()
     print(f"CPU: {info.describe()}; native bf16: {'yes' if info.native_bf16 else 'no'}")
-    paths = {"bf16": ("bf16 path", "torch-bf16"),
-             "no-bf16": ("path without bf16 (RFP_EMBED_DTYPE=float32)",
-                         args.no_bf16_backend or resolve_backend("auto", "float32"))}
+    paths = {
+        "bf16": ("bf16 path", "torch-bf16"),
+        "no-bf16": (
+            "path without bf16 (RFP_EMBED_DTYPE=float32)",
+            args.no_bf16_backend or resolve_backend("auto", "float32"),
+        ),
+    }
     texts: list[str] = []
     for name in args.paths.split(","):
         texts = run_path(*paths[name], args.data, args.workers) or texts
@@ -108,8 +120,10 @@ def main() -> None:
         started = time.perf_counter()
         model.encode(sample, batch_size=32)
         st_rate = len(sample) / (time.perf_counter() - started)
-        print(f"\nsentence-transformers defaults (fp32), {len(sample)} of the same texts: {st_rate:.1f} chunks/s "
-              f"-> the whole corpus would take {len(texts) / st_rate:.0f} s to embed")
+        print(
+            f"\nsentence-transformers defaults (fp32), {len(sample)} of the same texts: {st_rate:.1f} chunks/s "
+            f"-> the whole corpus would take {len(texts) / st_rate:.0f} s to embed"
+        )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ EXAMPLES = {  # file name -> what to show from it
 
 def _grams(text: str) -> Counter:
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
-    return Counter(s[i:i + 4] for i in range(len(s) - 3))
+    return Counter(s[i : i + 4] for i in range(len(s) - 3))
 
 
 def coverage(text: str, reference: str) -> float:
@@ -49,6 +49,7 @@ def coverage(text: str, reference: str) -> float:
 
 def word_recall(text: str, reference: str) -> float:
     """Share of the twin's words (NFKC, lower case) that the text has as words: glued words count as lost."""
+
     def words(t: str) -> Counter:
         return Counter(re.findall(r"\w+", unicodedata.normalize("NFKC", t).lower()))
 
@@ -107,7 +108,9 @@ def all_pages_time(path: Path) -> tuple[float, set[int]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--ocr", action="store_true", help="OCR the pages with no text layer")
     parser.add_argument("--examples", type=int, default=3, help="rows to show per example table")
@@ -128,10 +131,12 @@ def main() -> None:
     files = sorted(args.data.rglob("*.pdf"))
     totals: Counter = Counter()
     results = {}
-    print(f"{'file':44} {'pages':>5} {'cand':>5} {'tables':>6} {'rows':>5} {'tbl s':>6} {'plumb s':>7} | "
-          f"{'pypdf s':>7} {'pdfium s':>8} {'plumb s':>7} | {'cov pypdf':>9} {'pdfium':>6} {'plumb':>6} | "
-          f"{'words':>5} {'pdfium':>6} {'plumb':>5}"
-          + (f" | {'all-pages s':>11} {'lost':>4}" if args.all_pages else ""))
+    print(
+        f"{'file':44} {'pages':>5} {'cand':>5} {'tables':>6} {'rows':>5} {'tbl s':>6} {'plumb s':>7} | "
+        f"{'pypdf s':>7} {'pdfium s':>8} {'plumb s':>7} | {'cov pypdf':>9} {'pdfium':>6} {'plumb':>6} | "
+        f"{'words':>5} {'pdfium':>6} {'plumb':>5}"
+        + (f" | {'all-pages s':>11} {'lost':>4}" if args.all_pages else "")
+    )
     for path in files:
         report = TableReport()
         tables = tables_by_page(path, report)
@@ -147,17 +152,24 @@ def main() -> None:
         reference = twin.read_text(encoding="utf-8", errors="replace") if twin.exists() else ""
         cov = {k: coverage(v, reference) if reference else float("nan") for k, v in texts.items()}
         rec = {k: word_recall(v, reference) if reference else float("nan") for k, v in texts.items()}
-        line = (f"{path.name[:44]:44} {report.pages:5} {len(report.candidates):5} {parts:6} {rows:5} "
-                f"{report.seconds:6.2f} {report.seconds_plumber:7.2f} | {timings['pypdf']:7.2f} "
-                f"{timings['pdfium']:8.2f} {timings['plumber']:7.2f} | {cov['pypdf']:9.3f} {cov['pdfium']:6.3f} "
-                f"{cov['plumber']:6.3f} | {rec['pypdf']:5.3f} {rec['pdfium']:6.3f} {rec['plumber']:5.3f}")
+        line = (
+            f"{path.name[:44]:44} {report.pages:5} {len(report.candidates):5} {parts:6} {rows:5} "
+            f"{report.seconds:6.2f} {report.seconds_plumber:7.2f} | {timings['pypdf']:7.2f} "
+            f"{timings['pdfium']:8.2f} {timings['plumber']:7.2f} | {cov['pypdf']:9.3f} {cov['pdfium']:6.3f} "
+            f"{cov['plumber']:6.3f} | {rec['pypdf']:5.3f} {rec['pdfium']:6.3f} {rec['plumber']:5.3f}"
+        )
         if args.all_pages:
             seconds, pages = all_pages_time(path)
             totals["all_pages_s"] += seconds
             line += f" | {seconds:11.2f} {len(pages - set(tables)):4}"
         print(line)
-        totals.update(pages=report.pages, candidates=len(report.candidates), parts=parts, rows=rows,
-                      tables=len({t.number for ts in tables.values() for t in ts}))
+        totals.update(
+            pages=report.pages,
+            candidates=len(report.candidates),
+            parts=parts,
+            rows=rows,
+            tables=len({t.number for ts in tables.values() for t in ts}),
+        )
         totals["table_s"] += report.seconds
         totals["table_plumber_s"] += report.seconds_plumber
         for name in timings:
@@ -173,16 +185,22 @@ def main() -> None:
                     totals["ocr_pages"] += 1
                     totals["ocr_s"] += page.seconds
                     head = " / ".join(page.lines[:3])[:110]
-                    print(f"      OCR page {index + 1}: {page.seconds:.2f} s, {len(page.lines)} lines, "
-                          f"confidence {page.mean_confidence:.3f}: {head}")
-    print(f"\nall {len(files)} PDFs: {totals['pages']} pages, {totals['candidates']} candidate pages, "
-          f"{totals['tables']} tables in {totals['parts']} page parts, {totals['rows']} rows; table pass "
-          f"{totals['table_s']:.1f} s (pdfplumber {totals['table_plumber_s']:.1f} s, "
-          f"{totals['table_s'] / max(1, totals['candidates']):.2f} s per candidate page)")
+                    print(
+                        f"      OCR page {index + 1}: {page.seconds:.2f} s, {len(page.lines)} lines, "
+                        f"confidence {page.mean_confidence:.3f}: {head}"
+                    )
+    print(
+        f"\nall {len(files)} PDFs: {totals['pages']} pages, {totals['candidates']} candidate pages, "
+        f"{totals['tables']} tables in {totals['parts']} page parts, {totals['rows']} rows; table pass "
+        f"{totals['table_s']:.1f} s (pdfplumber {totals['table_plumber_s']:.1f} s, "
+        f"{totals['table_s'] / max(1, totals['candidates']):.2f} s per candidate page)"
+    )
     if args.all_pages:
         print(f"pdfplumber's table finder on every page with text: {totals['all_pages_s']:.1f} s")
-    print(f"whole text layer: pypdf {totals['pypdf_s']:.1f} s, pypdfium2 {totals['pdfium_s']:.1f} s, "
-          f"pdfplumber {totals['plumber_s']:.1f} s")
+    print(
+        f"whole text layer: pypdf {totals['pypdf_s']:.1f} s, pypdfium2 {totals['pdfium_s']:.1f} s, "
+        f"pdfplumber {totals['plumber_s']:.1f} s"
+    )
     if totals["ocr_pages"]:
         print(f"OCR: {totals['ocr_pages']} pages, {totals['ocr_s'] / totals['ocr_pages']:.2f} s per page")
 

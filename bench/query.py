@@ -31,7 +31,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-EXTRA_QUERIES = ["52.204-21", "15-1252", "OPM series 2210", "RFQ1349024", "CLIN 0001", "software developer SOC code"]
+EXTRA_QUERIES = [
+    "52.204-21",
+    "15-1252",
+    "OPM series 2210",
+    "RFQ1349024",
+    "CLIN 0001",
+    "software developer SOC code",
+]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -52,7 +59,9 @@ def questions() -> list[str]:
     return qs + EXTRA_QUERIES
 
 
-def time_retrieval(services, collection: str, qs: list[str], rounds: int = 2) -> tuple[list[float], list[float]]:
+def time_retrieval(
+    services, collection: str, qs: list[str], rounds: int = 2
+) -> tuple[list[float], list[float]]:
     from core.store import Match, Where
 
     where = Where.of(Match("state", "live"))
@@ -80,12 +89,18 @@ def ensure_corpus(data_dir: Path) -> None:
 
     services = Services(Settings(data_dir=data_dir, _env_file=None))
     started = time.perf_counter()
-    result = ingest_paths(services.indexer, [ROOT.parent / "shared" / "data"], "public",
-                          console=Console(stderr=True, quiet=True))
+    result = ingest_paths(
+        services.indexer,
+        [ROOT.parent / "shared" / "data"],
+        "public",
+        console=Console(stderr=True, quiet=True),
+    )
     if result.chunks_written:
         services.store.optimize("public")
-    print(f"corpus: {services.store.count('public')} chunks in {data_dir} "
-          f"({result.chunks_written} written now, {time.perf_counter() - started:.0f} s)")
+    print(
+        f"corpus: {services.store.count('public')} chunks in {data_dir} "
+        f"({result.chunks_written} written now, {time.perf_counter() - started:.0f} s)"
+    )
     services.close()
 
 
@@ -115,8 +130,9 @@ def cold_start(data_dir: Path, runs: int) -> None:
         for name, args in COLD:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            done = subprocess.run([rfp, "--data-dir", str(data_dir), *args], env=env, capture_output=True,
-                                  text=True)
+            done = subprocess.run(
+                [rfp, "--data-dir", str(data_dir), *args], env=env, capture_output=True, text=True
+            )
             times[name].append(time.perf_counter() - started)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -124,9 +140,11 @@ def cold_start(data_dir: Path, runs: int) -> None:
                 raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr[-2000:]}")
     for name, seconds in times.items():
         rest = seconds[1:]
-        print(f"  {name:<24} wall median {statistics.median(rest):5.2f} s, max {max(rest):5.2f} s; "
-              f"CPU median {statistics.median(cpu[name][1:]):5.2f} s "
-              f"(first run {seconds[0]:.2f} s; n={len(rest)}; load average {os.getloadavg()[0]:.1f})")
+        print(
+            f"  {name:<24} wall median {statistics.median(rest):5.2f} s, max {max(rest):5.2f} s; "
+            f"CPU median {statistics.median(cpu[name][1:]):5.2f} s "
+            f"(first run {seconds[0]:.2f} s; n={len(rest)}; load average {os.getloadavg()[0]:.1f})"
+        )
 
 
 def build_large(src_dir: Path, dst_dir: Path, points: int, backend: str) -> None:
@@ -142,12 +160,16 @@ def build_large(src_dir: Path, dst_dir: Path, points: int, backend: str) -> None
     shard = qe.EdgeShard.load(str(src_dir / "qdrant" / "edge" / "public"))
     records, offset = [], None
     while True:
-        batch, offset = shard.scroll(qe.ScrollRequest(offset=offset, limit=1000, with_payload=True, with_vector=True))
+        batch, offset = shard.scroll(
+            qe.ScrollRequest(offset=offset, limit=1000, with_payload=True, with_vector=True)
+        )
         records.extend(batch)
         if offset is None:
             break
     shard.close()
-    store = EdgeStore(dst_dir / "qdrant") if backend == "edge" else QdrantStore(path=dst_dir / "qdrant" / "local")
+    store = (
+        EdgeStore(dst_dir / "qdrant") if backend == "edge" else QdrantStore(path=dst_dir / "qdrant" / "local")
+    )
     store.ensure_collection("public")
     rng = np.random.default_rng(0)
     written, copy = 0, 0
@@ -163,8 +185,14 @@ def build_large(src_dir: Path, dst_dir: Path, points: int, backend: str) -> None
             sparse = r.vector["sparse"]
             payload = dict(r.payload)
             payload["doc_id"] = f"{payload['doc_id']}-{copy}"
-            chunk.append(PointData(f"{copy:08x}-{str(r.id)[9:]}", dense,
-                                   SparseVector(list(sparse.indices), list(sparse.values)), payload))
+            chunk.append(
+                PointData(
+                    f"{copy:08x}-{str(r.id)[9:]}",
+                    dense,
+                    SparseVector(list(sparse.indices), list(sparse.values)),
+                    payload,
+                )
+            )
             if len(chunk) == 512:
                 store.upsert("public", chunk)
                 written += len(chunk)
@@ -187,8 +215,13 @@ def generation(services) -> None:
     result = services.retriever.search(question, ["public"], k=answerer.top_k)
     sources = answerer.sources(question, result.hits)
     messages = answerer.messages(question, sources)
-    raw = load_llama(packaged_chat_gguf(), n_ctx=2048, n_threads=os.cpu_count(), n_threads_batch=os.cpu_count(),
-                     verbose=False)
+    raw = load_llama(
+        packaged_chat_gguf(),
+        n_ctx=2048,
+        n_threads=os.cpu_count(),
+        n_threads_batch=os.cpu_count(),
+        verbose=False,
+    )
     ours_rates, raw_rates = [], []
     for _ in range(3):
         chat.llm.reset()  # no prompt reuse from the previous round: time the prompt too
@@ -198,8 +231,14 @@ def generation(services) -> None:
         ours_rates.append(st.tokens_per_s)
         first = None
         n = 0
-        for chunk in raw.create_chat_completion(messages=messages, max_tokens=answerer.max_new_tokens,
-                                                temperature=0.0, stream=True, seed=0, repeat_penalty=1.15):
+        for chunk in raw.create_chat_completion(
+            messages=messages,
+            max_tokens=answerer.max_new_tokens,
+            temperature=0.0,
+            stream=True,
+            seed=0,
+            repeat_penalty=1.15,
+        ):
             if chunk["choices"][0].get("delta", {}).get("content"):
                 n += 1
                 if first is None:
@@ -207,20 +246,31 @@ def generation(services) -> None:
         end = time.perf_counter()
         raw_rates.append((n - 1) / (end - first) if first and n > 1 else 0.0)
     ours, theirs = statistics.median(ours_rates), statistics.median(raw_rates)
-    print(f"  answer path (rfp ask): {ours:.1f} tokens/s; raw llama-cpp-python, same prompt: {theirs:.1f} tokens/s")
-    print(f"  ratio: {ours / theirs:.2f} (target >= 0.95); prompt {len(raw.tokenize(json.dumps(messages).encode()))} "
-          f"tokens, time to first token {st.first_token_s:.2f} s")
+    print(
+        f"  answer path (rfp ask): {ours:.1f} tokens/s; raw llama-cpp-python, same prompt: {theirs:.1f} tokens/s"
+    )
+    print(
+        f"  ratio: {ours / theirs:.2f} (target >= 0.95); prompt {len(raw.tokenize(json.dumps(messages).encode()))} "
+        f"tokens, time to first token {st.first_token_s:.2f} s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".rfp-bench")
     parser.add_argument("--points", type=int, default=100_000)
-    parser.add_argument("--parts", default="cold,corpus,generation,edge,local",
-                        help="which parts to run: cold, corpus, generation, edge (100k), local (100k)")
+    parser.add_argument(
+        "--parts",
+        default="cold,corpus,generation,edge,local",
+        help="which parts to run: cold, corpus, generation, edge (100k), local (100k)",
+    )
     parser.add_argument("--cold-runs", type=int, default=5, help="timed runs of each command, cold start")
-    parser.add_argument("--local-queries", type=int, default=10,
-                        help="questions timed on qdrant-client local mode at 100k (it is slow)")
+    parser.add_argument(
+        "--local-queries",
+        type=int,
+        default=10,
+        help="questions timed on qdrant-client local mode at 100k (it is slow)",
+    )
     args = parser.parse_args()
 
     from core.embedding import Embedder
@@ -238,7 +288,9 @@ def main() -> None:
 
     services = Services(Settings(data_dir=args.data_dir, _env_file=None), embedder=embedder)
     if "corpus" in parts:
-        print(f"\nretrieval at the shared corpus size ({services.store.count('public')} chunks, qdrant-edge):")
+        print(
+            f"\nretrieval at the shared corpus size ({services.store.count('public')} chunks, qdrant-edge):"
+        )
         ours, raw = time_retrieval(services, "public", qs)
         report("ours: Retriever.search (hybrid + exact)", ours)
         report("raw: embed + one qdrant-edge dense query", raw)
@@ -256,8 +308,10 @@ def main() -> None:
             settings = Settings(data_dir=Path(tmp), _env_file=None, store_backend=backend)
             services = Services(settings, embedder=embedder)
             n = services.store.count("public")
-            print(f"\nretrieval at {n} chunks, {'qdrant-edge' if backend == 'edge' else 'qdrant-client local mode'} "
-                  f"(built in {time.perf_counter() - started:.0f} s):")
+            print(
+                f"\nretrieval at {n} chunks, {'qdrant-edge' if backend == 'edge' else 'qdrant-client local mode'} "
+                f"(built in {time.perf_counter() - started:.0f} s):"
+            )
             timed = qs if backend == "edge" else qs[: args.local_queries]
             ours, raw = time_retrieval(services, "public", timed, rounds=1)
             report("ours: Retriever.search (hybrid + exact)", ours)

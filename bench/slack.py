@@ -76,8 +76,15 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
-def burst(settings: Settings, services: Services, api: MockSlackAPI, n: int, workers: int, timeout: float,
-          label: str) -> bool:
+def burst(
+    settings: Settings,
+    services: Services,
+    api: MockSlackAPI,
+    n: int,
+    workers: int,
+    timeout: float,
+    label: str,
+) -> bool:
     """N commands at once to a fresh bot on `services`; prints what it measured; True if it passed."""
     feedback = FeedbackStore(settings.feedback_path)
     jobs = Jobs(workers)
@@ -92,10 +99,19 @@ def burst(settings: Settings, services: Services, api: MockSlackAPI, n: int, wor
 
     def send(i: int) -> None:
         user = f"U{i:04d}"
-        body = urllib.parse.urlencode({
-            "token": "x", "team_id": "T111", "channel_id": "C111", "channel_name": "bench", "user_id": user,
-            "command": "/rfp", "text": f"ask {QUESTIONS[i % len(QUESTIONS)]}", "trigger_id": f"{i}.1.x",
-            "response_url": f"{api.url}/response_url/{label}/{user}"}).encode()
+        body = urllib.parse.urlencode(
+            {
+                "token": "x",
+                "team_id": "T111",
+                "channel_id": "C111",
+                "channel_name": "bench",
+                "user_id": user,
+                "command": "/rfp",
+                "text": f"ask {QUESTIONS[i % len(QUESTIONS)]}",
+                "trigger_id": f"{i}.1.x",
+                "response_url": f"{api.url}/response_url/{label}/{user}",
+            }
+        ).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
         gate.wait()
         sent[user] = time.monotonic()
@@ -113,8 +129,15 @@ def burst(settings: Settings, services: Services, api: MockSlackAPI, n: int, wor
     def answered() -> dict[str, float]:
         out = {}
         for call in api.calls_to("chat.postMessage"):
-            asked = next((e["text"] for b in call.params.get("blocks") or [] if b["type"] == "context"
-                          for e in b["elements"]), "")
+            asked = next(
+                (
+                    e["text"]
+                    for b in call.params.get("blocks") or []
+                    if b["type"] == "context"
+                    for e in b["elements"]
+                ),
+                "",
+            )
             user = asked[2:7] if asked.startswith("<@U") else None
             if user in sent and user not in out:
                 out[user] = call.at - sent[user]
@@ -131,13 +154,17 @@ def burst(settings: Settings, services: Services, api: MockSlackAPI, n: int, wor
     ack_s = [a[1] for a in acks.values()]
     bad_acks = {u: a for u, a in acks.items() if a[0] != 200 or a[1] >= ACK_LIMIT_S}
     lost = sorted(set(sent) - set(answers))
-    print(f"  acks:    {len(acks)}/{n} returned, {len(bad_acks)} late or failed; "
-          f"p50 {statistics.median(ack_s) * 1000:.0f} ms, p95 {pct(ack_s, 95) * 1000:.0f} ms, "
-          f"max {max(ack_s) * 1000:.0f} ms")
+    print(
+        f"  acks:    {len(acks)}/{n} returned, {len(bad_acks)} late or failed; "
+        f"p50 {statistics.median(ack_s) * 1000:.0f} ms, p95 {pct(ack_s, 95) * 1000:.0f} ms, "
+        f"max {max(ack_s) * 1000:.0f} ms"
+    )
     if answers:
         ans_s = list(answers.values())
-        print(f"  answers: {len(answers)}/{n} done ({len(posts)} messages); latency p50 {statistics.median(ans_s):.2f} s, "
-              f"p95 {pct(ans_s, 95):.2f} s, max {max(ans_s):.2f} s; all {n} in {time.monotonic() - started:.1f} s")
+        print(
+            f"  answers: {len(answers)}/{n} done ({len(posts)} messages); latency p50 {statistics.median(ans_s):.2f} s, "
+            f"p95 {pct(ans_s, 95):.2f} s, max {max(ans_s):.2f} s; all {n} in {time.monotonic() - started:.1f} s"
+        )
     else:
         print(f"  answers: 0/{n} done")
     print(f"  jobs:    {jobs.stats()}; lost {len(lost)}; apologies {len(apologies)}")
@@ -151,13 +178,23 @@ def burst(settings: Settings, services: Services, api: MockSlackAPI, n: int, wor
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=50, help="commands sent at once, answered extractively (0: skip)")
-    parser.add_argument("--generated-n", type=int, default=10,
-                        help="commands sent at once, answered by the chat model (0: skip)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--n", type=int, default=50, help="commands sent at once, answered extractively (0: skip)"
+    )
+    parser.add_argument(
+        "--generated-n",
+        type=int,
+        default=10,
+        help="commands sent at once, answered by the chat model (0: skip)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="answers computed at once")
     parser.add_argument("--data-dir", type=Path, help="an existing data folder with a 'public' collection")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for each burst's answers")
+    parser.add_argument(
+        "--timeout", type=float, default=1800, help="seconds to wait for each burst's answers"
+    )
     args = parser.parse_args()
     configure()
     logging.getLogger("bot").setLevel(logging.WARNING)
@@ -166,8 +203,15 @@ def main() -> int:
     tmp = tempfile.TemporaryDirectory(prefix="rfp-bench-")
     data_dir = args.data_dir or Path(tmp.name)
     api = MockSlackAPI(token=TOKEN).start()
-    settings = Settings(data_dir=data_dir, extractive=True, slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                        slack_app_token=None, slack_api_url=api.api_url, _env_file=None)
+    settings = Settings(
+        data_dir=data_dir,
+        extractive=True,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
+        slack_app_token=None,
+        slack_api_url=api.api_url,
+        _env_file=None,
+    )
     services = Services(settings)
     if not args.data_dir:
         started = time.perf_counter()
@@ -182,7 +226,9 @@ def main() -> int:
         _ = services.chat  # load the model before the clock starts, as `rfp bot` does at start-up
         print(f"\nchat model loaded in {time.perf_counter() - started:.1f} s")
         generated = settings.model_copy(update={"extractive": False})
-        ok &= burst(generated, services, api, args.generated_n, args.workers, args.timeout, "generated answers")
+        ok &= burst(
+            generated, services, api, args.generated_n, args.workers, args.timeout, "generated answers"
+        )
     services.close()
     api.stop()
     tmp.cleanup()

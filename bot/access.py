@@ -50,8 +50,9 @@ def parse_rules(text: str, source: str, default_collection: str) -> Rules:
         raise UserFacingError(f"{source}: expected a mapping with {', '.join(KEYS)}")
     unknown = set(data) - set(KEYS)
     if unknown:
-        raise UserFacingError(f"{source}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-                              f"expected {', '.join(KEYS)}")
+        raise UserFacingError(
+            f"{source}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; expected {', '.join(KEYS)}"
+        )
     default = _names(data["default"], f"{source}: default") if "default" in data else (default_collection,)
     tables: dict[str, dict[str, tuple[str, ...]]] = {}
     for key in ("channels", "users"):
@@ -85,7 +86,9 @@ class Access:
             return
         rules = parse_rules(self.path.read_text(encoding="utf-8"), str(self.path), self.default_collection)
         self._rules, self._mtime = rules, mtime
-        log.info("access rules from %s: %d channels, %d users", self.path, len(rules.channels), len(rules.users))
+        log.info(
+            "access rules from %s: %d channels, %d users", self.path, len(rules.channels), len(rules.users)
+        )
 
     def rules(self) -> Rules:
         """The current rules; an edited file is picked up, a broken edit keeps the last good rules."""
@@ -94,7 +97,9 @@ class Access:
                 try:
                     self._reload()
                 except (OSError, UserFacingError):
-                    log.exception("access file %s could not be re-read; keeping the previous rules", self.path)
+                    log.exception(
+                        "access file %s could not be re-read; keeping the previous rules", self.path
+                    )
         return self._rules
 
     def collections(self, channel: str, user: str) -> list[str]:

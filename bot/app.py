@@ -39,13 +39,21 @@ def api_url(url: str) -> str:
 
 def web_client(settings: Settings) -> WebClient:
     if not settings.slack_bot_token:
-        raise UserFacingError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from your "
-                              "Slack app's OAuth & Permissions page (see docs/slack.md)")
+        raise UserFacingError(
+            "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from your "
+            "Slack app's OAuth & Permissions page (see docs/slack.md)"
+        )
     return WebClient(token=settings.slack_bot_token, base_url=api_url(settings.slack_api_url))
 
 
-def build_tasks(settings: Settings, services: Services, feedback: FeedbackStore, jobs: Jobs,
-                http: httpx.Client, draft_chars: int = MESSAGE_CHARS) -> Tasks:
+def build_tasks(
+    settings: Settings,
+    services: Services,
+    feedback: FeedbackStore,
+    jobs: Jobs,
+    http: httpx.Client,
+    draft_chars: int = MESSAGE_CHARS,
+) -> Tasks:
     return Tasks(
         access=Access(settings.access_file, settings.collection),
         jobs=jobs,
@@ -53,8 +61,13 @@ def build_tasks(settings: Settings, services: Services, feedback: FeedbackStore,
         ask=Ask(services.answerer, feedback, settings.extractive),
         draft=MakeDraft(services.answerer, feedback, settings.extractive, draft_chars),
         codes=LookupCodes(services.retriever),
-        ingest=IngestFiles(services.indexer, services.store, settings.data_dir / "slack-files", http,
-                           int(settings.max_file_mb * 2**20)),
+        ingest=IngestFiles(
+            services.indexer,
+            services.store,
+            settings.data_dir / "slack-files",
+            http,
+            int(settings.max_file_mb * 2**20),
+        ),
         claims=Claims(settings.feedback_path),
     )
 
@@ -77,8 +90,10 @@ def build_app(
     """The bot's Bolt app. Pass `feedback`/`jobs` to keep hold of them (tests, the server's health)."""
     socket_mode = bool(settings.slack_app_token)
     if not socket_mode and not settings.slack_signing_secret:
-        raise UserFacingError("SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
-                              "Basic Information page, or set SLACK_APP_TOKEN for Socket Mode (see docs/slack.md)")
+        raise UserFacingError(
+            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+            "Basic Information page, or set SLACK_APP_TOKEN for Socket Mode (see docs/slack.md)"
+        )
     client = client or web_client(settings)
     feedback = feedback or FeedbackStore(settings.feedback_path)
     jobs = jobs or Jobs()
@@ -95,6 +110,7 @@ def build_app(
         )
     except BoltError as exc:  # auth.test failed: a wrong token or an unreachable API
         raise UserFacingError(f"Slack did not accept SLACK_BOT_TOKEN at {client.base_url}: {exc}") from exc
-    register_listeners(app, build_tasks(settings, services, feedback, jobs, http, draft_chars),
-                       settings.slack_signing_secret)
+    register_listeners(
+        app, build_tasks(settings, services, feedback, jobs, http, draft_chars), settings.slack_signing_secret
+    )
     return app

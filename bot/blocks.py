@@ -73,20 +73,32 @@ def supported(answer: Answer) -> bool:
 # --- answers -------------------------------------------------------------------------------------------
 
 
-def answer_blocks(answer: Answer, answer_id: str, asked_by: str | None = None,
-                  collections: list[str] | None = None) -> tuple[str, list[dict[str, Any]]]:
+def answer_blocks(
+    answer: Answer, answer_id: str, asked_by: str | None = None, collections: list[str] | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for an answer: text with [n] markers, sources, feedback buttons."""
     blocks: list[dict[str, Any]] = []
     if asked_by:
         blocks.append(context(f"<@{asked_by}> asked: {escape(snippet(answer.question, 500))}"))
     blocks += sections(f"*{MODE_LABEL.get(answer.mode, 'Answer')}:* {escape(answer.text)}")
     if answer.declined:
-        blocks.append(section(":warning: *No source supports an answer to this.* Nothing was made up; "
-                              + ("the closest passages are below for you to check." if answer.sources else
-                                 "nothing close was found in the documents this conversation can search.")))
+        blocks.append(
+            section(
+                ":warning: *No source supports an answer to this.* Nothing was made up; "
+                + (
+                    "the closest passages are below for you to check."
+                    if answer.sources
+                    else "nothing close was found in the documents this conversation can search."
+                )
+            )
+        )
     elif not supported(answer):
-        blocks.append(section(":warning: *No source supports this answer*: it cites none of the passages "
-                              "below, so check it before relying on it."))
+        blocks.append(
+            section(
+                ":warning: *No source supports this answer*: it cites none of the passages "
+                "below, so check it before relying on it."
+            )
+        )
     if answer.notes and not answer.declined:
         blocks.append(context(*[f":information_source: {escape(n)}" for n in answer.notes]))
     if answer.sources:
@@ -94,17 +106,18 @@ def answer_blocks(answer: Answer, answer_id: str, asked_by: str | None = None,
         blocks.append(section("*Sources*" if supported(answer) else "*Closest passages*"))
         for s in answer.sources:
             flag = "  _(instruction-like text removed)_" if s.sanitized else ""
-            blocks.append(section(f"*[{s.n}]* {where(s.hit.citation)}{flag}\n"
-                                  f"> {escape(snippet(s.excerpt))}"))
-    blocks.append({
-        "type": "actions",
-        "block_id": "feedback",
-        "elements": [
-            _button("Helpful", HELPFUL, answer_id, "primary"),
-            _button("Not helpful", NOT_HELPFUL, answer_id, "danger"),
-            _button("Suggest a better answer", SUGGEST, answer_id),
-        ],
-    })
+            blocks.append(section(f"*[{s.n}]* {where(s.hit.citation)}{flag}\n> {escape(snippet(s.excerpt))}"))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "feedback",
+            "elements": [
+                _button("Helpful", HELPFUL, answer_id, "primary"),
+                _button("Not helpful", NOT_HELPFUL, answer_id, "danger"),
+                _button("Suggest a better answer", SUGGEST, answer_id),
+            ],
+        }
+    )
     footer = [f"Searched: {escape(', '.join(collections))}"] if collections else []
     if answer.model_version:  # also when its prose was replaced by quotes: it was consulted
         footer.append(f"Model: {escape(answer.model_version)}")
@@ -114,8 +127,12 @@ def answer_blocks(answer: Answer, answer_id: str, asked_by: str | None = None,
 
 
 def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id,
-              "value": value}
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": value,
+    }
     if style:
         button["style"] = style
     return button
@@ -132,14 +149,21 @@ def draft_blocks(draft: Draft, asked_by: str | None = None) -> tuple[str, list[d
     blocks: list[dict[str, Any]] = []
     if asked_by:
         blocks.append(context(f"Draft requested by <@{asked_by}>"))
-    blocks.append({"type": "header", "text": {"type": "plain_text", "text": snippet(draft_title(draft), 150)}})
+    blocks.append(
+        {"type": "header", "text": {"type": "plain_text", "text": snippet(draft_title(draft), 150)}}
+    )
     for p in draft.paragraphs:
         blocks += sections(escape(p.text))
     if not draft.paragraphs:
-        blocks.append(section(":warning: *No source supports any part of this section*, so nothing was drafted."))
+        blocks.append(
+            section(":warning: *No source supports any part of this section*, so nothing was drafted.")
+        )
     if draft.gaps:
-        blocks.append(section("*Gaps (not supported by the documents)*\n"
-                              + "\n".join(f"• {escape(g)}" for g in draft.gaps)))
+        blocks.append(
+            section(
+                "*Gaps (not supported by the documents)*\n" + "\n".join(f"• {escape(g)}" for g in draft.gaps)
+            )
+        )
     if draft.sources:
         blocks.append({"type": "divider"})
         lines = [f"*[{s.n}]* {where(s.citation)}" for s in draft.sources]
@@ -153,21 +177,32 @@ def draft_fits(draft: Draft, max_chars: int) -> bool:
     return size <= max_chars and len(blocks) <= 45
 
 
-def draft_summary(draft: Draft, filename: str, asked_by: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+def draft_summary(
+    draft: Draft, filename: str, asked_by: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     words = sum(len(p.text.split()) for p in draft.paragraphs)
     blocks: list[dict[str, Any]] = []
     if asked_by:
         blocks.append(context(f"Draft requested by <@{asked_by}>"))
-    blocks.append({"type": "header", "text": {"type": "plain_text", "text": snippet(draft_title(draft), 150)}})
-    blocks.append(section(
-        f"The draft is longer than one Slack message, so the whole of it is in *{escape(filename)}* in this "
-        f"thread: {len(draft.paragraphs)} cited paragraph(s), {words} words, {len(draft.sources)} source(s)."))
+    blocks.append(
+        {"type": "header", "text": {"type": "plain_text", "text": snippet(draft_title(draft), 150)}}
+    )
+    blocks.append(
+        section(
+            f"The draft is longer than one Slack message, so the whole of it is in *{escape(filename)}* in this "
+            f"thread: {len(draft.paragraphs)} cited paragraph(s), {words} words, {len(draft.sources)} source(s)."
+        )
+    )
     if draft.paragraphs:
         blocks.append(section(f"*Opening:* {escape(snippet(draft.paragraphs[0].text, 600))}"))
     if draft.gaps:
-        blocks.append(section("*Gaps (not supported by the documents)*\n"
-                              + "\n".join(f"• {escape(snippet(g, 200))}" for g in draft.gaps[:20])
-                              + (f"\n…and {len(draft.gaps) - 20} more in the file" if len(draft.gaps) > 20 else "")))
+        blocks.append(
+            section(
+                "*Gaps (not supported by the documents)*\n"
+                + "\n".join(f"• {escape(snippet(g, 200))}" for g in draft.gaps[:20])
+                + (f"\n…and {len(draft.gaps) - 20} more in the file" if len(draft.gaps) > 20 else "")
+            )
+        )
     return f"Draft: {escape(draft_title(draft))} (attached as {escape(filename)})", blocks
 
 
@@ -176,19 +211,27 @@ def draft_summary(draft: Draft, filename: str, asked_by: str | None = None) -> t
 MAX_FIELDS = 8
 
 
-def codes_blocks(query: str, hits: list[Hit], asked_by: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+def codes_blocks(
+    query: str, hits: list[Hit], asked_by: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     blocks: list[dict[str, Any]] = []
     if asked_by:
         blocks.append(context(f"<@{asked_by}> looked up: {escape(snippet(query, 300))}"))
     if not hits:
-        blocks.append(section(f":mag: No code-table rows match *{escape(snippet(query, 200))}* in the collections "
-                              "this conversation can search. Ingest the SOC, OPM, GSA CALC or OASIS tables first."))
+        blocks.append(
+            section(
+                f":mag: No code-table rows match *{escape(snippet(query, 200))}* in the collections "
+                "this conversation can search. Ingest the SOC, OPM, GSA CALC or OASIS tables first."
+            )
+        )
         return f"No code-table rows match {escape(query)}", blocks
     blocks.append(section(f"*Code-table rows for* _{escape(snippet(query, 200))}_"))
     for i, hit in enumerate(hits, start=1):
         fields = list(hit.fields.items())
         shown = [f"*{escape(str(k))}:* {escape(snippet(str(v), 200))}" for k, v in fields[:MAX_FIELDS]]
-        more = f"\n_…{len(fields) - MAX_FIELDS} more column(s) in the file_" if len(fields) > MAX_FIELDS else ""
+        more = (
+            f"\n_…{len(fields) - MAX_FIELDS} more column(s) in the file_" if len(fields) > MAX_FIELDS else ""
+        )
         blocks.append(section(f"*[{i}]* {where(Citation(hit.path, hit.page))}\n" + " · ".join(shown) + more))
     return f"{len(hits)} code-table row(s) for {escape(query)}", blocks
 
@@ -197,23 +240,26 @@ def codes_blocks(query: str, hits: list[Hit], asked_by: str | None = None) -> tu
 
 
 def help_text(command: str, collections: list[str]) -> str:
-    return "\n".join([
-        "*RFP Copilot* answers from your team's RFPs, proposals and code tables, citing file, page and section.",
-        f"• `{command} ask QUESTION`: a cited answer (also: mention me, or message me directly)",
-        f"• `{command} draft SECTION [for SOLICITATION]`: a cited draft section "
-        f"(`{command} draft Title: requirement one; requirement two` drafts each requirement)",
-        f"• `{command} codes QUERY`: SOC, OPM series, GSA CALC rates, OASIS labor categories",
-        f"• `{command} shred` with an RFP attached (or a Slack file link, or the file name or solicitation number "
-        "of files already ingested; amendments after the RFP): a compliance matrix as XLSX",
-        f"• `{command} ingest URL` (a Slack file link), or mention me with `ingest` and attach files",
-        "• Add `in:NAME` to search (or ingest into) one of this conversation's collections.",
-        f"Here you can search: {', '.join(f'`{c}`' for c in collections)}. "
-        "Reply in an answer's thread for a follow-up; use the buttons under an answer to tell me how I did.",
-    ])
+    return "\n".join(
+        [
+            "*RFP Copilot* answers from your team's RFPs, proposals and code tables, citing file, page and section.",
+            f"• `{command} ask QUESTION`: a cited answer (also: mention me, or message me directly)",
+            f"• `{command} draft SECTION [for SOLICITATION]`: a cited draft section "
+            f"(`{command} draft Title: requirement one; requirement two` drafts each requirement)",
+            f"• `{command} codes QUERY`: SOC, OPM series, GSA CALC rates, OASIS labor categories",
+            f"• `{command} shred` with an RFP attached (or a Slack file link, or the file name or solicitation number "
+            "of files already ingested; amendments after the RFP): a compliance matrix as XLSX",
+            f"• `{command} ingest URL` (a Slack file link), or mention me with `ingest` and attach files",
+            "• Add `in:NAME` to search (or ingest into) one of this conversation's collections.",
+            f"Here you can search: {', '.join(f'`{c}`' for c in collections)}. "
+            "Reply in an answer's thread for a follow-up; use the buttons under an answer to tell me how I did.",
+        ]
+    )
 
 
-def suggestion_modal(answer_id: str, question: str, answer: str, channel: str, thread_ts: str | None
-                     ) -> dict[str, Any]:
+def suggestion_modal(
+    answer_id: str, question: str, answer: str, channel: str, thread_ts: str | None
+) -> dict[str, Any]:
     meta = json.dumps({"answer_id": answer_id, "channel": channel, "thread_ts": thread_ts})
     return {
         "type": "modal",
@@ -229,10 +275,18 @@ def suggestion_modal(answer_id: str, question: str, answer: str, channel: str, t
                 "type": "input",
                 "block_id": SUGGEST_BLOCK,
                 "label": {"type": "plain_text", "text": "A better answer"},
-                "hint": {"type": "plain_text", "text": "Cite the source numbers like [1] where you can. "
-                                                       "Your answer is used to improve the model."},
-                "element": {"type": "plain_text_input", "action_id": SUGGEST_INPUT, "multiline": True,
-                            "min_length": 2, "max_length": 3000},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Cite the source numbers like [1] where you can. "
+                    "Your answer is used to improve the model.",
+                },
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": SUGGEST_INPUT,
+                    "multiline": True,
+                    "min_length": 2,
+                    "max_length": 3000,
+                },
             },
         ],
     }

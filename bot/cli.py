@@ -27,7 +27,9 @@ def bot(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="HTTP port for /slack/events and /healthz.")] = 3000,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "0.0.0.0",
-    workers: Annotated[int, typer.Option(min=1, help="Requests answered at once (the rest wait their turn).")] = 2,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Requests answered at once (the rest wait their turn).")
+    ] = 2,
     threads: Annotated[int, typer.Option(min=1, help="HTTP server threads.")] = 8,
 ) -> None:
     """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port."""
@@ -56,8 +58,12 @@ def bot(
             socket_mode_handler(slack, settings.slack_app_token, api_url(settings.slack_api_url)).start()
         else:
             server = HttpServer(wsgi_app(slack, health, settings.slack_signing_secret), host, port, threads)
-            log.info("listening on http://%s:%d/slack/events (health: /healthz), %d workers", host, server.port,
-                     workers)
+            log.info(
+                "listening on http://%s:%d/slack/events (health: /healthz), %d workers",
+                host,
+                server.port,
+                workers,
+            )
             server.serve_forever()
     finally:
         log.info("stopping: finishing %d queued request(s)", jobs.pending)

@@ -43,16 +43,28 @@ class Conversation:
                 self.client.chat_update(channel=self.channel, ts=ts, text=text, blocks=blocks or [])
                 self.placeholder_ts = None
                 return ts
-            response = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=text,
-                                                    blocks=blocks, unfurl_links=False, unfurl_media=False)
+            response = self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         except SlackApiError as exc:
             if exc.response.get("error") not in CANNOT_POST or self.respond is None:
                 raise
             log.info("cannot post in %s (%s): answering privately", self.channel, exc.response.get("error"))
-            note = ("I can't post in this channel, so only you see this. Invite me with "
-                    "`/invite @RFP Copilot` to share answers here.")
-            self.respond(text=text, blocks=[*(blocks or []), _context(note)], response_type="ephemeral",
-                         replace_original=False)
+            note = (
+                "I can't post in this channel, so only you see this. Invite me with "
+                "`/invite @RFP Copilot` to share answers here."
+            )
+            self.respond(
+                text=text,
+                blocks=[*(blocks or []), _context(note)],
+                response_type="ephemeral",
+                replace_original=False,
+            )
             return None
         ts = response["ts"]
         if self.thread_ts is None:
@@ -64,7 +76,9 @@ class Conversation:
         if self.respond is not None:
             self.respond(text=text, response_type="ephemeral", replace_original=False)
             return
-        self.client.chat_postEphemeral(channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=text)
+        self.client.chat_postEphemeral(
+            channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=text
+        )
 
     def fail(self, line: str) -> None:
         """Show a failure: in place of the placeholder when there is one, else privately."""

@@ -52,5 +52,7 @@ class Claims:
         with self._db() as db, db:
             if self._count % 500 == 1:
                 db.execute("DELETE FROM events WHERE created_at < ?", (now - self.memory_s,))
-            cursor = db.execute("INSERT OR IGNORE INTO events (event_id, created_at) VALUES (?, ?)", (key, now))
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO events (event_id, created_at) VALUES (?, ?)", (key, now)
+            )
             return cursor.rowcount == 1

@@ -70,7 +70,9 @@ def guarded(handler: Callable, signing_secret: str, max_bytes: int = MAX_BODY_BY
     def refuse(start_response: Callable, status: str, reason: str, environ: dict) -> Iterable[bytes]:
         log.warning("refused a request from %s: %s", environ.get("REMOTE_ADDR", "?"), reason)
         body = f"{status}: {reason}\n".encode()
-        start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+        start_response(
+            status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+        )
         return [body]
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -83,11 +85,19 @@ def guarded(handler: Callable, signing_secret: str, max_bytes: int = MAX_BODY_BY
         try:
             body = read_body(environ, max_bytes)
         except TooLarge as exc:
-            return refuse(start_response, "413 Request Entity Too Large",
-                          f"body over the {max_bytes / 2**20:g} MB limit ({exc} bytes)", environ)
+            return refuse(
+                start_response,
+                "413 Request Entity Too Large",
+                f"body over the {max_bytes / 2**20:g} MB limit ({exc} bytes)",
+                environ,
+            )
         except BadLength as exc:
-            return refuse(start_response, "400 Bad Request", f"Content-Length {str(exc)[:20]!r} is not a number",
-                          environ)
+            return refuse(
+                start_response,
+                "400 Bad Request",
+                f"Content-Length {str(exc)[:20]!r} is not a number",
+                environ,
+            )
         reason = check.problem(body, headers)
         if reason:
             return refuse(start_response, "401 Unauthorized", reason, environ)

@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 
 
 def apology(error_id: str) -> str:
-    return (f":warning: Sorry, something went wrong on my side (error id `{error_id}`). "
-            "Please try again; if it keeps happening, send that id to whoever runs this bot.")
+    return (
+        f":warning: Sorry, something went wrong on my side (error id `{error_id}`). "
+        "Please try again; if it keeps happening, send that id to whoever runs this bot."
+    )
 
 
 class Jobs:
@@ -75,8 +77,13 @@ class Jobs:
 
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {"workers": self.workers, "queued": self.queued, "running": self.running, "done": self.done,
-                    "failed": self.failed}
+            return {
+                "workers": self.workers,
+                "queued": self.queued,
+                "running": self.running,
+                "done": self.done,
+                "failed": self.failed,
+            }
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until nothing is queued or running; False if `timeout` seconds passed first."""

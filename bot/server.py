@@ -26,8 +26,12 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def wsgi_app(app: App | None, health: Callable[[], dict[str, Any]], signing_secret: str | None = None,
-             max_bytes: int = MAX_BODY_BYTES) -> Callable:
+def wsgi_app(
+    app: App | None,
+    health: Callable[[], dict[str, Any]],
+    signing_secret: str | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> Callable:
     """`/healthz` (200 + JSON) in front of Bolt's handler, which only gets requests signed with
     `signing_secret` (app None: health only, for Socket Mode)."""
     slack = None
@@ -39,7 +43,9 @@ def wsgi_app(app: App | None, health: Callable[[], dict[str, Any]], signing_secr
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             body = json.dumps({"ok": True, **health()}).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            start_response(
+                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
             return [body]
         if slack is None or environ.get("PATH_INFO") != EVENTS_PATH:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -52,16 +58,30 @@ def wsgi_app(app: App | None, health: Callable[[], dict[str, Any]], signing_secr
 class HttpServer:
     """waitress on host:port (port 0: any free port), run in the foreground or on a thread."""
 
-    def __init__(self, application: Callable, host: str = "0.0.0.0", port: int = 3000, threads: int = 8,
-                 max_bytes: int = MAX_BODY_BYTES):
+    def __init__(
+        self,
+        application: Callable,
+        host: str = "0.0.0.0",
+        port: int = 3000,
+        threads: int = 8,
+        max_bytes: int = MAX_BODY_BYTES,
+    ):
         from waitress.server import create_server
 
         try:  # waitress answers 413 itself to a body over max_bytes (announced or chunked), unread
-            self._server = create_server(application, host=host, port=port, threads=threads,
-                                         ident="rfp-bot", clear_untrusted_proxy_headers=True,
-                                         max_request_body_size=max_bytes + 1)
+            self._server = create_server(
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="rfp-bot",
+                clear_untrusted_proxy_headers=True,
+                max_request_body_size=max_bytes + 1,
+            )
         except OSError as exc:
-            raise UserFacingError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (try another --port)") from exc
+            raise UserFacingError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (try another --port)"
+            ) from exc
         self._thread: threading.Thread | None = None
 
     @property

@@ -33,9 +33,24 @@ from core.prompt import HISTORY_TURNS, SYSTEM_PROMPT, build_messages
 from core.retrieval import Filters, Hit, Retriever, SearchResult
 from core.settings import Settings
 
-__all__ = ["HISTORY_TURNS", "SYSTEM_PROMPT", "Answer", "AnswerMode", "Answerer", "Claim", "Prepared", "Source",
-           "build_answerer", "build_messages", "content_words", "degenerate", "named_things", "numbers",
-           "sanitize", "support"]
+__all__ = [
+    "HISTORY_TURNS",
+    "SYSTEM_PROMPT",
+    "Answer",
+    "AnswerMode",
+    "Answerer",
+    "Claim",
+    "Prepared",
+    "Source",
+    "build_answerer",
+    "build_messages",
+    "content_words",
+    "degenerate",
+    "named_things",
+    "numbers",
+    "sanitize",
+    "support",
+]
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +120,14 @@ class Answerer:
         sources = self.sources(question, result.hits)
         notes = version_notes(sources)
         if any(s.sanitized for s in sources):
-            notes.append("Some source text addressed an AI with instructions; it was removed and not followed.")
+            notes.append(
+                "Some source text addressed an AI with instructions; it was removed and not followed."
+            )
         return Prepared(question, result, sources, None, notes)
 
-    def messages(self, question: str, sources: list[Source], history: Sequence[tuple[str, str]] | None = None
-                 ) -> list[Message]:
+    def messages(
+        self, question: str, sources: list[Source], history: Sequence[tuple[str, str]] | None = None
+    ) -> list[Message]:
         """The chat messages for these sources (`core.prompt.build_messages`)."""
         return build_messages(question, sources, history)
 
@@ -127,7 +145,9 @@ class Answerer:
         seconds = prepared.result.seconds
         notes = list(prepared.notes)
         if prepared.declined is not None:
-            text = f"The documents don't cover this: {prepared.declined}. The closest passages are listed below."
+            text = (
+                f"The documents don't cover this: {prepared.declined}. The closest passages are listed below."
+            )
             return Answer(question, text, "declined", prepared.sources, notes=notes, retrieval_s=seconds)
         use_extractive = self.extractive if extractive is None else extractive
         if use_extractive:
@@ -137,9 +157,16 @@ class Answerer:
             return answer
         return self._generate(question, prepared.sources, self.chat(), history, on_token, notes, seconds)
 
-    def _generate(self, question: str, sources: list[Source], chat: ChatModel,
-                  history: Sequence[tuple[str, str]] | None, on_token: Callable[[str], None] | None,
-                  notes: list[str], retrieval_s: float) -> Answer:
+    def _generate(
+        self,
+        question: str,
+        sources: list[Source],
+        chat: ChatModel,
+        history: Sequence[tuple[str, str]] | None,
+        on_token: Callable[[str], None] | None,
+        notes: list[str],
+        retrieval_s: float,
+    ) -> Answer:
         stats = GenerationStats()
         messages = self.messages(question, sources, history)
         parts = []
@@ -152,16 +179,30 @@ class Answerer:
         kept = [c for c in claims if c.supported]
         if not kept:
             fallback = self.quote(question, sources)
-            fallback.notes = [*notes, "The model's answer could not be verified against the sources, so the "
-                              "supporting passages are quoted instead."]
+            fallback.notes = [
+                *notes,
+                "The model's answer could not be verified against the sources, so the "
+                "supporting passages are quoted instead.",
+            ]
             fallback.dropped = [c.text for c in claims] or ([raw] if raw else [])
             fallback.model_version, fallback.stats, fallback.raw = chat.version, stats, raw
             fallback.retrieval_s, fallback.prompt = retrieval_s, messages
             return fallback
         text = " ".join(c.text for c in kept)
-        return Answer(question, text, "generated", sources, claims=kept,
-                      dropped=dropped + [c.text for c in claims if not c.supported], notes=notes,
-                      model_version=chat.version, stats=stats, retrieval_s=retrieval_s, raw=raw, prompt=messages)
+        return Answer(
+            question,
+            text,
+            "generated",
+            sources,
+            claims=kept,
+            dropped=dropped + [c.text for c in claims if not c.supported],
+            notes=notes,
+            model_version=chat.version,
+            stats=stats,
+            retrieval_s=retrieval_s,
+            raw=raw,
+            prompt=messages,
+        )
 
     def check(self, raw: str, sources: list[Source]) -> tuple[list[Claim], list[str]]:
         """Split the model's answer into claims and verify each against the sources it cites."""
@@ -174,8 +215,10 @@ def version_notes(sources: list[Source]) -> list[str]:
     notes = []
     for s in sources:
         if s.hit.superseded:
-            notes.append(f"[{s.n}] comes from an older version ({s.hit.path}); the latest version of that "
-                         "document no longer contains this passage.")
+            notes.append(
+                f"[{s.n}] comes from an older version ({s.hit.path}); the latest version of that "
+                "document no longer contains this passage."
+            )
         if s.hit.other_versions:
             differ = "differs" if s.hit.versions_differ else "says the same"
             others = ", ".join(sorted(set(s.hit.other_versions)))
@@ -183,12 +226,22 @@ def version_notes(sources: list[Source]) -> list[str]:
     return notes
 
 
-def build_answerer(settings: Settings, *, retriever: Retriever, chat: ChatOpener, embedder: Embedder,
-                   max_new_tokens: int | None = None) -> Answerer:
+def build_answerer(
+    settings: Settings,
+    *,
+    retriever: Retriever,
+    chat: ChatOpener,
+    embedder: Embedder,
+    max_new_tokens: int | None = None,
+) -> Answerer:
     """The Answerer as the product answers: every place that answers (the bot, the CLI, evaluation)
     builds it here, from the same settings. `max_new_tokens` caps generation (evaluation uses fewer)."""
     return Answerer(
-        retriever, chat, embedder, top_k=settings.top_k,
+        retriever,
+        chat,
+        embedder,
+        top_k=settings.top_k,
         max_new_tokens=settings.max_new_tokens if max_new_tokens is None else max_new_tokens,
-        extractive=settings.extractive, min_relevance=settings.min_relevance,
+        extractive=settings.extractive,
+        min_relevance=settings.min_relevance,
     )

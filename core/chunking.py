@@ -73,7 +73,9 @@ class Chunker:
                 chunks.extend(self._text(group, context))
         records = [c for c in chunks if c.kind == "record"]
         if records and self.truncate is not None:  # one tokenizer call for all of a table's rows
-            for c, embed in zip(records, self.truncate([c.embed_text for c in records], WINDOW - 2), strict=True):
+            for c, embed in zip(
+                records, self.truncate([c.embed_text for c in records], WINDOW - 2), strict=True
+            ):
                 c.embed_text = embed
         for i, c in enumerate(chunks):
             c.index = i
@@ -101,8 +103,17 @@ class Chunker:
             body = "\n".join(r.text for r in current)
             text = f"{header}\n{body}" if header else body
             fields = current[0].fields if len(current) == 1 else None
-            out.append(Chunk(text, f"{context}\n{text}", current[0].page, current[0].section, "table",
-                             fields=fields, tokens=size))
+            out.append(
+                Chunk(
+                    text,
+                    f"{context}\n{text}",
+                    current[0].page,
+                    current[0].section,
+                    "table",
+                    fields=fields,
+                    tokens=size,
+                )
+            )
 
         for row, n in zip(rows, counts, strict=True):
             if current and size + n + 1 > self.chunk_tokens:

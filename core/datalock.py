@@ -76,8 +76,14 @@ class DataFolderLock:
             log.warning("%s: this filesystem cannot lock files; nothing stops a second process", self.folder)
         file.seek(0)
         file.truncate()
-        json.dump({"pid": os.getpid(), "command": command_line(),
-                   "started": dt.datetime.now().astimezone().isoformat(timespec="seconds")}, file)
+        json.dump(
+            {
+                "pid": os.getpid(),
+                "command": command_line(),
+                "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            },
+            file,
+        )
         file.flush()
         self._file = file
 

@@ -58,7 +58,9 @@ class EmbedCache:
         self.path, self.dim, self.max_rows = Path(path), dim, max_rows
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), timeout=30.0, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(
+            str(self.path), timeout=30.0, check_same_thread=False, isolation_level=None
+        )
         self._db.execute("PRAGMA page_size=16384")  # takes effect on a new file only
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -99,14 +101,18 @@ class EmbedCache:
 
     def put(self, keys: Sequence[bytes], vectors: np.ndarray) -> None:
         today = _today()
-        rows = [(self._ns, k, np.ascontiguousarray(v, dtype=np.float32).tobytes(), today)
-                for k, v in zip(keys, vectors, strict=True)]
+        rows = [
+            (self._ns, k, np.ascontiguousarray(v, dtype=np.float32).tobytes(), today)
+            for k, v in zip(keys, vectors, strict=True)
+        ]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
                     "INSERT INTO vectors (ns, key, vec, used) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (ns, key) DO UPDATE SET vec = excluded.vec, used = excluded.used", rows)
+                    "ON CONFLICT (ns, key) DO UPDATE SET vec = excluded.vec, used = excluded.used",
+                    rows,
+                )
                 count = self._db.execute("SELECT count(*) FROM vectors").fetchone()[0]
                 if count > self.max_rows:  # least recently used first, whatever their namespace
                     self._db.execute(

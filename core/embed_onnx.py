@@ -38,8 +38,9 @@ def optimize(raw: Path, dest: Path) -> None:
     """Fuse the exported graph (EmbedLayerNormalization, Attention, SkipLayerNormalization, BiasGelu)."""
     from onnxruntime.transformers import optimizer
 
-    model = optimizer.optimize_model(str(raw), model_type="bert", num_heads=HEADS, hidden_size=HIDDEN,
-                                     opt_level=1)
+    model = optimizer.optimize_model(
+        str(raw), model_type="bert", num_heads=HEADS, hidden_size=HIDDEN, opt_level=1
+    )
     fused = {k: v for k, v in model.get_fused_operator_statistics().items() if v}
     log.debug("fused ONNX graph: %s", fused)
     model.save_model_to_file(str(dest))
@@ -51,7 +52,10 @@ def quantize(fp32: Path, dest: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
-        str(fp32), str(dest), per_channel=True, weight_type=QuantType.QInt8,
+        str(fp32),
+        str(dest),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
         op_types_to_quantize=["MatMul", "Attention"],
         # The fused contrib ops have no shape inference: their outputs are float32.
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},

@@ -35,8 +35,9 @@ class TorchBackend:
     def run(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
             ids, attn = torch.from_numpy(input_ids), torch.from_numpy(mask)
-            hidden = self.model(input_ids=ids, attention_mask=attn, token_type_ids=torch.zeros_like(attn)
-                                ).last_hidden_state.float()
+            hidden = self.model(
+                input_ids=ids, attention_mask=attn, token_type_ids=torch.zeros_like(attn)
+            ).last_hidden_state.float()
             m = attn.unsqueeze(-1).float()
             pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
             return torch.nn.functional.normalize(pooled, dim=-1).numpy()
@@ -50,8 +51,9 @@ class _Pooled(torch.nn.Module):
         self.model = model
 
     def forward(self, input_ids, attention_mask):
-        hidden = self.model(input_ids=input_ids, attention_mask=attention_mask,
-                            token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+        hidden = self.model(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+        ).last_hidden_state
         m = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
         return torch.nn.functional.normalize(pooled, dim=-1)
@@ -70,8 +72,12 @@ def export_onnx(model_dir: Path, dest: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer warnings about Python-side shape checks
         torch.onnx.export(
-            _Pooled(model), (ids, torch.ones_like(ids)), str(dest), input_names=["input_ids", "attention_mask"],
-            output_names=["embedding"], dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                                      "embedding": {0: "batch"}},
-            opset_version=17, dynamo=False,
+            _Pooled(model),
+            (ids, torch.ones_like(ids)),
+            str(dest),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "embedding": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
         )

@@ -209,6 +209,7 @@ class Embedder:
     def preload(self) -> threading.Thread:
         """Load the model in a background thread (a command line opens the store meanwhile); the
         first embed() waits for it. Returns the thread."""
+
         def load() -> None:
             try:
                 self._load()
@@ -237,7 +238,10 @@ class Embedder:
         model = self._load()
         encodings = self.tokenizer.encode_batch(list(texts))
         # Keep [CLS] + at most 256 pieces + [SEP], as the model was trained.
-        ids = [e.ids if len(e.ids) <= MAX_TOKENS + 2 else [*e.ids[: MAX_TOKENS + 1], e.ids[-1]] for e in encodings]
+        ids = [
+            e.ids if len(e.ids) <= MAX_TOKENS + 2 else [*e.ids[: MAX_TOKENS + 1], e.ids[-1]]
+            for e in encodings
+        ]
         order = np.argsort([len(i) for i in ids], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):

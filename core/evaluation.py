@@ -12,8 +12,22 @@ from pathlib import Path
 
 from core.errors import UserFacingError
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-",
-                         "‐": "-", "‑": "-", "‒": "-", "−": "-"})
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "−": "-",
+    }
+)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -58,9 +72,16 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             d = json.loads(line)
-            questions.append(Question(str(d["id"]), d["question"], d.get("kind", "rfp"),
-                                      list(d.get("expected_files", [])), list(d.get("evidence", [])),
-                                      d.get("answer", "")))
+            questions.append(
+                Question(
+                    str(d["id"]),
+                    d["question"],
+                    d.get("kind", "rfp"),
+                    list(d.get("expected_files", [])),
+                    list(d.get("evidence", [])),
+                    d.get("answer", ""),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise UserFacingError(f"{path}:{n}: not a question line ({type(exc).__name__}: {exc})") from exc
     return questions
@@ -91,8 +112,13 @@ class Scores:
 
     def as_dict(self) -> dict:
         d = max(self.n, 1)
-        return {"n": self.n, "recall@1": self.r1 / d, "recall@5": self.r5 / d, "recall@10": self.r10 / d,
-                "mrr@10": self.mrr / d}
+        return {
+            "n": self.n,
+            "recall@1": self.r1 / d,
+            "recall@5": self.r5 / d,
+            "recall@10": self.r10 / d,
+            "mrr@10": self.mrr / d,
+        }
 
 
 @dataclass
@@ -103,11 +129,17 @@ class Report:
     declines: dict[str, bool] = field(default_factory=dict)  # none-kind id -> declined?
 
     def as_dict(self) -> dict:
-        return {"overall": self.overall.as_dict(), "by_kind": {k: v.as_dict() for k, v in sorted(self.by_kind.items())},
-                "none_declined": self.declines, "misses": self.misses}
+        return {
+            "overall": self.overall.as_dict(),
+            "by_kind": {k: v.as_dict() for k, v in sorted(self.by_kind.items())},
+            "none_declined": self.declines,
+            "misses": self.misses,
+        }
 
 
-def score(questions: list[Question], hits_by_id: dict[str, list[dict]], declined: dict[str, bool] | None = None) -> Report:
+def score(
+    questions: list[Question], hits_by_id: dict[str, list[dict]], declined: dict[str, bool] | None = None
+) -> Report:
     report = Report()
     for q in questions:
         if q.kind == "none":
@@ -119,7 +151,16 @@ def score(questions: list[Question], hits_by_id: dict[str, list[dict]], declined
         report.by_kind[q.kind].add(rank)
         report.overall.add(rank)
         if rank is None or rank > 5:
-            report.misses.append({"id": q.id, "kind": q.kind, "question": q.question, "rank": rank,
-                                  "expected": q.expected_files,
-                                  "top": [f"{h.get('path')} p{h.get('page')} {h.get('section', '')[:60]}" for h in hits[:3]]})
+            report.misses.append(
+                {
+                    "id": q.id,
+                    "kind": q.kind,
+                    "question": q.question,
+                    "rank": rank,
+                    "expected": q.expected_files,
+                    "top": [
+                        f"{h.get('path')} p{h.get('page')} {h.get('section', '')[:60]}" for h in hits[:3]
+                    ],
+                }
+            )
     return report

@@ -84,8 +84,16 @@ class SourceRecord:
     @classmethod
     def from_source(cls, source: Source) -> SourceRecord:
         hit = source.hit
-        return cls(source.n, source.label, source.excerpt, hit.path, hit.page, hit.section, hit.collection,
-                   bool(source.sanitized))
+        return cls(
+            source.n,
+            source.label,
+            source.excerpt,
+            hit.path,
+            hit.page,
+            hit.section,
+            hit.collection,
+            bool(source.sanitized),
+        )
 
 
 @dataclass
@@ -106,12 +114,32 @@ class AnswerRecord:
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @classmethod
-    def from_answer(cls, answer: Answer, *, answer_id: str | None = None, user: str, channel: str,
-                    thread_ts: str | None, message_ts: str | None, history: list[tuple[str, str]],
-                    collections: list[str]) -> AnswerRecord:
-        return cls(answer_id or new_answer_id(), answer.question, answer.text, answer.mode,
-                   [SourceRecord.from_source(s) for s in answer.sources], user, channel, thread_ts, message_ts,
-                   list(history), list(collections), answer.model_version)
+    def from_answer(
+        cls,
+        answer: Answer,
+        *,
+        answer_id: str | None = None,
+        user: str,
+        channel: str,
+        thread_ts: str | None,
+        message_ts: str | None,
+        history: list[tuple[str, str]],
+        collections: list[str],
+    ) -> AnswerRecord:
+        return cls(
+            answer_id or new_answer_id(),
+            answer.question,
+            answer.text,
+            answer.mode,
+            [SourceRecord.from_source(s) for s in answer.sources],
+            user,
+            channel,
+            thread_ts,
+            message_ts,
+            list(history),
+            list(collections),
+            answer.model_version,
+        )
 
 
 @dataclass
@@ -173,10 +201,22 @@ class FeedbackStore:
         self._write(
             "INSERT INTO answers (id, created_at, kind, question, answer, mode, sources, history, collections, "
             "model_version, user, channel, thread_ts, message_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (record.id, _epoch(record.created_at), record.kind, record.question, record.answer, record.mode,
-             json.dumps([asdict(s) for s in record.sources]), json.dumps(record.history),
-             json.dumps(record.collections), record.model_version, record.user, record.channel, record.thread_ts,
-             record.message_ts),
+            (
+                record.id,
+                _epoch(record.created_at),
+                record.kind,
+                record.question,
+                record.answer,
+                record.mode,
+                json.dumps([asdict(s) for s in record.sources]),
+                json.dumps(record.history),
+                json.dumps(record.collections),
+                record.model_version,
+                record.user,
+                record.channel,
+                record.thread_ts,
+                record.message_ts,
+            ),
         )
         return record.id
 
@@ -188,8 +228,10 @@ class FeedbackStore:
 
     def thread(self, channel: str, thread_ts: str) -> list[AnswerRecord]:
         """The bot's turns in a Slack thread, oldest first (empty: not a thread the bot answered)."""
-        rows = self._read("SELECT * FROM answers WHERE channel = ? AND thread_ts = ? ORDER BY created_at",
-                          (channel, thread_ts))
+        rows = self._read(
+            "SELECT * FROM answers WHERE channel = ? AND thread_ts = ? ORDER BY created_at",
+            (channel, thread_ts),
+        )
         return [self._record(r) for r in rows]
 
     def history(self, channel: str, thread_ts: str) -> list[tuple[str, str]]:
@@ -210,11 +252,16 @@ class FeedbackStore:
         if not text:
             raise UserFacingError("The suggested answer is empty.")
         self.answer(answer_id)
-        self._write("INSERT INTO suggestions (answer_id, user, text, created_at) VALUES (?,?,?,?)",
-                    (answer_id, user, text, _epoch(at or dt.datetime.now(dt.UTC))))
+        self._write(
+            "INSERT INTO suggestions (answer_id, user, text, created_at) VALUES (?,?,?,?)",
+            (answer_id, user, text, _epoch(at or dt.datetime.now(dt.UTC))),
+        )
 
-    def feedback_since(self, since: dt.datetime | None = None, kinds: Iterable[str] = ("vote", "suggestion"),
-                       ) -> list[Feedback]:
+    def feedback_since(
+        self,
+        since: dt.datetime | None = None,
+        kinds: Iterable[str] = ("vote", "suggestion"),
+    ) -> list[Feedback]:
         """Votes and suggestions collected strictly after `since` (all when None; a naive time is
         taken as UTC), oldest first, each with the answer it is about."""
         after = _epoch(since) if since is not None else float("-inf")
@@ -229,12 +276,28 @@ class FeedbackStore:
 
         if "vote" in kinds:
             for r in self._read("SELECT * FROM votes WHERE created_at > ? ORDER BY created_at", (after,)):
-                items.append(Feedback("vote", record(r["answer_id"]), r["user"], _time(r["created_at"]),
-                                      helpful=bool(r["helpful"])))
+                items.append(
+                    Feedback(
+                        "vote",
+                        record(r["answer_id"]),
+                        r["user"],
+                        _time(r["created_at"]),
+                        helpful=bool(r["helpful"]),
+                    )
+                )
         if "suggestion" in kinds:
-            for r in self._read("SELECT * FROM suggestions WHERE created_at > ? ORDER BY created_at", (after,)):
-                items.append(Feedback("suggestion", record(r["answer_id"]), r["user"], _time(r["created_at"]),
-                                      text=r["text"]))
+            for r in self._read(
+                "SELECT * FROM suggestions WHERE created_at > ? ORDER BY created_at", (after,)
+            ):
+                items.append(
+                    Feedback(
+                        "suggestion",
+                        record(r["answer_id"]),
+                        r["user"],
+                        _time(r["created_at"]),
+                        text=r["text"],
+                    )
+                )
         items.sort(key=lambda f: f.created_at)
         return items
 
@@ -242,7 +305,18 @@ class FeedbackStore:
     @staticmethod
     def _record(r: sqlite3.Row) -> AnswerRecord:
         return AnswerRecord(
-            r["id"], r["question"], r["answer"], r["mode"], [SourceRecord(**s) for s in json.loads(r["sources"])],
-            r["user"], r["channel"], r["thread_ts"], r["message_ts"], [tuple(t) for t in json.loads(r["history"])],
-            json.loads(r["collections"]), r["model_version"], r["kind"], _time(r["created_at"]),
+            r["id"],
+            r["question"],
+            r["answer"],
+            r["mode"],
+            [SourceRecord(**s) for s in json.loads(r["sources"])],
+            r["user"],
+            r["channel"],
+            r["thread_ts"],
+            r["message_ts"],
+            [tuple(t) for t in json.loads(r["history"])],
+            json.loads(r["collections"]),
+            r["model_version"],
+            r["kind"],
+            _time(r["created_at"]),
         )

@@ -18,9 +18,7 @@ import snowballstemmer
 
 # FAR parts are 1-53 (DFARS 2xx, GSAR 5xx); a section is part.subpart+section (15.304), a clause
 # 52.2xx-n. Require three digits after the dot so prices like 241.99 don't match.
-FAR_RE = re.compile(
-    r"(?<![\w.$])((?:2\d\d|5\d\d|[1-9]|[1-4]\d|5[0-3])\.\d{3,4}(?:-\d{1,5})?)(?![\w.]*\d)"
-)
+FAR_RE = re.compile(r"(?<![\w.$])((?:2\d\d|5\d\d|[1-9]|[1-4]\d|5[0-3])\.\d{3,4}(?:-\d{1,5})?)(?![\w.]*\d)")
 # SOC 2018 detailed/broad/minor/major codes: XX-XXXX with an odd major group 11..55.
 SOC_RE = re.compile(r"(?<![\w-])((?:1[13579]|[234][13579]|5[135])-\d{4})(?![\w-])")
 # OPM series: four digits with a leading series context, or GS-XXXX.
@@ -138,9 +136,35 @@ def query_title_keys(question: str, max_words: int = 5) -> list[str]:
 
 
 _TITLE_STOP = {
-    "what", "which", "code", "seri", "occup", "categori", "labor", "rate", "price", "hour",
-    "year", "does", "that", "this", "with", "from", "have", "standard", "classif", "detail",
-    "number", "offer", "match", "direct", "posit", "need", "their", "about", "feder",
+    "what",
+    "which",
+    "code",
+    "seri",
+    "occup",
+    "categori",
+    "labor",
+    "rate",
+    "price",
+    "hour",
+    "year",
+    "does",
+    "that",
+    "this",
+    "with",
+    "from",
+    "have",
+    "standard",
+    "classif",
+    "detail",
+    "number",
+    "offer",
+    "match",
+    "direct",
+    "posit",
+    "need",
+    "their",
+    "about",
+    "feder",
 }
 
 

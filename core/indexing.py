@@ -60,6 +60,8 @@ def version_rank(path: str, doc_kind: str | None, fmt: str | None, seq: int) -> 
     date = "".join(m.groups()) if m else "00000000"
     plain = 1 if fmt in ("csv", "markdown", "text", "html") else 0
     return f"{rank}|{date}|{plain}|{seq:020d}"
+
+
 TITLE_COLUMN = re.compile(r"title|labor categor|lcat|job|occupation|occt|service proposed|position", re.I)
 
 
@@ -165,7 +167,11 @@ class Indexer:
         self.manifest = manifest
         self.sparse = sparse or SparseEncoder()
         self.chunker = Chunker(embedder.count_tokens, chunk_tokens, embedder.truncate)
-        self.timings: dict[str, float] = {"prepare": 0.0, "embed": 0.0, "commit": 0.0}  # seconds, for benchmarks
+        self.timings: dict[str, float] = {
+            "prepare": 0.0,
+            "embed": 0.0,
+            "commit": 0.0,
+        }  # seconds, for benchmarks
         self.max_file_bytes = max_file_bytes
         self.max_expanded_bytes = max_expanded_bytes
         self.chunk_tokens = chunk_tokens
@@ -255,8 +261,9 @@ class Indexer:
         flush()
         return results
 
-    def _prepared(self, files: list[tuple[Path, str]], collection: str, tags: dict[str, str] | None,
-                  force: bool) -> Iterator[Prepared | FileResult]:
+    def _prepared(
+        self, files: list[tuple[Path, str]], collection: str, tags: dict[str, str] | None, force: bool
+    ) -> Iterator[Prepared | FileResult]:
         """prepare() for each file, in order; in worker processes when there are several files. A
         worker process that dies fails only the file it was reading (core/parser_pool.py)."""
         if self.workers < 1 or len(files) < 4:
@@ -266,9 +273,17 @@ class Indexer:
                 self.timings["prepare"] += time.perf_counter() - started
                 yield prepared
             return
-        setup = (self.manifest.path, self.embedder.model_dir, self.sparse, self.chunk_tokens, self.max_file_bytes,
-                 self.max_expanded_bytes)
-        pool = ParserPool(self.workers, _start_worker, setup, ahead=8 * self.workers + 8)  # not a folder in memory
+        setup = (
+            self.manifest.path,
+            self.embedder.model_dir,
+            self.sparse,
+            self.chunk_tokens,
+            self.max_file_bytes,
+            self.max_expanded_bytes,
+        )
+        pool = ParserPool(
+            self.workers, _start_worker, setup, ahead=8 * self.workers + 8
+        )  # not a folder in memory
         work = partial(_prepare_in_worker, collection=collection, tags=tags, force=force)
         results = pool.map(work, files, lambda item, reason: FileResult(item[1], "failed", reason=reason))
         while True:
@@ -303,8 +318,12 @@ class Indexer:
         previous = self.manifest.get(collection, abs_path)
         tags_hash = hashlib.sha1(repr(sorted(tags.items())).encode()).hexdigest()[:8]
         try:
-            if (previous is not None and not force and previous.size == stat.st_size
-                    and previous.mtime == stat.st_mtime):
+            if (
+                previous is not None
+                and not force
+                and previous.size == stat.st_size
+                and previous.mtime == stat.st_mtime
+            ):
                 content_hash = previous.content_hash  # same size and time: not read again
             else:
                 content_hash = file_hash(path)
@@ -315,7 +334,9 @@ class Indexer:
             if previous.path != display:
                 previous.path = display
                 self.manifest.put(previous)
-            return FileResult(display, "unchanged", chunks=previous.chunks, seconds=time.perf_counter() - started)
+            return FileResult(
+                display, "unchanged", chunks=previous.chunks, seconds=time.perf_counter() - started
+            )
 
         try:
             doc = parse(path, display, max_bytes=self.max_file_bytes, max_expanded=self.max_expanded_bytes)
@@ -327,20 +348,56 @@ class Indexer:
             doc_id = doc_id_for(collection, abs_path)
             seq = time.time_ns()
             ingested_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-            points = self._points(doc, chunks, doc_id, version, content_hash, seq, ingested_at, doc_kind,
-                                  solicitation, tags, display, abs_path)
+            points = self._points(
+                doc,
+                chunks,
+                doc_id,
+                version,
+                content_hash,
+                seq,
+                ingested_at,
+                doc_kind,
+                solicitation,
+                tags,
+                display,
+                abs_path,
+            )
         except DocumentError as exc:
             return FileResult(display, "failed", reason=exc.reason, seconds=time.perf_counter() - started)
         except MemoryError:
-            return FileResult(display, "failed", reason="ran out of memory indexing it",
-                              seconds=time.perf_counter() - started)
+            return FileResult(
+                display,
+                "failed",
+                reason="ran out of memory indexing it",
+                seconds=time.perf_counter() - started,
+            )
         except Exception as exc:  # a bug in chunking this file: logged with its stack; the run goes on
             log.exception("%s: could not be indexed", display)
-            return FileResult(display, "failed", reason=f"could not be indexed ({type(exc).__name__}: {exc}); "
-                              "see the log", seconds=time.perf_counter() - started)
-        return Prepared(collection, display, abs_path, previous, stat, content_hash, version, doc, doc_kind,
-                        solicitation, chunks, points, doc_id, seq, ingested_at,
-                        minhash([c.text for c in chunks]), time.perf_counter() - started)
+            return FileResult(
+                display,
+                "failed",
+                reason=f"could not be indexed ({type(exc).__name__}: {exc}); see the log",
+                seconds=time.perf_counter() - started,
+            )
+        return Prepared(
+            collection,
+            display,
+            abs_path,
+            previous,
+            stat,
+            content_hash,
+            version,
+            doc,
+            doc_kind,
+            solicitation,
+            chunks,
+            points,
+            doc_id,
+            seq,
+            ingested_at,
+            minhash([c.text for c in chunks]),
+            time.perf_counter() - started,
+        )
 
     def embed(self, prepared: list[Prepared]) -> None:
         texts = [c.embed_text for p in prepared for c in p.chunks]
@@ -370,13 +427,31 @@ class Indexer:
             self.store.upsert(collection, p.points[start : start + UPSERT_BATCH])
         mine = Where.of(Match("doc_id", doc_id), Match("version", version))
         self.store.set_payload(collection, mine, {"state": "live"})
-        self.store.delete(collection, Where.of(Match("doc_id", doc_id), must_not=(Match("version", version),)))
+        self.store.delete(
+            collection, Where.of(Match("doc_id", doc_id), must_not=(Match("version", version),))
+        )
         if family != doc_id or latest != doc_id:  # tell the family's other versions which one is latest
             self.store.set_payload(collection, Where.of(Match("family", family)), {"family_latest": latest})
         self.manifest.put(
-            FileRecord(collection, p.abs_path, p.display, doc_id, p.content_hash, version, p.stat.st_size,
-                       p.stat.st_mtime, len(p.chunks), p.doc_kind, p.doc.title, p.solicitation, p.ingested_at,
-                       p.seq, family, recency, json.dumps(p.fingerprint))
+            FileRecord(
+                collection,
+                p.abs_path,
+                p.display,
+                doc_id,
+                p.content_hash,
+                version,
+                p.stat.st_size,
+                p.stat.st_mtime,
+                len(p.chunks),
+                p.doc_kind,
+                p.doc.title,
+                p.solicitation,
+                p.ingested_at,
+                p.seq,
+                family,
+                recency,
+                json.dumps(p.fingerprint),
+            )
         )
         return FileResult(
             p.display,
@@ -388,9 +463,21 @@ class Indexer:
             cached=p.cached,
         )
 
-    def _points(self, doc: ParsedDocument, chunks: list[Chunk], doc_id: str, version: str, content_hash: str,
-                seq: int, ingested_at: str, doc_kind: str, solicitation: str | None, tags: dict[str, str],
-                display: str, abs_path: str) -> list[PointData]:
+    def _points(
+        self,
+        doc: ParsedDocument,
+        chunks: list[Chunk],
+        doc_id: str,
+        version: str,
+        content_hash: str,
+        seq: int,
+        ingested_at: str,
+        doc_kind: str,
+        solicitation: str | None,
+        tags: dict[str, str],
+        display: str,
+        abs_path: str,
+    ) -> list[PointData]:
         tag_list = [f"{k}={v}" for k, v in sorted(tags.items())]
         folder = Path(abs_path).parent.name
         points = []
@@ -413,8 +500,11 @@ class Indexer:
                 ids=ids,
                 # What the chunk is *about*: the identifier in its heading (the clause itself, not a
                 # reference to it), or a code-table row's own codes.
-                defines=find_ids(chunk.section[-1]) if chunk.section and chunk.kind == "text"
-                else ids if chunk.kind == "record" else [],
+                defines=find_ids(chunk.section[-1])
+                if chunk.section and chunk.kind == "text"
+                else ids
+                if chunk.kind == "record"
+                else [],
                 content_hash=content_hash,
                 version=version,
                 doc_id=doc_id,
@@ -431,8 +521,9 @@ class Indexer:
             points.append(PointData(pid, None, sparse, payload))
         return points
 
-    def _family(self, collection: str, abs_path: str, doc_id: str, fingerprint: list[int],
-                recency: str) -> tuple[str, str]:
+    def _family(
+        self, collection: str, abs_path: str, doc_id: str, fingerprint: list[int], recency: str
+    ) -> tuple[str, str]:
         """(family, latest doc_id): the document this file is a version of, if any."""
         best, best_sim = None, SAME_DOCUMENT
         records = [r for r in self.manifest.files(collection) if r.abs_path != abs_path and r.minhash]
@@ -467,7 +558,9 @@ def walk(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
 
     def unreadable_folder(exc: OSError) -> None:
         folder = Path(exc.filename or "")
-        skipped.append(FileResult(str(folder), "failed", reason=f"folder not read: {unreadable(folder, exc)}"))
+        skipped.append(
+            FileResult(str(folder), "failed", reason=f"folder not read: {unreadable(folder, exc)}")
+        )
 
     for root in paths:
         if not root.exists():
@@ -480,7 +573,11 @@ def walk(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
             for name in sorted(filenames):
                 p = Path(dirpath) / name
                 shown = str(p)
-                if name.startswith(".") or name.lower() in IGNORED_NAMES or name.lower().startswith("license"):
+                if (
+                    name.startswith(".")
+                    or name.lower() in IGNORED_NAMES
+                    or name.lower().startswith("license")
+                ):
                     continue
                 twin = is_derived_twin(p)
                 if twin is not None:
@@ -494,17 +591,31 @@ def walk(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
 _worker: Indexer | None = None
 
 
-def _start_worker(manifest_path: Path, model_dir: Path, sparse: SparseEncoder, chunk_tokens: int,
-                  max_file_bytes: int | None, max_expanded_bytes: int) -> None:
+def _start_worker(
+    manifest_path: Path,
+    model_dir: Path,
+    sparse: SparseEncoder,
+    chunk_tokens: int,
+    max_file_bytes: int | None,
+    max_expanded_bytes: int,
+) -> None:
     """A preparing-only Indexer: the tokenizer but never the model, the manifest read-only."""
     global _worker
     from core.embedding import Embedder
 
-    _worker = Indexer(None, Embedder(model_dir), Manifest(manifest_path), sparse, chunk_tokens,  # type: ignore[arg-type]
-                      max_file_bytes, max_expanded_bytes=max_expanded_bytes)
+    _worker = Indexer(
+        None,
+        Embedder(model_dir),
+        Manifest(manifest_path),
+        sparse,
+        chunk_tokens,  # type: ignore[arg-type]
+        max_file_bytes,
+        max_expanded_bytes=max_expanded_bytes,
+    )
 
 
-def _prepare_in_worker(path: Path, display: str, *, collection: str, tags: dict[str, str] | None,
-                       force: bool) -> Prepared | FileResult:
+def _prepare_in_worker(
+    path: Path, display: str, *, collection: str, tags: dict[str, str] | None, force: bool
+) -> Prepared | FileResult:
     assert _worker is not None, "the pool's initializer builds the worker"
     return _worker.prepare(path, collection, display, tags, force)

@@ -17,12 +17,17 @@ log = logging.getLogger(__name__)
 
 def slack_client(settings: Settings, timeout: float = 15.0, rate_limit_retries: int = 2) -> WebClient:
     url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    return WebClient(token=settings.slack_bot_token, base_url=url, timeout=int(timeout),
-                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)])
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=url,
+        timeout=int(timeout),
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)],
+    )
 
 
-def post_to_slack(settings: Settings, text: str, channel: str | None = None, client: WebClient | None = None
-                  ) -> bool:
+def post_to_slack(
+    settings: Settings, text: str, channel: str | None = None, client: WebClient | None = None
+) -> bool:
     """True when Slack accepted the message; False (logged) when not configured or refused: a report
     that cannot be posted must not fail the job that produced it."""
     channel = channel or settings.report_channel

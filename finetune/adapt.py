@@ -44,9 +44,13 @@ def _help(default, text: str):
 
 @dataclass
 class AdaptConfig:
-    collection: str = _help("", "Collection whose new documents are trained on; empty: the default collection.")
-    steps: list[str] = field(default_factory=lambda: list(STEPS),
-                             metadata={"help": "Steps to run when they have data: cpt, sft, align."})
+    collection: str = _help(
+        "", "Collection whose new documents are trained on; empty: the default collection."
+    )
+    steps: list[str] = field(
+        default_factory=lambda: list(STEPS),
+        metadata={"help": "Steps to run when they have data: cpt, sft, align."},
+    )
     min_new_documents: int = _help(1, "Run cpt only with at least this many new documents.")
     min_new_feedback: int = _help(1, "Run sft/align only with at least this much new feedback.")
     max_perplexity_increase: float = _help(0.05, "Gate: held-out perplexity may rise at most this share.")
@@ -106,8 +110,11 @@ def plan(settings: Settings, config: AdaptConfig, feedback_store, manifest) -> P
     state = adapt_state(settings)
     since = _parse_time(state.get("trained_through"))
     collection = config.collection or settings.collection
-    new_docs = [r.path for r in manifest.files(collection)
-                if since is None or (_parse_time(r.ingested_at) or since) > since]
+    new_docs = [
+        r.path
+        for r in manifest.files(collection)
+        if since is None or (_parse_time(r.ingested_at) or since) > since
+    ]
     items = feedback_store.feedback_since(since)
     feedback = {
         "votes": sum(f.kind == "vote" for f in items),
@@ -132,15 +139,25 @@ def plan_table(p: Plan) -> Table:
     table.add_column()
     table.add_row("current model", p.current or "the packaged base model")
     table.add_row("new since", p.since.isoformat() if p.since else "ever (no adapted model yet)")
-    table.add_row("new documents", f"{len(p.new_documents)}" + (f": {', '.join(p.new_documents[:5])}"
-                                                                 + (" ..." if len(p.new_documents) > 5 else "")
-                                                                 if p.new_documents else ""))
-    table.add_row("new feedback", f"{p.feedback['votes']} votes, {p.feedback['suggestions']} suggested answers")
+    table.add_row(
+        "new documents",
+        f"{len(p.new_documents)}"
+        + (
+            f": {', '.join(p.new_documents[:5])}" + (" ..." if len(p.new_documents) > 5 else "")
+            if p.new_documents
+            else ""
+        ),
+    )
+    table.add_row(
+        "new feedback", f"{p.feedback['votes']} votes, {p.feedback['suggestions']} suggested answers"
+    )
     table.add_row("steps", "; ".join(f"{s} ({why})" for s, why in p.steps) or "none: nothing new to learn")
     return table
 
 
-def gate(results: dict[str, dict[str, Any]], candidate: str, current: str, config: AdaptConfig) -> tuple[bool, str]:
+def gate(
+    results: dict[str, dict[str, Any]], candidate: str, current: str, config: AdaptConfig
+) -> tuple[bool, str]:
     new, old = results[candidate], results[current]
     reasons = []
     if "heldout_perplexity" in new and "heldout_perplexity" in old:
@@ -161,7 +178,9 @@ def decision_table(decision: Decision) -> Table:
     for col in ("model", "held-out ppl", "QA token F1", "ROUGE-L"):
         table.add_column(col, justify="right")
     for name, m in decision.results.items():
-        table.add_row(name, *(f"{m[k]:.4f}" if k in m else "-" for k in ("heldout_perplexity", "token_f1", "rouge_l")))
+        table.add_row(
+            name, *(f"{m[k]:.4f}" if k in m else "-" for k in ("heldout_perplexity", "token_f1", "rouge_l"))
+        )
     return table
 
 
@@ -196,8 +215,17 @@ def run_adapt(
     if dry_run:
         return None
     state = adapt_state(settings)
-    decision = Decision(now, False, "", current=state.get("version"), plan={
-        "new_documents": len(p.new_documents), "feedback": p.feedback, "steps": [s for s, _ in p.steps]})
+    decision = Decision(
+        now,
+        False,
+        "",
+        current=state.get("version"),
+        plan={
+            "new_documents": len(p.new_documents),
+            "feedback": p.feedback,
+            "steps": [s for s, _ in p.steps],
+        },
+    )
     if p.empty:
         decision.reason = "nothing new to learn"
         return _finish(settings, decision, console)
@@ -210,8 +238,11 @@ def run_adapt(
         conf = cfg.load_config(cfg.CptConfig, None, step_sets.get("cpt"), collection=collection)
         new_cpt = cpt(settings, conf, services.store, parent=knowledge_parent)
         if knowledge:
-            merged = merge(settings, cfg.load_config(cfg.MergeConfig, None, step_sets.get("merge"),
-                                                     method=config.merge_method), [knowledge, new_cpt.version])
+            merged = merge(
+                settings,
+                cfg.load_config(cfg.MergeConfig, None, step_sets.get("merge"), method=config.merge_method),
+                [knowledge, new_cpt.version],
+            )
             knowledge = merged.version
         else:
             knowledge = new_cpt.version
@@ -235,8 +266,15 @@ def run_adapt(
 
     eval_conf = cfg.load_config(cfg.EvalConfig, None, step_sets.get("eval"), collection=collection)
     qa = Path(config.qa_file) if config.qa_file else None
-    results = run_eval(settings, eval_conf, tip, against=state.get("run"), store=services.store,
-                       qa_path=qa, retriever=services.retriever if qa else None)
+    results = run_eval(
+        settings,
+        eval_conf,
+        tip,
+        against=state.get("run"),
+        store=services.store,
+        qa_path=qa,
+        retriever=services.retriever if qa else None,
+    )
     current_name = state.get("run") or "base"
     decision.results = {k: {m: v for m, v in r.items() if m != "answers"} for k, r in results.items()}
     passed, why = gate(results, tip, current_name, config)
@@ -246,8 +284,12 @@ def run_adapt(
         registry = Registry(settings.models_dir)
         entry = registry.get(exported.version)
         assert entry is not None, "export registers the model"
-        entry.manifest["adapt"] = {"trained_through": now, "knowledge": knowledge,
-                                   "knowledge_parent": knowledge_parent, "tip": tip}
+        entry.manifest["adapt"] = {
+            "trained_through": now,
+            "knowledge": knowledge,
+            "knowledge_parent": knowledge_parent,
+            "tip": tip,
+        }
         entry.metrics.update({k: v for k, v in results[tip].items() if k != "answers"})
         registry.register(entry)
         registry.promote(exported.version, reason=f"adapt: {why}")
@@ -260,15 +302,19 @@ def _finish(settings: Settings, decision: Decision, console: Console) -> Decisio
 
     if decision.results:
         console.print(decision_table(decision))
-    console.print(f"decision: {'promoted ' + str(decision.exported) if decision.promoted else 'not promoted'}"
-                  f" ({decision.reason})")
+    console.print(
+        f"decision: {'promoted ' + str(decision.exported) if decision.promoted else 'not promoted'}"
+        f" ({decision.reason})"
+    )
     log_path = settings.models_dir / "adapt.jsonl"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "a") as f:
         f.write(json.dumps(dataclasses.asdict(decision), default=str) + "\n")
-    lines = [f"*Model adaptation {decision.at}*: "
-             + (f"promoted `{decision.exported}`" if decision.promoted else "not promoted")
-             + f" ({decision.reason})"]
+    lines = [
+        f"*Model adaptation {decision.at}*: "
+        + (f"promoted `{decision.exported}`" if decision.promoted else "not promoted")
+        + f" ({decision.reason})"
+    ]
     for name, m in decision.results.items():
         bits = ", ".join(f"{k} {v:.3f}" for k, v in m.items() if isinstance(v, int | float))
         lines.append(f"• `{name}`: {bits}")

@@ -48,12 +48,17 @@ class TransformersChat:
         timer = Timer(stats)
         inputs = self.tokenizer(self.render(messages), return_tensors="pt", add_special_tokens=False)
         inputs = {k: v.to(self.device) for k, v in inputs.items()}
-        sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+        sampling = (
+            {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+        )
         self.model.eval()
         with torch.inference_mode():
             out = self.model.generate(
-                **inputs, max_new_tokens=max_tokens, repetition_penalty=REPEAT_PENALTY,
-                pad_token_id=self.tokenizer.pad_token_id, **sampling,
+                **inputs,
+                max_new_tokens=max_tokens,
+                repetition_penalty=REPEAT_PENALTY,
+                pad_token_id=self.tokenizer.pad_token_id,
+                **sampling,
             )
         new = out[0, inputs["input_ids"].shape[1] :]
         text = self.tokenizer.decode(new, skip_special_tokens=True)

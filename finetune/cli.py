@@ -206,10 +206,14 @@ def convert_qa(
     ctx: typer.Context,
     src: Annotated[Path, typer.Argument(help="Vendor Q&A JSONL (question, answer, solicitation, ...).")],
     dst: Annotated[Path, typer.Argument(help="SFT JSONL to write.")],
-    collection: Annotated[list[str] | None, typer.Option(
-        "--collection", "-c", help="Collection(s) the sources are retrieved from (repeatable).")] = None,
-    kind: Annotated[list[str] | None, typer.Option(
-        "--kind", help="Only sources of these doc kinds (leave the Q&A documents out).")] = None,
+    collection: Annotated[
+        list[str] | None,
+        typer.Option("--collection", "-c", help="Collection(s) the sources are retrieved from (repeatable)."),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="Only sources of these doc kinds (leave the Q&A documents out)."),
+    ] = None,
 ) -> None:
     """Turn vendor Q&A pairs into SFT lines in the bot's prompt: system rules, retrieved sources,
     question, answer."""
@@ -220,14 +224,22 @@ def convert_qa(
     settings = get_settings(ctx)
     services = Services(settings)
     try:
-        result = vendor_qa_to_sft(src, dst, services.answerer, collection or [settings.collection],
-                                  Filters(doc_kinds=tuple(kind or ())))
+        result = vendor_qa_to_sft(
+            src,
+            dst,
+            services.answerer,
+            collection or [settings.collection],
+            Filters(doc_kinds=tuple(kind or ())),
+        )
     finally:
         services.close()
     typer.echo(f"{result.lines} lines -> {dst}")
     if result.declined:
-        typer.echo(f"note: {len(result.declined)} question(s) the documents do not cover got no line: "
-                   f"{', '.join(result.declined[:10])}" + (" ..." if len(result.declined) > 10 else ""), err=True)
+        typer.echo(
+            f"note: {len(result.declined)} question(s) the documents do not cover got no line: "
+            f"{', '.join(result.declined[:10])}" + (" ..." if len(result.declined) > 10 else ""),
+            err=True,
+        )
 
 
 @app.command()
@@ -265,12 +277,22 @@ def show_config(step: Annotated[str, typer.Argument(help=", ".join(CONFIGS))]) -
 @app.command()
 def adapt(
     ctx: typer.Context,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be trained on, train nothing.")] = False,
-    every: Annotated[str | None, typer.Option(help="Keep running: adapt every period (180d, 12h) or early "
-                                                   "when enough new data arrived.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be trained on, train nothing.")
+    ] = False,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep running: adapt every period (180d, 12h) or early when enough new data arrived."
+        ),
+    ] = None,
     config: ConfigFile = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="key=value for adapt, or step.key=value for a step (cpt.max_steps=50); repeatable.")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="key=value for adapt, or step.key=value for a step (cpt.max_steps=50); repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Continual adaptation: train on what is new, evaluate, promote only if the gate passes."""
     import time

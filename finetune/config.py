@@ -122,7 +122,9 @@ class ExportConfig:
 
 @dataclass
 class EvalConfig:
-    collection: str = _help("", "Collection for held-out perplexity and QA retrieval; empty: the settings' default.")
+    collection: str = _help(
+        "", "Collection for held-out perplexity and QA retrieval; empty: the settings' default."
+    )
     heldout_fraction: float = _help(0.1, "Must match the CPT run's split to measure its held-out text.")
     max_seq_len: int = _help(256, "Tokens per perplexity window.")
     max_heldout_tokens: int = _help(20000, "Held-out tokens scored at most (0: all).")

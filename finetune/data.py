@@ -270,8 +270,9 @@ class Converted:
     declined: list[str]  # ids (or line numbers) of questions the documents do not cover: no line
 
 
-def vendor_qa_to_sft(src: Path, dst: Path, answerer: Answerer, collections: list[str],
-                     filters: Filters | None = None) -> Converted:
+def vendor_qa_to_sft(
+    src: Path, dst: Path, answerer: Answerer, collections: list[str], filters: Filters | None = None
+) -> Converted:
     """Vendor Q&A JSONL (question, answer, solicitation, rfq_number, ...) -> SFT `messages` lines in
     the prompt the bot sends: the system rules, the numbered sources the bot's Answerer retrieves for
     the question (the real Retriever over `collections`, narrowed by `filters`: leave the Q&A

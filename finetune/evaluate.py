@@ -106,8 +106,13 @@ class AnswerPath:
     max_new_tokens: int = 0
 
     def answerer(self, chat: ChatModel) -> Answerer:
-        return build_answerer(self.settings, retriever=self.retriever, chat=lambda: chat,
-                              embedder=self.retriever.embedder, max_new_tokens=self.max_new_tokens or None)
+        return build_answerer(
+            self.settings,
+            retriever=self.retriever,
+            chat=lambda: chat,
+            embedder=self.retriever.embedder,
+            max_new_tokens=self.max_new_tokens or None,
+        )
 
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -153,18 +158,20 @@ def score_qa(chat: ChatModel, items: list[QAItem], path: AnswerPath) -> dict[str
     for item in items:
         answer = answerer.answer(item.question, path.collections, extractive=False)
         text = strip_citations(answer.text)
-        answers.append({
-            "id": item.id,
-            "question": item.question,
-            "answer": answer.text,
-            "mode": answer.mode,
-            "citations": sorted(set(cited_numbers(answer.text))),
-            "sources": [s.label for s in answer.sources],
-            "raw": answer.raw,
-            "prompt": answer.prompt,
-            "f1": token_f1(text, item.answer),
-            "rouge_l": rouge_l(text, item.answer),
-        })
+        answers.append(
+            {
+                "id": item.id,
+                "question": item.question,
+                "answer": answer.text,
+                "mode": answer.mode,
+                "citations": sorted(set(cited_numbers(answer.text))),
+                "sources": [s.label for s in answer.sources],
+                "raw": answer.raw,
+                "prompt": answer.prompt,
+                "f1": token_f1(text, item.answer),
+                "rouge_l": rouge_l(text, item.answer),
+            }
+        )
     n = len(answers)
     modes = Counter(a["mode"] for a in answers)
     return {
@@ -197,6 +204,7 @@ def evaluate_models(
     if qa_items and answer_path is None:
         raise UserFacingError("QA scoring needs the retriever (it measures answers the way the bot answers)")
     if chat_for is None:
+
         def chat_for(name: str, model: Any) -> ChatModel:
             return TransformersChat(model, tokenizer, name, device)
 
@@ -228,7 +236,10 @@ def table(results: dict[str, dict[str, Any]]) -> Table:
             name,
             f"{m['heldout_perplexity']:.3f}" if "heldout_perplexity" in m else "-",
             *(f"{m[k]:.4f}" if k in m else "-" for k in ("token_f1", "rouge_l")),
-            *(f"{m[k]:.0%}" if k in m else "-" for k in ("generated_share", "extractive_share", "declined_share")),
+            *(
+                f"{m[k]:.0%}" if k in m else "-"
+                for k in ("generated_share", "extractive_share", "declined_share")
+            ),
             str(m.get("qa_items", "-")),
         )
     return out
@@ -306,9 +317,12 @@ def run_eval(
     answer_path = None
     if items:
         if retriever is None:
-            raise UserFacingError("QA scoring needs the retriever (it measures answers the way the bot answers)")
-        answer_path = AnswerPath(settings, retriever, [config.collection or settings.collection],
-                                 config.max_new_tokens)
+            raise UserFacingError(
+                "QA scoring needs the retriever (it measures answers the way the bot answers)"
+            )
+        answer_path = AnswerPath(
+            settings, retriever, [config.collection or settings.collection], config.max_new_tokens
+        )
     names = {version: version, against or "base": against}
     results: dict[str, dict[str, Any]] = {}
     tokenizer = load_tokenizer(base["hf_dir"])

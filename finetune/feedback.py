@@ -37,7 +37,11 @@ def dpo_line(item: Feedback) -> dict[str, Any]:
 
 
 def kto_line(item: Feedback) -> dict[str, Any]:
-    return {"prompt": prompt_messages(item.answer), "completion": item.answer.answer, "label": bool(item.helpful)}
+    return {
+        "prompt": prompt_messages(item.answer),
+        "completion": item.answer.answer,
+        "label": bool(item.helpful),
+    }
 
 
 def training_lines(store: FeedbackStore, fmt: str, since: dt.datetime | None = None) -> list[dict[str, Any]]:

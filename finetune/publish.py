@@ -23,9 +23,19 @@ def publish(settings: Settings, name: str | None = None, client=None) -> str:
         metrics = current.manifest.get("metrics", {})
         missing = [k for k in ("template", "stop", "num_ctx") if k not in metrics]
         if missing:
-            raise UserFacingError(f"model {current.version}: its manifest lacks {', '.join(missing)}; export it again")
-        create_in_ollama(settings, current.gguf_path, name, metrics["template"], metrics["stop"],
-                         metrics["num_ctx"], metrics.get("system"), client)
+            raise UserFacingError(
+                f"model {current.version}: its manifest lacks {', '.join(missing)}; export it again"
+            )
+        create_in_ollama(
+            settings,
+            current.gguf_path,
+            name,
+            metrics["template"],
+            metrics["stop"],
+            metrics["num_ctx"],
+            metrics.get("system"),
+            client,
+        )
         current.ollama_model = name
         registry.register(current)
         return name

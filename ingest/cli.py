@@ -19,12 +19,18 @@ def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (recursively).")],
     collection: Annotated[str | None, typer.Option("--collection", "-c", help="Target collection.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="key=value; kind=... overrides the guess.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="key=value; kind=... overrides the guess.")
+    ] = None,
     prune: Annotated[bool, typer.Option(help="Remove documents whose files disappeared.")] = False,
     force: Annotated[bool, typer.Option(help="Re-index files even if unchanged.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the per-file results as JSON.")] = False,
-    watch: Annotated[bool, typer.Option("--watch", help="Keep running: ingest whenever the folder changes.")] = False,
-    interval: Annotated[float, typer.Option(help="With --watch: rescan at least this often (seconds).")] = 60.0,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Keep running: ingest whenever the folder changes.")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option(help="With --watch: rescan at least this often (seconds).")
+    ] = 60.0,
 ) -> None:
     """Read RFPs, amendments, proposals, FAR text and code tables into a searchable collection."""
     from ingest.run import ingest_paths, summary_table
@@ -40,14 +46,23 @@ def ingest(
         if len(paths) != 1 or not paths[0].is_dir():
             raise UserFacingError("--watch takes exactly one folder")
         try:
-            watch_folder(services.indexer, paths[0], collection, settings.data_dir / "watcher.heartbeat", tags=tags,
-                         prune=prune, interval=interval, console=console)
+            watch_folder(
+                services.indexer,
+                paths[0],
+                collection,
+                settings.data_dir / "watcher.heartbeat",
+                tags=tags,
+                prune=prune,
+                interval=interval,
+                console=console,
+            )
         finally:
             services.close()
         return
     try:
-        report = ingest_paths(services.indexer, paths, collection, tags=tags, prune=prune, force=force,
-                              console=console)
+        report = ingest_paths(
+            services.indexer, paths, collection, tags=tags, prune=prune, force=force, console=console
+        )
         services.store.optimize(collection) if report.chunks_written else None
     finally:
         services.close()

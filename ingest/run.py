@@ -59,8 +59,13 @@ def ingest_paths(
         if result.status == "failed":  # a folder that could not be listed
             print_failure(console, result)
     with Progress(
-        TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True,
+        TextColumn("[bold]ingest[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
         disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task("", total=len(files))
@@ -109,11 +114,27 @@ def _gone(path: Path) -> bool:
 
 def summary_table(report: RunReport, collection: str) -> Table:
     table = Table(title=f"ingest into '{collection}'", show_edge=False)
-    for column in ("new", "changed", "unchanged", "failed", "skipped", "pruned", "chunks", "cache hits", "seconds"):
+    for column in (
+        "new",
+        "changed",
+        "unchanged",
+        "failed",
+        "skipped",
+        "pruned",
+        "chunks",
+        "cache hits",
+        "seconds",
+    ):
         table.add_column(column, justify="right")
     table.add_row(
-        str(report.count("new")), str(report.count("changed")), str(report.count("unchanged")),
-        str(report.count("failed")), str(report.count("skipped")), str(len(report.pruned)),
-        str(report.chunks_written), str(report.chunks_cached), f"{report.seconds:.1f}",
+        str(report.count("new")),
+        str(report.count("changed")),
+        str(report.count("unchanged")),
+        str(report.count("failed")),
+        str(report.count("skipped")),
+        str(len(report.pruned)),
+        str(report.chunks_written),
+        str(report.chunks_cached),
+        f"{report.seconds:.1f}",
     )
     return table

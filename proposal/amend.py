@@ -38,7 +38,8 @@ CHANGE = re.compile(
     re.IGNORECASE,
 )
 COMMAND = re.compile(
-    rf"^(?P<verb>Delete|Add|Replace|Revise|Insert|Change|Amend)\b[^:]*?\b{_TARGET}(?P<rest>.*)$", re.IGNORECASE
+    rf"^(?P<verb>Delete|Add|Replace|Revise|Insert|Change|Amend)\b[^:]*?\b{_TARGET}(?P<rest>.*)$",
+    re.IGNORECASE,
 )
 DATE_CHANGE = re.compile(
     r"\b(?P<what>due date|closing date|(?:date|time|hour) (?:and (?:date|time|hour) )?(?:specified )?for receipt of "
@@ -50,13 +51,16 @@ SF30_BOXES = re.compile(r"receipt of Offers\s+is extended\.?\s+is not extended",
 
 
 # --- stated changes (SF-30 style) --------------------------------------------------------------------
-def _shred_text(texts: list[tuple[str, int | None]], section: str, name: str, shred: Shred) -> list[Requirement]:
+def _shred_text(
+    texts: list[tuple[str, int | None]], section: str, name: str, shred: Shred
+) -> list[Requirement]:
     blocks = [Block(text, page=page, section=(section,)) for text, page in texts if text.strip()]
     return shred(ParsedDocument(name, name, blocks, "text"), name)
 
 
-def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str,
-                 shred: Shred) -> tuple[list[Requirement], list[str]]:
+def apply_stated(
+    current: list[Requirement], doc: ParsedDocument, name: str, shred: Shred
+) -> tuple[list[Requirement], list[str]]:
     rows = list(current)
     notes: list[str] = []
     changes: list[dict] = []
@@ -66,10 +70,18 @@ def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str,
         m = CHANGE.search(text) or COMMAND.match(text)
         if m:
             verb = m.group("verb").lower()
-            rest = re.sub(r"^\s*(?:as follows|to read(?: as follows)?|in (?:its|their) entirety)?\s*[:.]?\s*", "",
-                          m.group("rest") or "")
-            open_change = {"num": m.group("num"), "verb": verb, "texts": [(rest, unit.page)] if rest else [],
-                           "statement": text, "page": unit.page}
+            rest = re.sub(
+                r"^\s*(?:as follows|to read(?: as follows)?|in (?:its|their) entirety)?\s*[:.]?\s*",
+                "",
+                m.group("rest") or "",
+            )
+            open_change = {
+                "num": m.group("num"),
+                "verb": verb,
+                "texts": [(rest, unit.page)] if rest else [],
+                "statement": text,
+                "page": unit.page,
+            }
             changes.append(open_change)
             continue
         if DATE_CHANGE.search(text):
@@ -79,28 +91,40 @@ def apply_stated(current: list[Requirement], doc: ParsedDocument, name: str,
         if unit.kind == "heading" or re.search(r"\bquestions and answers\b", text, re.IGNORECASE):
             open_change = None
             continue
-        if open_change is not None and open_change["verb"] not in ("deleted", "removed", "rescinded", "delete"):
+        if open_change is not None and open_change["verb"] not in (
+            "deleted",
+            "removed",
+            "rescinded",
+            "delete",
+        ):
             open_change["texts"].append((text, unit.page))
     for change in changes:
         rows = _apply_change(rows, change, name, notes, shred)
     full = " ".join(b.text for b in doc.blocks)
     if SF30_BOXES.search(full):
-        notes.append(f"{name}: the SF-30's 'receipt of offers is extended / is not extended' boxes are not "
-                     "readable from the text layer; check the due date on the form by hand")
+        notes.append(
+            f"{name}: the SF-30's 'receipt of offers is extended / is not extended' boxes are not "
+            "readable from the text layer; check the due date on the form by hand"
+        )
     item14 = re.search(r"(\S+ is hereby amended[^.]*\.)", full)
     if item14:
         notes.append(f"{name}: {item14.group(1)}")
     answers = qa_rows(doc, rows, name)
     if answers:
         rows += answers
-        notes.append(f"{name}: {len(answers)} binding sentence(s) from its Q&A answers added as 'clarified' rows")
+        notes.append(
+            f"{name}: {len(answers)} binding sentence(s) from its Q&A answers added as 'clarified' rows"
+        )
     if not changes and not answers:
-        notes.append(f"{name}: no stated change to a section, date or requirement was recognised; read it by hand")
+        notes.append(
+            f"{name}: no stated change to a section, date or requirement was recognised; read it by hand"
+        )
     return rows, notes
 
 
-def _apply_change(rows: list[Requirement], change: dict, name: str, notes: list[str],
-                  shred: Shred) -> list[Requirement]:
+def _apply_change(
+    rows: list[Requirement], change: dict, name: str, notes: list[str], shred: Shred
+) -> list[Requirement]:
     num, verb = change["num"], change["verb"]
     targets = [i for i, r in enumerate(rows) if r.live and in_section(r, num)]
     section = rows[targets[0]].section if targets else f"Section {num}"
@@ -125,19 +149,30 @@ def _apply_change(rows: list[Requirement], change: dict, name: str, notes: list[
     old = [rows[i] for i in targets]
     merged, changed, added, removed = merge_revision(old, new, name)
     notes.append(f"{name}: section {num} {verb}: {changed} changed, {added} added, {removed} removed")
-    return rows[: targets[0]] + merged + [r for k, r in enumerate(rows) if k > targets[0] and k not in targets]
+    return (
+        rows[: targets[0]] + merged + [r for k, r in enumerate(rows) if k > targets[0] and k not in targets]
+    )
 
 
-def _change_due_date(rows: list[Requirement], text: str, page: int | None, name: str, notes: list[str]
-                     ) -> list[Requirement]:
-    new_date = cues.when(text[DATE_CHANGE.search(text).end():]) or cues.when(text)
+def _change_due_date(
+    rows: list[Requirement], text: str, page: int | None, name: str, notes: list[str]
+) -> list[Requirement]:
+    new_date = cues.when(text[DATE_CHANGE.search(text).end() :]) or cues.when(text)
     if new_date is None:
         notes.append(f"{name}: a date change was stated without a readable date: {text[:160]}")
         return rows
     kind = "questions due" if cues.QUESTIONS.search(DATE_CHANGE.search(text).group("what")) else "due"
     olds = [r for r in rows if r.live and any(f.kind == kind for f in r.facts)]
-    row = Requirement(text, "instruction", name, page, olds[0].section if olds else "", [Fact(kind, new_date)],
-                      amendment=name, change="changed" if olds else "added")
+    row = Requirement(
+        text,
+        "instruction",
+        name,
+        page,
+        olds[0].section if olds else "",
+        [Fact(kind, new_date)],
+        amendment=name,
+        change="changed" if olds else "added",
+    )
     if olds:
         first = olds[0]
         row.id, row.owner, row.status, row.previous = first.id, first.owner, first.status, first.text
@@ -153,12 +188,20 @@ def _change_due_date(rows: list[Requirement], text: str, page: int | None, name:
     return rows
 
 
-def apply_amendment(current: list[Requirement], doc: ParsedDocument, new_rows: list[Requirement], name: str,
-                    shred: Shred, before: str = "") -> tuple[list[Requirement], list[str]]:
+def apply_amendment(
+    current: list[Requirement],
+    doc: ParsedDocument,
+    new_rows: list[Requirement],
+    name: str,
+    shred: Shred,
+    before: str = "",
+) -> tuple[list[Requirement], list[str]]:
     """`before`: the flattened text of the documents read so far (see `merge_revision`); `shred`
     turns the text an amendment adds into rows (the shredder's `shred_document`, passed in so that
     this module does not import the one that imports it)."""
     if is_revision(current, new_rows):
         rows, changed, added, removed = merge_revision(current, new_rows, name, before, document_text(doc))
-        return rows, [f"{name}: a revised solicitation: {changed} rows changed, {added} added, {removed} removed"]
+        return rows, [
+            f"{name}: a revised solicitation: {changed} rows changed, {added} added, {removed} removed"
+        ]
     return apply_stated(current, doc, name, shred)

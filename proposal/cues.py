@@ -38,10 +38,16 @@ EVAL_WILL = re.compile(
     re.IGNORECASE,
 )
 SHOULD = re.compile(r"\bshould\b", re.IGNORECASE)
-INTENDS = re.compile(r"\b(?:intends?|is seeking|seeks?|plans?) to (?:award|evaluate|make|issue|use|utilize|procure|"
-                     r"acquire|contract|purchase|obtain|establish|hire)\b", re.IGNORECASE)
-CONSEQUENCE = re.compile(r"\bwill (?:not )?be (?:rejected|disqualified|eliminated|deemed|returned|considered (?:non-?"
-                         r"responsive|late|unacceptable))\b", re.IGNORECASE)
+INTENDS = re.compile(
+    r"\b(?:intends?|is seeking|seeks?|plans?) to (?:award|evaluate|make|issue|use|utilize|procure|"
+    r"acquire|contract|purchase|obtain|establish|hire)\b",
+    re.IGNORECASE,
+)
+CONSEQUENCE = re.compile(
+    r"\bwill (?:not )?be (?:rejected|disqualified|eliminated|deemed|returned|considered (?:non-?"
+    r"responsive|late|unacceptable))\b",
+    re.IGNORECASE,
+)
 IMPERATIVE = re.compile(
     r"^(?:[A-Za-z0-9]{1,3}[.)]\s+)?(?:Provide|Submit|Include|Describe|Write|Complete|Identify|Explain|Demonstrate|"
     r"List|Attach|Send|Ensure|Publish|Use|Discuss|Address|Propose|Deliver|Insert|Indicate|Upload|Sign|"
@@ -49,8 +55,11 @@ IMPERATIVE = re.compile(
 )
 QUESTION = re.compile(r"\?\s*$")
 
-KEY_PERSONNEL = re.compile(r"\bkey personnel\b|\bkey (staff|positions?|personnel)\b|\bresumes?\b|\bletters? of "
-                           r"(intent|commitment)\b", re.IGNORECASE)
+KEY_PERSONNEL = re.compile(
+    r"\bkey personnel\b|\bkey (staff|positions?|personnel)\b|\bresumes?\b|\bletters? of "
+    r"(intent|commitment)\b",
+    re.IGNORECASE,
+)
 EVALUATION = re.compile(
     r"\b(evaluat\w*|basis (for|of) award|best[- ]value|trade-?off|technically acceptable|LPTA|adjectival|"
     r"(more|less|equally) important|order of importance|confidence rating|rated|ratings?|pass/fail)\b",
@@ -70,14 +79,31 @@ DELIVERABLE = re.compile(
 
 # --- facts ----------------------------------------------------------------------------------------------
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30,
-    "forty": 40, "fifty": 50,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
 }
 NUM = r"(?:\d{1,4}(?:,\d{3})?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_LIMIT_LEAD = (r"(?:no (?:more|greater|longer) than|not (?:to )?exceed|(?:shall|must|should|may) not exceed|"
-               r"limited to|limit(?:ed)? (?:of|to)|maximum of|a maximum|max(?:imum)?\.?|up to|at most|"
-               r"not more than|not longer than)")
+_LIMIT_LEAD = (
+    r"(?:no (?:more|greater|longer) than|not (?:to )?exceed|(?:shall|must|should|may) not exceed|"
+    r"limited to|limit(?:ed)? (?:of|to)|maximum of|a maximum|max(?:imum)?\.?|up to|at most|"
+    r"not more than|not longer than)"
+)
 
 
 def _limit(unit: str) -> re.Pattern[str]:
@@ -99,28 +125,40 @@ FONT = re.compile(
     r"\b(?P<face>Times New Roman|Arial|Calibri|Helvetica|Courier New|Garamond|Verdana)\b",
     re.IGNORECASE,
 )
-MARGINS = re.compile(r"\b(?:(?P<a>\d(?:\.\d+)?|one)[- ]?(?:inch|in\.?|\")\s+margins?|margins?\s+(?:of|shall be|must be)?"
-                     r"\s*(?:at least\s+)?(?P<b>\d(?:\.\d+)?|one)[- ]?(?:inch|in\b))", re.IGNORECASE)
+MARGINS = re.compile(
+    r"\b(?:(?P<a>\d(?:\.\d+)?|one)[- ]?(?:inch|in\.?|\")\s+margins?|margins?\s+(?:of|shall be|must be)?"
+    r"\s*(?:at least\s+)?(?P<b>\d(?:\.\d+)?|one)[- ]?(?:inch|in\b))",
+    re.IGNORECASE,
+)
 PAPER = re.compile(r"\b8(?:\.5|½| 1/2)\s*(?:x|by|×)\s*11\b(?:[- ]inch)?", re.IGNORECASE)
 SPACING = re.compile(r"\b(single|double|1\.5)[- ]spaced\b", re.IGNORECASE)
 
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
 DATE = re.compile(
     rf"\b{_WEEKDAY}(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|"
     rf"\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
-TIME = re.compile(r"\b(?:\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|[AP]M)(?![a-z])|noon|midnight|"
-                  r"\d{1,2}:\d{2}(?:\s*(?:hours|noon))?)"
-                  r"(?:\s*\(?(?:Eastern|Central|Mountain|Pacific)(?:\s+(?:Standard|Daylight|Prevailing))?"
-                  r"(?:\s+Time)?(?:\s*\(?E[SD]?T\)?)?\)?|\s*\(?[ECMP][SD]?T\)?|,?\s+eastern\b)?",
-                  re.IGNORECASE)
-DUE = re.compile(r"\b(due|no later than|NLT|closing (?:date|time)|closes?|deadline|must be received|received (?:by|no later)|"
-                 r"submitted (?:by|no later|on or before)|reply by|on or before|responses? due|submission)\b",
-                 re.IGNORECASE)
-GOVERNMENT_ANSWERS = re.compile(r"\b(Government|GSA|we|Contracting Officer)\b[^.]{0,40}\b(provide|post|issue|publish)\w*\s+"
-                                r"(?:\w+\s+)?answers\b", re.IGNORECASE)
+TIME = re.compile(
+    r"\b(?:\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|[AP]M)(?![a-z])|noon|midnight|"
+    r"\d{1,2}:\d{2}(?:\s*(?:hours|noon))?)"
+    r"(?:\s*\(?(?:Eastern|Central|Mountain|Pacific)(?:\s+(?:Standard|Daylight|Prevailing))?"
+    r"(?:\s+Time)?(?:\s*\(?E[SD]?T\)?)?\)?|\s*\(?[ECMP][SD]?T\)?|,?\s+eastern\b)?",
+    re.IGNORECASE,
+)
+DUE = re.compile(
+    r"\b(due|no later than|NLT|closing (?:date|time)|closes?|deadline|must be received|received (?:by|no later)|"
+    r"submitted (?:by|no later|on or before)|reply by|on or before|responses? due|submission)\b",
+    re.IGNORECASE,
+)
+GOVERNMENT_ANSWERS = re.compile(
+    r"\b(Government|GSA|we|Contracting Officer)\b[^.]{0,40}\b(provide|post|issue|publish)\w*\s+"
+    r"(?:\w+\s+)?answers\b",
+    re.IGNORECASE,
+)
 QUESTIONS = re.compile(r"\bquestions?\b|\binquir(?:y|ies)\b", re.IGNORECASE)
 RELATIVE_DUE = re.compile(
     r"\bdue\b\s*(?::\s*)?(?P<when>(?:(?:no later than|within|by|at|on|the|every|each|upon|after|prior to|before)\s+)?"
@@ -200,9 +238,13 @@ def facts(text: str, context: str = "") -> list[Fact]:
         found.append(Fact("questions due" if QUESTIONS.search(text) else "due", date))
     elif not date and re.search(r"\bdue\b", text, re.IGNORECASE):
         m = RELATIVE_DUE.search(text)
-        if m and re.search(r"\d|day|week|month|sprint|award|ARO|every|each|upon|quarter|annual", m.group("when")):
+        if m and re.search(
+            r"\d|day|week|month|sprint|award|ARO|every|each|upon|quarter|annual", m.group("when")
+        ):
             found.append(Fact("deliverable due", m.group("when").strip(" :,")))
-    if DUE.search(both) or re.search(r"\bsubmi\w+|\bquot\w+|\bdeliver\w+|\bsent\b|\bsend\b", text, re.IGNORECASE):
+    if DUE.search(both) or re.search(
+        r"\bsubmi\w+|\bquot\w+|\bdeliver\w+|\bsent\b|\bsend\b", text, re.IGNORECASE
+    ):
         for m in DELIVERY.finditer(text):
             found.append(Fact("delivery", _canonical_delivery(m.group("how"))))
     for m in VOLUME.finditer(text):
@@ -213,7 +255,9 @@ def facts(text: str, context: str = "") -> list[Fact]:
         found.append(Fact("importance", _clause_around(text, m.start(), m.end())))
     for m in FACTOR.finditer(text):
         if re.match(r"Factor|Criteri", m.group(0), re.IGNORECASE):
-            found.append(Fact("factor", f"{m.group(0).split()[0].title()} {m.group('n')}: {m.group('name').strip()}"))
+            found.append(
+                Fact("factor", f"{m.group(0).split()[0].title()} {m.group('n')}: {m.group('name').strip()}")
+            )
     return list(dict.fromkeys(found))
 
 
@@ -231,8 +275,18 @@ def _clause_around(text: str, start: int, end: int, width: int = 90) -> str:
     return " ".join(text[lo:hi].split())
 
 
-FORMAT_FACTS = {"page limit", "word limit", "font", "margins", "paper", "spacing", "due", "questions due",
-                "delivery", "volume"}
+FORMAT_FACTS = {
+    "page limit",
+    "word limit",
+    "font",
+    "margins",
+    "paper",
+    "spacing",
+    "due",
+    "questions due",
+    "delivery",
+    "volume",
+}
 
 
 NOT_BINDING = re.compile(r"\b(?:is|are|should be|to be) understood\b|\bunderstands\b", re.IGNORECASE)
@@ -251,7 +305,11 @@ def binds(text: str, zone: str) -> bool:
     if WILL.search(text) or POSSIBLE.search(text) or INTENDS.search(text) or PLEASE.match(text):
         return True
     if zone in ("evaluation", "instructions"):
-        return bool(IMPERATIVE.match(text) or IMPORTANCE.search(text) or (zone == "evaluation" and EVALUATION.search(text)))
+        return bool(
+            IMPERATIVE.match(text)
+            or IMPORTANCE.search(text)
+            or (zone == "evaluation" and EVALUATION.search(text))
+        )
     return False
 
 

@@ -41,8 +41,9 @@ class SectionDraft:
         return [self.by_text[g] for g in self.draft.gaps if g in self.by_text]
 
 
-AWARD_MECHANICS = re.compile(r"\bawards?\b[^.]*\b(rating|basis|determined|made)\b|\bbest value\b|\bdeciding factor\b",
-                             re.IGNORECASE)
+AWARD_MECHANICS = re.compile(
+    r"\bawards?\b[^.]*\b(rating|basis|determined|made)\b|\bbest value\b|\bdeciding factor\b", re.IGNORECASE
+)
 MARKER = re.compile(r"^\(?(?:[A-Za-z]|\d{1,2})[.)]\s+")
 
 
@@ -92,13 +93,25 @@ def requirements_for(title: str, matrix: Matrix, embedder: Embedder, limit: int 
     return sorted(chosen.values(), key=lambda r: order[id(r)])
 
 
-def draft_from_matrix(answerer: Answerer, title: str, matrix: Matrix, collections: list[str],
-                      requirements: list[Requirement], kinds: tuple[str, ...] = SOURCE_KINDS,
-                      extractive: bool | None = None) -> SectionDraft:
+def draft_from_matrix(
+    answerer: Answerer,
+    title: str,
+    matrix: Matrix,
+    collections: list[str],
+    requirements: list[Requirement],
+    kinds: tuple[str, ...] = SOURCE_KINDS,
+    extractive: bool | None = None,
+) -> SectionDraft:
     texts = [question(r) for r in requirements]
     solicitation = ", ".join(matrix.sources) if matrix.sources else None
-    draft = draft_section(answerer, title, collections, requirements=texts or None, extractive=extractive,
-                          filters=Filters(doc_kinds=tuple(kinds)))
+    draft = draft_section(
+        answerer,
+        title,
+        collections,
+        requirements=texts or None,
+        extractive=extractive,
+        filters=Filters(doc_kinds=tuple(kinds)),
+    )
     draft.solicitation = solicitation
     return SectionDraft(draft, requirements, {question(r): r for r in requirements})
 
@@ -141,4 +154,3 @@ def write_docx(section: SectionDraft, path: Path) -> Path:
 def _short(text: str, words: int = 40) -> str:
     parts = text.split()
     return text if len(parts) <= words else " ".join(parts[:words]) + " …"
-

@@ -123,8 +123,11 @@ def draft_section(
             if key not in index:
                 index[key] = len(draft.sources) + 1
                 where = source.hit.citation
-                draft.sources.append(DraftSource(index[key], where.path, where.page, where.section,
-                                                 source.excerpt, where.end_page))
+                draft.sources.append(
+                    DraftSource(
+                        index[key], where.path, where.page, where.section, source.excerpt, where.end_page
+                    )
+                )
             numbers[n] = index[key]
         text = renumber(answer.text, lambda n, numbers=numbers: numbers.get(n, n))
         draft.paragraphs.append(DraftParagraph(requirement, text, answer.mode))

@@ -20,26 +20,66 @@ from core.identifiers import normalize_title
 from proposal.units import walk
 
 ROLE_NOUNS = (
-    "manager", "engineer", "developer", "designer", "architect", "analyst", "tester", "specialist", "scientist",
-    "researcher", "strategist", "coach", "writer", "administrator", "lead", "consultant", "programmer",
-    "technician", "owner", "master", "facilitator", "expert", "director", "coordinator", "editor", "advisor",
-    "officer", "trainer", "steward", "accountant", "auditor", "clerk", "assistant", "leader", "principal",
+    "manager",
+    "engineer",
+    "developer",
+    "designer",
+    "architect",
+    "analyst",
+    "tester",
+    "specialist",
+    "scientist",
+    "researcher",
+    "strategist",
+    "coach",
+    "writer",
+    "administrator",
+    "lead",
+    "consultant",
+    "programmer",
+    "technician",
+    "owner",
+    "master",
+    "facilitator",
+    "expert",
+    "director",
+    "coordinator",
+    "editor",
+    "advisor",
+    "officer",
+    "trainer",
+    "steward",
+    "accountant",
+    "auditor",
+    "clerk",
+    "assistant",
+    "leader",
+    "principal",
 )
 ROLE_END = re.compile(r"\b(" + "|".join(ROLE_NOUNS) + r")s?\b\s*$", re.IGNORECASE)
 CATEGORY = re.compile(
     r"\bCategory\s+\d{1,2}\s*[-–:]\s*(?P<title>[A-Z][\w/&,’' -]{2,80}?)(?=\s+Category\s+\d{1,2}\s*[-–:]|\s*$|\s*[.;|])"
 )
-TEAM_LEAD = re.compile(r"\b(team|personnel|staff(?:ing)?|labor categor\w*|positions?|roles?|disciplines?|"
-                       r"skill ?sets?)\b[^.]*(?::\s*$|\bthe following\b|\bincluding\b\s*:?\s*$)", re.IGNORECASE)
+TEAM_LEAD = re.compile(
+    r"\b(team|personnel|staff(?:ing)?|labor categor\w*|positions?|roles?|disciplines?|"
+    r"skill ?sets?)\b[^.]*(?::\s*$|\bthe following\b|\bincluding\b\s*:?\s*$)",
+    re.IGNORECASE,
+)
 ROLES_SENTENCE = re.compile(
     r"\broles?\s*(?:of|:)\s*(?P<list>[A-Z][\w -]{2,40}(?:,\s*(?:and\s+)?[A-Z][\w -]{2,40})*(?:,?\s+and\s+[A-Z][\w -]{2,40}))"
 )
 # A column of roles: "Labor Category", "Position", "Role", "Job Title"; not "Position Sensitivity" (a table
 # of background-investigation tiers).
-TITLE_FIELD = re.compile(r"labor categor|\blcat\b|^(?:positions?|roles?|job titles?|titles?|position titles?)$|"
-                         r"service proposed", re.IGNORECASE)
-GOVERNMENT_ROLES = re.compile(r"contracting officer|contract specialist|\bCOR\b|program manager \(PM\)|product owner|"
-                              r"government", re.IGNORECASE)
+TITLE_FIELD = re.compile(
+    r"labor categor|\blcat\b|^(?:positions?|roles?|job titles?|titles?|position titles?)$|"
+    r"service proposed",
+    re.IGNORECASE,
+)
+GOVERNMENT_ROLES = re.compile(
+    r"contracting officer|contract specialist|\bCOR\b|program manager \(PM\)|product owner|"
+    r"government",
+    re.IGNORECASE,
+)
 MARKER = re.compile(r"^\s*(?:\(?[A-Za-z0-9]{1,3}[.)]|[•▪◦●■○\-*–])\s*")
 
 
@@ -54,7 +94,9 @@ class LaborCategory:
 
     @property
     def key(self) -> str:
-        return normalize_title(re.sub(r"\b(front|back)[\s-]+end\b", r"\1end", self.title, flags=re.IGNORECASE))
+        return normalize_title(
+            re.sub(r"\b(front|back)[\s-]+end\b", r"\1end", self.title, flags=re.IGNORECASE)
+        )
 
 
 def singular(title: str) -> str:
@@ -89,15 +131,27 @@ def find_labor_categories(doc: ParsedDocument, source: str | None = None) -> lis
 
     def add(title: str, page, section: str, evidence: str) -> None:
         title = singular(clean(title))
-        if not title or len(title) > 80 or GOVERNMENT_ROLES.search(title) or not re.search(r"[A-Za-z]{3}", title):
+        if (
+            not title
+            or len(title) > 80
+            or GOVERNMENT_ROLES.search(title)
+            or not re.search(r"[A-Za-z]{3}", title)
+        ):
             return
         found.append(LaborCategory(title, source, page, section, evidence[:300]))
 
     for block in doc.blocks:
         for key, value in (block.fields or {}).items():
-            if TITLE_FIELD.search(key) and value and len(value.split()) <= 10 and not value.replace(".", "").isdigit():
+            if (
+                TITLE_FIELD.search(key)
+                and value
+                and len(value.split()) <= 10
+                and not value.replace(".", "").isdigit()
+            ):
                 add(value, block.page, " > ".join(block.section[-2:]), block.text)
-    pending: list[tuple[str, str, object, str]] = []  # list items under a team lead-in: (marker, text, page, section)
+    pending: list[
+        tuple[str, str, object, str]
+    ] = []  # list items under a team lead-in: (marker, text, page, section)
     in_team = False
     for unit in walk(doc):
         for m in CATEGORY.finditer(unit.text):
@@ -127,7 +181,9 @@ def find_labor_categories(doc: ParsedDocument, source: str | None = None) -> lis
     return list(unique.values())
 
 
-DUTY = re.compile(r"\b(support|services?|responsib\w*|duties|perform\w*|provide\w*|shall|will)\b", re.IGNORECASE)
+DUTY = re.compile(
+    r"\b(support|services?|responsib\w*|duties|perform\w*|provide\w*|shall|will)\b", re.IGNORECASE
+)
 SCOPE_HEADING = re.compile(r"\b(scope|background|purpose|objectives?|overview|introduction)\b", re.IGNORECASE)
 
 
@@ -141,23 +197,37 @@ def _duties(title: str, sentences: list[str], limit: int = 2) -> list[str]:
     if not modifiers:
         return []
     pattern = re.compile(rf"\b{re.escape(modifiers)}(?: \w+)? {role}")
-    found = [s for s in sentences if len(s.split()) > 6 and len(CATEGORY.findall(s)) < 2
-             and pattern.search(normalize_title(s))]
-    found.sort(key=lambda s: (not re.search(rf"{re.escape(modifiers)}\w* \w* ?(support|servic)", normalize_title(s)),
-                              not DUTY.search(s), len(s)))
+    found = [
+        s
+        for s in sentences
+        if len(s.split()) > 6 and len(CATEGORY.findall(s)) < 2 and pattern.search(normalize_title(s))
+    ]
+    found.sort(
+        key=lambda s: (
+            not re.search(rf"{re.escape(modifiers)}\w* \w* ?(support|servic)", normalize_title(s)),
+            not DUTY.search(s),
+            len(s),
+        )
+    )
     return list(dict.fromkeys(found))[:limit]
 
 
 def _scope(doc: ParsedDocument, words: int = 30) -> str:
     """The first sentence under a scope/background heading: what kind of work the solicitation buys."""
     for block in doc.blocks:
-        if block.kind == "text" and block.section and SCOPE_HEADING.search(block.section[-1]) and len(block.text.split()) > 8:
+        if (
+            block.kind == "text"
+            and block.section
+            and SCOPE_HEADING.search(block.section[-1])
+            and len(block.text.split()) > 8
+        ):
             return " ".join(split_sentences(block.text)[0].split()[:words])
     return doc.title
 
 
 def _flush(items: list[tuple[str, str, object, str]], add) -> None:
     """Add the items of one team list; an item followed by sub-items of the same role stands for them."""
+
     def style(marker: str) -> str:
         return "digit" if marker.strip("().").isdigit() else "letter"
 

@@ -58,16 +58,37 @@ class LcatMapping:
 
     def to_json(self) -> dict:
         def code(c: CodeMatch | None) -> dict | None:
-            return None if c is None else {"code": c.code, "title": c.title, "via": c.via, "exact": c.exact,
-                                           "similarity": round(c.similarity, 3), "path": c.path}
+            return (
+                None
+                if c is None
+                else {
+                    "code": c.code,
+                    "title": c.title,
+                    "via": c.via,
+                    "exact": c.exact,
+                    "similarity": round(c.similarity, 3),
+                    "path": c.path,
+                }
+            )
 
         return {
-            "category": self.category.title, "source": self.category.source, "page": self.category.page,
-            "section": self.category.section, "soc": code(self.soc), "soc_others": [code(c) for c in self.soc_others],
-            "opm": code(self.opm), "oasis": code(self.oasis),
-            "rates": None if self.rates is None else {
-                "n": self.rates.n, "min": self.rates.low, "median": self.rates.median, "max": self.rates.high,
-                "titles": self.rates.titles},
+            "category": self.category.title,
+            "source": self.category.source,
+            "page": self.category.page,
+            "section": self.category.section,
+            "soc": code(self.soc),
+            "soc_others": [code(c) for c in self.soc_others],
+            "opm": code(self.opm),
+            "oasis": code(self.oasis),
+            "rates": None
+            if self.rates is None
+            else {
+                "n": self.rates.n,
+                "min": self.rates.low,
+                "median": self.rates.median,
+                "max": self.rates.high,
+                "titles": self.rates.titles,
+            },
             "flags": self.flags,
         }
 
@@ -102,8 +123,9 @@ class LcatMapper:
             m.soc, m.soc_others = socs[0], socs[1:3]
             m.flags = [f for f in m.flags if "SOC" not in f]
             if not self._sure(m.soc):
-                m.flags.insert(0, f"no close SOC title (nearest: {m.soc.code}, {m.soc.similarity:.2f}); "
-                                  "check by hand")
+                m.flags.insert(
+                    0, f"no close SOC title (nearest: {m.soc.code}, {m.soc.similarity:.2f}); check by hand"
+                )
         return mappings
 
     @staticmethod
@@ -139,8 +161,9 @@ class LcatMapper:
         return found
 
     def _search(self, query: str, collections: list[str]) -> list[Hit]:
-        return self.retriever.search(query, collections, k=self.k, filters=Filters(doc_kinds=("codes",)),
-                                     code_lookup=True).hits
+        return self.retriever.search(
+            query, collections, k=self.k, filters=Filters(doc_kinds=("codes",)), code_lookup=True
+        ).hits
 
     def _dense_in(self, table: str, tables: dict[str, tuple[str, str]], vector, limit: int = 15) -> list[Hit]:
         """Rows of one code table nearest in meaning to a description (SOC definitions, OPM series)."""
@@ -150,8 +173,12 @@ class LcatMapper:
         stored = self.store.search_dense(collection, vector, Where.of(LIVE, Match("path", path)), limit)
         return [Hit(h.id, collection, h.score, h.chunk, dense=h.score, matched=["context"]) for h in stored]
 
-    def map_one(self, category: LaborCategory, collections: list[str],
-                tables: dict[str, tuple[str, str]] | None = None) -> LcatMapping:
+    def map_one(
+        self,
+        category: LaborCategory,
+        collections: list[str],
+        tables: dict[str, tuple[str, str]] | None = None,
+    ) -> LcatMapping:
         tables = tables if tables is not None else self._tables(collections)
         names = alternatives(category.title)[:3]
         described = f"{category.title}: {category.context}" if category.context else category.title
@@ -171,8 +198,10 @@ class LcatMapper:
         if socs:
             mapping.soc, mapping.soc_others = socs[0], socs[1:3]
             if not mapping.soc.exact and mapping.soc.similarity < GOOD_SIMILARITY:
-                mapping.flags.append(f"no close SOC title (nearest: {mapping.soc.code}, "
-                                     f"{mapping.soc.similarity:.2f}); check by hand")
+                mapping.flags.append(
+                    f"no close SOC title (nearest: {mapping.soc.code}, "
+                    f"{mapping.soc.similarity:.2f}); check by hand"
+                )
         else:
             mapping.flags.append("no SOC row found (are the SOC tables ingested?)")
         opms = self._rank(self._opm_candidates(list(hits.values())), names, context_vector)
@@ -214,12 +243,22 @@ class LcatMapper:
             fields = hit.fields
             if table_of(fields) == "opm":
                 title = re.sub(r"^\d{4}-", "", field_value(fields, r"^OCCT$")).title()
-                out.append(CodeMatch(field_value(fields, r"^OCC$"), title, hit.score, 0.0, "titles" in hit.matched, title,
-                                     hit.path))
+                out.append(
+                    CodeMatch(
+                        field_value(fields, r"^OCC$"),
+                        title,
+                        hit.score,
+                        0.0,
+                        "titles" in hit.matched,
+                        title,
+                        hit.path,
+                    )
+                )
         return out
 
-    def _rank(self, candidates: list[CodeMatch], names: list[str], context_vector,
-              groups: set[str] | None = None) -> list[CodeMatch]:
+    def _rank(
+        self, candidates: list[CodeMatch], names: list[str], context_vector, groups: set[str] | None = None
+    ) -> list[CodeMatch]:
         """One match per code, best first: 0.4 x title similarity (the category's names against the
         code's title and the row title that matched) + 0.6 x context similarity (what the role does
         against the code's title); a row whose title is the category's title ranks first."""
@@ -252,5 +291,12 @@ class LcatMapper:
         if sims[i] < OASIS_SIMILARITY:
             return None
         fields = rows[i].fields
-        return CodeMatch(field_value(fields, r"oasis lcat"), field_value(fields, r"omb soc"), float(sims[i]), float(sims[i]),
-                         "titles" in rows[i].matched, titles[i], rows[i].path)
+        return CodeMatch(
+            field_value(fields, r"oasis lcat"),
+            field_value(fields, r"omb soc"),
+            float(sims[i]),
+            float(sims[i]),
+            "titles" in rows[i].matched,
+            titles[i],
+            rows[i].path,
+        )

@@ -19,8 +19,9 @@ QA_MARK = re.compile(
     r"|\b(?P<kind2>Question|Answer|Response)\s*(?:#?\s*\d+)?\s*[:○]\s*"
     r"|\b(?P<short>[QA])\s*\d{0,3}\s*:\s*"
 )
-QA_REF = re.compile(r"Section of the (?:RFQ|RFP|solicitation)\s*○?\s*(?P<ref>.+?)(?=\s*[●•]|\s*\bQuestion\b|$)",
-                    re.IGNORECASE)
+QA_REF = re.compile(
+    r"Section of the (?:RFQ|RFP|solicitation)\s*○?\s*(?P<ref>.+?)(?=\s*[●•]|\s*\bQuestion\b|$)", re.IGNORECASE
+)
 ENTRY = re.compile(r"\b(?:Issue|Question|Q)\s*#\s*\d+|\bQuestion\s+\d+\s*[:.]", re.IGNORECASE)
 SECTION_NUM = re.compile(r"\b(?:Section|Paragraph|Para\.?)\s+(?P<num>[A-Z]?\d+(?:\.\d+)*)", re.IGNORECASE)
 
@@ -69,12 +70,23 @@ def qa_rows(doc: ParsedDocument, rows: list[Requirement], name: str) -> list[Req
             section = hit.section if hit else f"Section {number.group('num')}"
         for sentence in split_sentences(body):
             sentence = sentence.strip(" ○■●•")
-            if len(sentence.split()) < 4 or not (cues.MODAL.search(sentence) or cues.PARTY_WILL.search(sentence)):
+            if len(sentence.split()) < 4 or not (
+                cues.MODAL.search(sentence) or cues.PARTY_WILL.search(sentence)
+            ):
                 continue
             found = cues.facts(sentence)
-            row = Requirement(sentence, cues.type_of(sentence, "", found), name, page_at(m.start()), section, found,
-                              amendment=name, change="clarified", note=f"Q&A: {question[:240]}",
-                              origin="answer")
+            row = Requirement(
+                sentence,
+                cues.type_of(sentence, "", found),
+                name,
+                page_at(m.start()),
+                section,
+                found,
+                amendment=name,
+                change="clarified",
+                note=f"Q&A: {question[:240]}",
+                origin="answer",
+            )
             out.append(row)
         question = ""
     return out

@@ -14,11 +14,51 @@ from core.identifiers import normalize_title, title_key
 from core.store import ChunkPayload, MatchAny, Store, Where, scroll_all
 from proposal.tables import LIVE, field_value, table_of
 
-LEVEL_PREFIXES = ("Senior", "Sr", "Junior", "Jr", "Lead", "Principal", "Chief", "Associate", "Mid-Level",
-                  "Mid Level", "Entry Level", "Journeyman", "Expert", "Staff")
-LEVEL_SUFFIXES = ("I", "II", "III", "IV", "V", "1", "2", "3", "4", "5", "Senior", "Junior", "Sr", "Jr", "Lead",
-                  "Expert", "Journeyman", "Mid", "Entry", "Level I", "Level II", "Level III", "Level IV",
-                  "Level 1", "Level 2", "Level 3", "Level 4")
+LEVEL_PREFIXES = (
+    "Senior",
+    "Sr",
+    "Junior",
+    "Jr",
+    "Lead",
+    "Principal",
+    "Chief",
+    "Associate",
+    "Mid-Level",
+    "Mid Level",
+    "Entry Level",
+    "Journeyman",
+    "Expert",
+    "Staff",
+)
+LEVEL_SUFFIXES = (
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "Senior",
+    "Junior",
+    "Sr",
+    "Jr",
+    "Lead",
+    "Expert",
+    "Journeyman",
+    "Mid",
+    "Entry",
+    "Level I",
+    "Level II",
+    "Level III",
+    "Level IV",
+    "Level 1",
+    "Level 2",
+    "Level 3",
+    "Level 4",
+)
 
 
 @dataclass
@@ -72,8 +112,13 @@ class CalcRates:
         prices, titles = self._prices(rows)
         if not prices:  # nothing carries the title: the CALC rows retrieval found with the same words
             wanted = set(normalize_title(names[0]).split())
-            near = [h.payload for h in hits if table_of(h.fields) == "calc"
-                    and wanted <= set(normalize_title(field_value(h.fields, r"labor categor|service proposed")).split())]
+            near = [
+                h.payload
+                for h in hits
+                if table_of(h.fields) == "calc"
+                and wanted
+                <= set(normalize_title(field_value(h.fields, r"labor categor|service proposed")).split())
+            ]
             prices, titles = self._prices(near)
         if not prices:
             return None

@@ -37,7 +37,9 @@ def _marker(text: str) -> str:
     return m.group(1) if m else ""
 
 
-def match(old: list[Requirement], new: list[Requirement], threshold: float = SAME_ROW) -> dict[int, tuple[int, float]]:
+def match(
+    old: list[Requirement], new: list[Requirement], threshold: float = SAME_ROW
+) -> dict[int, tuple[int, float]]:
     """new index -> (old index, similarity), one to one, best pairs first."""
     old_words = [_words(r.text) for r in old]
     new_words = [_words(r.text) for r in new]
@@ -64,12 +66,18 @@ def match(old: list[Requirement], new: list[Requirement], threshold: float = SAM
             if len(wset & oset) / len(wset | oset) < 0.3:
                 continue
             ratio = SequenceMatcher(None, old_words[i], words, autojunk=False).ratio()
-            if ratio >= 0.3 and _marker(old[i].text) and _marker(old[i].text) == _marker(new[j].text) \
-                    and old[i].section == new[j].section:
+            if (
+                ratio >= 0.3
+                and _marker(old[i].text)
+                and _marker(old[i].text) == _marker(new[j].text)
+                and old[i].section == new[j].section
+            ):
                 ratio += 0.25  # item H. of the same list, reworded
             if old[i].type == new[j].type:
                 ratio += 0.02
-            if _section_number(old[i].section) and _section_number(old[i].section) == _section_number(new[j].section):
+            if _section_number(old[i].section) and _section_number(old[i].section) == _section_number(
+                new[j].section
+            ):
                 ratio += 0.05
             if ratio >= threshold:
                 scored.append((ratio, i, j))
@@ -97,8 +105,9 @@ def document_text(doc: ParsedDocument) -> str:
     return flat(" ".join(b.text for b in doc.blocks))
 
 
-def merge_revision(current: list[Requirement], new: list[Requirement], name: str, before: str = "",
-                   after: str = "") -> tuple[list[Requirement], int, int, int]:
+def merge_revision(
+    current: list[Requirement], new: list[Requirement], name: str, before: str = "", after: str = ""
+) -> tuple[list[Requirement], int, int, int]:
     """The rows after a revision, in the revision's order, with the rows it dropped kept (marked
     removed) after the row they followed. Returns (rows, changed, added, removed).
 
@@ -126,11 +135,21 @@ def merge_revision(current: list[Requirement], new: list[Requirement], name: str
             result.append(old)
             continue
         if unchanged:
-            row.id, row.owner, row.status, row.response_location = old.id, old.owner, old.status, old.response_location
+            row.id, row.owner, row.status, row.response_location = (
+                old.id,
+                old.owner,
+                old.status,
+                old.response_location,
+            )
             row.amendment, row.change, row.previous = old.amendment, old.change, old.previous
             result.append(row)
             continue
-        row.id, row.owner, row.status, row.response_location = old.id, old.owner, old.status, old.response_location
+        row.id, row.owner, row.status, row.response_location = (
+            old.id,
+            old.owner,
+            old.status,
+            old.response_location,
+        )
         row.amendment, row.change, row.previous = name, "changed", old.text
         row.parent = old.parent
         result.append(row)

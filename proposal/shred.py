@@ -34,14 +34,17 @@ CLAUSE = re.compile(
     r"(?<![\d.])(?P<num>(?:52|252|552|852|352|752|652|452|1852|2052)\.\d{3}-\d{1,4})(?![\d])|"
     r"\b(?P<reg2>GSAM|GSAR|FAR|DFARS|VAAR|HHSAR)\s+(?P<num2>\d{1,3}\.\d{3,4}(?:-\d{1,4})?)"
 )
-DATE_STAMP = re.compile(r"\(?\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Za-z]*\.?\s+(?:19|20)\d\d\b\)?",
-                        re.IGNORECASE)
+DATE_STAMP = re.compile(
+    r"\(?\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Za-z]*\.?\s+(?:19|20)\d\d\b\)?",
+    re.IGNORECASE,
+)
 BY_REFERENCE = re.compile(r"\bincorporat\w*\b[^.]{0,60}\bby reference\b|\bby reference\b", re.IGNORECASE)
 LEAD_IN = re.compile(r":\s*$|\b(the following|as follows)\b", re.IGNORECASE)
 DELIVERABLE_LEAD = re.compile(r"^Deliverables?\s*(?:[-–:]\s*)?$", re.IGNORECASE)
 MIN_WORDS = 3
-DANGLING = re.compile(r"\b(and|or|in|of|the|to|for|with|a|an|by|from|on|at|that|which|are|is|be|shall|must)$",
-                      re.IGNORECASE)
+DANGLING = re.compile(
+    r"\b(and|or|in|of|the|to|for|with|a|an|by|from|on|at|that|which|are|is|be|shall|must)$", re.IGNORECASE
+)
 
 
 def _norm(text: str) -> str:
@@ -63,15 +66,31 @@ class _Shredder:
         self.clauses: dict[str, tuple[Requirement, str]] = {}
         self.row_ids: set[int] = set()
 
-    def add(self, unit: Unit, text: str, type_: str, found: list[Fact], lead: Requirement | None = None
-            ) -> Requirement | None:
+    def add(
+        self, unit: Unit, text: str, type_: str, found: list[Fact], lead: Requirement | None = None
+    ) -> Requirement | None:
         key = (unit.section, _norm(text))
         if key in self.seen or len(text.split()) < 2:
             return None
         self.seen.add(key)
-        origin = "clause" if type_ == "clause" else unit.kind if unit.kind in ("item", "heading", "row") else "sentence"
-        row = Requirement(text.strip(), type_, self.source, unit.page, unit.section, found, lead=lead, origin=origin,
-                          end_page=unit.end_page)
+        origin = (
+            "clause"
+            if type_ == "clause"
+            else unit.kind
+            if unit.kind in ("item", "heading", "row")
+            else "sentence"
+        )
+        row = Requirement(
+            text.strip(),
+            type_,
+            self.source,
+            unit.page,
+            unit.section,
+            found,
+            lead=lead,
+            origin=origin,
+            end_page=unit.end_page,
+        )
         self.rows.append(row)
         self.row_ids.add(id(row))
         return row
@@ -107,7 +126,9 @@ class _Shredder:
             return False
         last = self.rows[-1]
         open_paren = last.text.count("(") > last.text.count(")") and re.match(r"^\d{1,2}\)", unit.text)
-        if last.source != self.source or not (open_paren or (unit.kind != "item" and DANGLING.search(last.text))):
+        if last.source != self.source or not (
+            open_paren or (unit.kind != "item" and DANGLING.search(last.text))
+        ):
             return False
         if last.page is not None and unit.page is not None and unit.page - last.page > 1:
             return False
@@ -119,8 +140,12 @@ class _Shredder:
         if self._continues(unit):
             return
         text = unit.text
-        if unit.kind == "sentence" and unit.short and self.lead is not None \
-                and unit.block in (max(self.lead_block, self.item_block) + 1, self.item_block):
+        if (
+            unit.kind == "sentence"
+            and unit.short
+            and self.lead is not None
+            and unit.block in (max(self.lead_block, self.item_block) + 1, self.item_block)
+        ):
             unit.kind = "item"  # a list item whose marker the Markdown or Word parser dropped
         if unit.kind == "item":
             self.item_block = unit.block
@@ -138,12 +163,14 @@ class _Shredder:
         if unit.zone == "clauses" and self.in_clause_text and not formats:
             return  # the body of a full-text clause: the clause row stands for it
         binding = cues.binds(text, unit.zone) or (
-            unit.kind == "item" and unit.zone != "background" and bool(cues.IMPERATIVE.match(text)))
+            unit.kind == "item" and unit.zone != "background" and bool(cues.IMPERATIVE.match(text))
+        )
         if not (binding or formats or inherited is not None or "deliverable due" in {f.kind for f in found}):
             if unit.zone != "background" and text.rstrip().endswith(":") and len(text.split()) >= MIN_WORDS:
                 # "The primary objectives are:": not itself a requirement, but its items are
-                self.lead = Requirement(text, cues.type_of(text, unit.zone, found), self.source, unit.page,
-                                        unit.section)
+                self.lead = Requirement(
+                    text, cues.type_of(text, unit.zone, found), self.source, unit.page, unit.section
+                )
                 self.lead_block = unit.block
             return
         if len(text.split()) < MIN_WORDS and inherited is None:
@@ -159,8 +186,11 @@ class _Shredder:
         matches = list(CLAUSE.finditer(unit.text))
         if not matches:
             return False
-        opens = re.match(r"^(?:[A-Za-z0-9]{1,3}[.)]\s+|[A-Z]\.\d{1,2}\s+)?(?:FAR|DFARS|GSAR|GSAM|VAAR|HHSAR)?\s*"
-                         r"(?:\d{2,4}\.\d{3}|52\.)", unit.text)
+        opens = re.match(
+            r"^(?:[A-Za-z0-9]{1,3}[.)]\s+|[A-Z]\.\d{1,2}\s+)?(?:FAR|DFARS|GSAR|GSAM|VAAR|HHSAR)?\s*"
+            r"(?:\d{2,4}\.\d{3}|52\.)",
+            unit.text,
+        )
         if not (unit.zone == "clauses" or opens or BY_REFERENCE.search(unit.text)):
             return False
         if unit.zone != "clauses" and not opens and len(unit.text.split()) > 40:
@@ -198,7 +228,9 @@ class _Shredder:
         found = cues.facts(unit.text, context=header)
         binding = cues.binds(unit.text, unit.zone)
         worded = len(re.findall(r"[A-Za-z]{2,}", unit.text)) >= 3  # not a row of codes and numbers
-        if not (binding or {f.kind for f in found} & cues.FORMAT_FACTS or (worded and unit.zone != "background")):
+        if not (
+            binding or {f.kind for f in found} & cues.FORMAT_FACTS or (worded and unit.zone != "background")
+        ):
             return
         self.add(unit, unit.text, cues.type_of(unit.text, unit.zone, found), found)
 

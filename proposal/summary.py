@@ -16,8 +16,10 @@ def where(r: Requirement) -> str:
 
 def summary_lines(matrix: Matrix) -> list[str]:
     rows = matrix.live_rows
-    lines = [f"Solicitation files: {', '.join(matrix.sources)}",
-             f"{len(rows)} requirements: " + ", ".join(f"{n} {t}" for t, n in matrix.counts().items())]
+    lines = [
+        f"Solicitation files: {', '.join(matrix.sources)}",
+        f"{len(rows)} requirements: " + ", ".join(f"{n} {t}" for t, n in matrix.counts().items()),
+    ]
     sections = [
         ("Due dates", ("due",)),
         ("Questions due", ("questions due",)),

@@ -20,19 +20,45 @@ from core.documents.text import split_sentences
 
 ZONES: list[tuple[str, re.Pattern[str]]] = [
     ("key personnel", re.compile(r"\bkey personnel\b", re.I)),
-    ("clauses", re.compile(r"\bclauses?\b|\bprovisions? incorporated\b|^SECTION I\b|\bincorporated by reference\b",
-                           re.I)),
-    ("evaluation", re.compile(r"\bevaluation\b|\bbasis (for|of) award\b|\baward (criteria|basis)\b|^SECTION M\b|"
-                              r"\bfactor \d|\bselection (process|criteria)\b|\bevaluation process\b|\bcriteria \d", re.I)),
-    ("instructions", re.compile(r"\binstructions?\b|\bsubmission|\bsubmittal|\bproposal preparation\b|"
-                                r"\bpreparation of (quotes|quotations|proposals|offers)\b|^SECTION L\b|"
-                                r"\bdeadlines and response|\bresponse format|\bhow to (submit|respond)\b|"
-                                r"\b(technical|price) (volume|quotation|submission)\b|\bquote (format|content)\b", re.I)),
-    ("deliverables", re.compile(r"^(?!.*\b(rights|ownership|data|tasks?)\b).*\bdeliverables?\b|\breporting requirements\b",
-                                re.I)),
+    (
+        "clauses",
+        re.compile(
+            r"\bclauses?\b|\bprovisions? incorporated\b|^SECTION I\b|\bincorporated by reference\b", re.I
+        ),
+    ),
+    (
+        "evaluation",
+        re.compile(
+            r"\bevaluation\b|\bbasis (for|of) award\b|\baward (criteria|basis)\b|^SECTION M\b|"
+            r"\bfactor \d|\bselection (process|criteria)\b|\bevaluation process\b|\bcriteria \d",
+            re.I,
+        ),
+    ),
+    (
+        "instructions",
+        re.compile(
+            r"\binstructions?\b|\bsubmission|\bsubmittal|\bproposal preparation\b|"
+            r"\bpreparation of (quotes|quotations|proposals|offers)\b|^SECTION L\b|"
+            r"\bdeadlines and response|\bresponse format|\bhow to (submit|respond)\b|"
+            r"\b(technical|price) (volume|quotation|submission)\b|\bquote (format|content)\b",
+            re.I,
+        ),
+    ),
+    (
+        "deliverables",
+        re.compile(
+            r"^(?!.*\b(rights|ownership|data|tasks?)\b).*\bdeliverables?\b|\breporting requirements\b", re.I
+        ),
+    ),
     # Where a solicitation describes the buyer, not the work: only what binds is a row.
-    ("background", re.compile(r"\bbackground\b|\bintroduction\b|\bhistory\b|\bcurrent (?:environment|state|system|"
-                              r"situation)\b", re.I)),
+    (
+        "background",
+        re.compile(
+            r"\bbackground\b|\bintroduction\b|\bhistory\b|\bcurrent (?:environment|state|system|"
+            r"situation)\b",
+            re.I,
+        ),
+    ),
 ]
 
 # "1.4 As part of ...", "1.3.1 The quoter ...": a dotted number opening a paragraph.
@@ -43,7 +69,9 @@ NOT_TITLE = {"The", "A", "An", "This", "These", "All", "Each", "Please", "In", "
 ITEM_MARK = re.compile(r"(?:(?<=\s)|^)\(?(?P<m>[A-Z]|[a-z]|\d{1,2})[.)]\s+(?=\S)")
 BULLET = re.compile(r"^\s*(?:[•▪◦●■○\-*–]|\(?[A-Za-z]\)|\(?\d{1,2}\)|[A-Za-z]\.|\d{1,2}\.)\s+")
 # "Attachment D boilerplate template.": a sentence's tail the PDF parser took for a heading.
-JUNK_HEADING = re.compile(r"^(?![A-Z]?\d|[A-Z]\.\s|SECTION|Section|PART|Part)[A-Z][\w’'-]*(?: [\w’'-]+){1,8}\.$")
+JUNK_HEADING = re.compile(
+    r"^(?![A-Z]?\d|[A-Z]\.\s|SECTION|Section|PART|Part)[A-Z][\w’'-]*(?: [\w’'-]+){1,8}\.$"
+)
 NUMBERED = re.compile(r"^(?:[A-Z]?\d+(?:\.\d+)*\.?|[A-Z]\.\d*|SECTION|Section|PART|Part)\s")
 FACTOR_HEADING = re.compile(r"^(?:Factor|Criteri(?:on|a)|Phase|Volume|Element)\s+\w+\s*[-–:.]", re.IGNORECASE)
 TOC = re.compile(r"(?:\.\s?){5,}\s*\d{1,3}\b|…{2,}\s*\d{1,3}\b")  # a table of contents line
@@ -58,7 +86,9 @@ class Unit:
     page: int | None
     section: str
     zone: str
-    kind: str  # "sentence" | "item" | "heading" | "row" | "fragment" (a sentence the parser took for a heading)
+    kind: (
+        str  # "sentence" | "item" | "heading" | "row" | "fragment" (a sentence the parser took for a heading)
+    )
     block: int
     marker: str = ""
     short: bool = False  # the whole block is short: in Markdown and Word, perhaps a list item whose marker
@@ -70,7 +100,9 @@ class Unit:
 
 
 SECTION_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,3})*)\.?\s")
-TOP_LEVEL = re.compile(r"^(?:\d{1,2}(?:\.0)?\.?|SECTION [A-Z]\b|Section [A-Z]\b|PART [IVX\d]+)\s", re.IGNORECASE)
+TOP_LEVEL = re.compile(
+    r"^(?:\d{1,2}(?:\.0)?\.?|SECTION [A-Z]\b|Section [A-Z]\b|PART [IVX\d]+)\s", re.IGNORECASE
+)
 
 
 def zone_of(path: list[str]) -> str:
@@ -143,11 +175,13 @@ def split_items(text: str) -> list[tuple[str, str]]:
 
 def _same_level(a: str, b: str) -> bool:
     """Two headings numbered in the same style ("A." and "B.", "3.1" and "3.2") are siblings."""
+
     def style(h: str) -> str:
         m = re.match(r"^([A-Z])\.\s|^(\d+(?:\.\d+)*)\.?\s", h)
         if not m:
             return ""
         return "letter" if m.group(1) else f"num{m.group(2).count('.')}"
+
     return bool(style(a)) and style(a) == style(b)
 
 
@@ -224,7 +258,9 @@ def _walk(doc: ParsedDocument) -> Iterator[Unit]:
             inline, last_section = [], block.section
         if block.kind == "heading" and is_junk(block.text, doc.format):  # a sentence after all
             path = paths.fragment(block.text)
-            yield Unit(block.text, block.page, label(path + inline), zone_of(path + inline), "fragment", index)
+            yield Unit(
+                block.text, block.page, label(path + inline), zone_of(path + inline), "fragment", index
+            )
             continue
         path = paths.path(block.section)
         if block.kind == "heading":
@@ -233,8 +269,17 @@ def _walk(doc: ParsedDocument) -> Iterator[Unit]:
         text = " ".join(block.text.split())
         if block.kind == "row":
             full = path + inline
-            yield Unit(text, block.page, label(full), zone_of(full), "row", index, fields=block.fields,
-                       header=block.header, table=block.table)
+            yield Unit(
+                text,
+                block.page,
+                label(full),
+                zone_of(full),
+                "row",
+                index,
+                fields=block.fields,
+                header=block.header,
+                table=block.table,
+            )
             continue
         for piece in split_numbered(text):
             m = INLINE_TITLE.match(piece)
@@ -271,6 +316,13 @@ def _text_units(text: str, page, section: str, zone: str, index: int) -> Iterato
             continue
         first = True
         for sentence in split_sentences(item) or [item]:
-            yield Unit(sentence, page, section, zone, "item" if first else "sentence", index,
-                       marker=marker if first else "")
+            yield Unit(
+                sentence,
+                page,
+                section,
+                zone,
+                "item" if first else "sentence",
+                index,
+                marker=marker if first else "",
+            )
             first = False

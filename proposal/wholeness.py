@@ -21,7 +21,9 @@ LOWER_START = re.compile(r"^[a-z][a-z'’-]*(?=[\s,;:)]|$)")
 OPEN_START = re.compile(r"^[,;)\]]")
 DANGLING_END = re.compile(
     r"(?:(?<![,;])\s(?:and|or)|\s(?:the|a|an|of|to|for|with|by|in|on|at|from|that|which|shall|must|will|is|are|be|"
-    r"as|than|such))$", re.IGNORECASE)
+    r"as|than|such))$",
+    re.IGNORECASE,
+)
 STRUCTURAL = {"row", "clause", "heading"}
 
 

@@ -15,11 +15,40 @@ from core.errors import UserFacingError
 from proposal.model import Fact, Matrix, Requirement
 from proposal.summary import summary_lines
 
-COLUMNS = ["ID", "Requirement", "Type", "Detail", "Source File", "Page", "Section", "Amendment", "Change",
-           "Previous Text", "Parent", "Note", "Owner", "Status", "Response Location"]
-WIDTHS = {"ID": 8, "Requirement": 70, "Type": 13, "Detail": 30, "Source File": 28, "Page": 6, "Section": 30,
-          "Amendment": 24, "Change": 10, "Previous Text": 45, "Parent": 8, "Note": 30, "Owner": 14, "Status": 14,
-          "Response Location": 22}
+COLUMNS = [
+    "ID",
+    "Requirement",
+    "Type",
+    "Detail",
+    "Source File",
+    "Page",
+    "Section",
+    "Amendment",
+    "Change",
+    "Previous Text",
+    "Parent",
+    "Note",
+    "Owner",
+    "Status",
+    "Response Location",
+]
+WIDTHS = {
+    "ID": 8,
+    "Requirement": 70,
+    "Type": 13,
+    "Detail": 30,
+    "Source File": 28,
+    "Page": 6,
+    "Section": 30,
+    "Amendment": 24,
+    "Change": 10,
+    "Previous Text": 45,
+    "Parent": 8,
+    "Note": 30,
+    "Owner": 14,
+    "Status": 14,
+    "Response Location": 22,
+}
 STATUSES = ("Not started", "In progress", "Drafted", "Reviewed", "Complete", "N/A")
 
 
@@ -31,8 +60,23 @@ def page_label(r: Requirement) -> int | str:
 
 
 def row_values(r: Requirement) -> list:
-    return [r.id, r.text, r.type, r.detail, r.source, page_label(r), r.section, r.amendment,
-            r.change, r.previous, r.parent, r.note, r.owner, r.status, r.response_location]
+    return [
+        r.id,
+        r.text,
+        r.type,
+        r.detail,
+        r.source,
+        page_label(r),
+        r.section,
+        r.amendment,
+        r.change,
+        r.previous,
+        r.parent,
+        r.note,
+        r.owner,
+        r.status,
+        r.response_location,
+    ]
 
 
 def _partial(path: Path) -> Path:
@@ -126,10 +170,21 @@ def _from_record(record: dict[str, str]) -> Requirement:
         kind, _, value = part.partition(":")
         facts.append(Fact(kind.strip(), value.strip()))
     return Requirement(
-        get("Requirement"), get("Type") or "requirement", get("Source File"),
-        int(pages.group(1)) if pages else None, get("Section"), facts, id=get("ID"),
-        parent=get("Parent"), amendment=get("Amendment"), change=get("Change"), previous=get("Previous Text"),
-        note=get("Note"), owner=get("Owner"), status=get("Status"), response_location=get("Response Location"),
+        get("Requirement"),
+        get("Type") or "requirement",
+        get("Source File"),
+        int(pages.group(1)) if pages else None,
+        get("Section"),
+        facts,
+        id=get("ID"),
+        parent=get("Parent"),
+        amendment=get("Amendment"),
+        change=get("Change"),
+        previous=get("Previous Text"),
+        note=get("Note"),
+        owner=get("Owner"),
+        status=get("Status"),
+        response_location=get("Response Location"),
         end_page=int(pages.group(2)) if pages and pages.group(2) else None,
     )
 

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 CollectionOpt = Annotated[
     list[str] | None, typer.Option("--collection", "-c", help="Collection(s) to search (repeatable).")
 ]
-KindOpt = Annotated[list[str] | None, typer.Option("--kind", help="Only these doc kinds (rfp, far, codes, ...).")]
+KindOpt = Annotated[
+    list[str] | None, typer.Option("--kind", help="Only these doc kinds (rfp, far, codes, ...).")
+]
 SolOpt = Annotated[str | None, typer.Option("--solicitation", help="Only this solicitation number.")]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only chunks with this key=value tag.")]
 
@@ -50,13 +52,22 @@ def search(
     services = Services(settings)
     services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     try:
-        result = services.retriever.search(query, collection or [settings.collection], k=k,
-                                           filters=_filters(kind, solicitation, tag))
+        result = services.retriever.search(
+            query, collection or [settings.collection], k=k, filters=_filters(kind, solicitation, tag)
+        )
     finally:
         services.close()
     if as_json:
-        typer.echo(json.dumps({"query": query, "seconds": round(result.seconds, 4),
-                               "hits": [h.to_json() for h in result.hits]}, indent=1))
+        typer.echo(
+            json.dumps(
+                {
+                    "query": query,
+                    "seconds": round(result.seconds, 4),
+                    "hits": [h.to_json() for h in result.hits],
+                },
+                indent=1,
+            )
+        )
         return
     console = Console()
     if not result.hits:
@@ -76,10 +87,16 @@ def ask(
     kind: KindOpt = None,
     solicitation: SolOpt = None,
     tag: TagOpt = None,
-    extractive: Annotated[bool | None, typer.Option(
-        "--extractive/--generate", help="Answer with quoted sentences only / with the chat model.")] = None,
+    extractive: Annotated[
+        bool | None,
+        typer.Option(
+            "--extractive/--generate", help="Answer with quoted sentences only / with the chat model."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The answer, claims and sources as JSON.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Time to first token and tokens/s.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Time to first token and tokens/s.")
+    ] = False,
 ) -> None:
     """A short answer whose every sentence cites file, page and section, or an honest "not covered"."""
     settings = get_settings(ctx)
@@ -99,8 +116,11 @@ def ask(
 
     try:
         answer = services.answerer.answer(
-            question, collection or [settings.collection], filters=_filters(kind, solicitation, tag),
-            extractive=extractive, on_token=None if as_json or not sys.stderr.isatty() else on_token,
+            question,
+            collection or [settings.collection],
+            filters=_filters(kind, solicitation, tag),
+            extractive=extractive,
+            on_token=None if as_json or not sys.stderr.isatty() else on_token,
         )
     finally:
         services.close()
@@ -113,8 +133,11 @@ def ask(
 
 
 def render_answer(console: Console, answer: Answer, verbose: bool = False) -> None:
-    label: dict[AnswerMode, str] = {"generated": "Answer", "extractive": "Answer (quoted from the sources)",
-                                    "declined": "Not covered"}
+    label: dict[AnswerMode, str] = {
+        "generated": "Answer",
+        "extractive": "Answer (quoted from the sources)",
+        "declined": "Not covered",
+    }
     console.print(f"\n[bold]{label[answer.mode]}:[/] {escape(answer.text)}", highlight=False)
     for note in answer.notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
@@ -134,15 +157,19 @@ def render_answer(console: Console, answer: Answer, verbose: bool = False) -> No
     if verbose:
         st = answer.stats
         if st is not None and st.first_token_s is not None:
-            console.print(f"\n[dim]model {answer.model_version}; retrieval {answer.retrieval_s * 1000:.0f} ms; "
-                          f"time to first token {st.first_token_s:.2f} s; {st.tokens_per_s:.1f} tokens/s[/]")
+            console.print(
+                f"\n[dim]model {answer.model_version}; retrieval {answer.retrieval_s * 1000:.0f} ms; "
+                f"time to first token {st.first_token_s:.2f} s; {st.tokens_per_s:.1f} tokens/s[/]"
+            )
         else:
             console.print(f"\n[dim]retrieval {answer.retrieval_s * 1000:.0f} ms[/]")
 
 
 def codes(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="A code (15-1252, 2210, GS-35F-...) or a title (software developer).")],
+    query: Annotated[
+        str, typer.Argument(help="A code (15-1252, 2210, GS-35F-...) or a title (software developer).")
+    ],
     k: Annotated[int, typer.Option("--k", help="How many rows.")] = 8,
     collection: CollectionOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -153,14 +180,25 @@ def codes(
     services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     try:
         result = services.retriever.search(
-            query, collection or [settings.collection], k=k, filters=Filters(doc_kinds=("codes",)), code_lookup=True
+            query,
+            collection or [settings.collection],
+            k=k,
+            filters=Filters(doc_kinds=("codes",)),
+            code_lookup=True,
         )
     finally:
         services.close()
     rows = [h for h in result.hits if h.fields]
     if as_json:
-        typer.echo(json.dumps([{"path": h.path, "fields": h.fields, "text": h.text,
-                                "score": round(h.score, 4)} for h in rows], indent=1))
+        typer.echo(
+            json.dumps(
+                [
+                    {"path": h.path, "fields": h.fields, "text": h.text, "score": round(h.score, 4)}
+                    for h in rows
+                ],
+                indent=1,
+            )
+        )
         return
     console = Console()
     if not rows:

@@ -39,7 +39,9 @@ ROOT_OPTIONS_WITH_VALUE = ("--data-dir",)
 
 def root(
     ctx: typer.Context,
-    data_dir: Annotated[Path | None, typer.Option(help="Data folder (default RFP_DATA_DIR or ./.rfp).")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Data folder (default RFP_DATA_DIR or ./.rfp).")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging and timings.")] = False,
 ) -> None:
     overrides = {"data_dir": data_dir} if data_dir else {}

@@ -23,7 +23,9 @@ from core.services import Services
 
 DEFAULT_SPLIT = Path(__file__).resolve().parents[1] / "eval" / "vendor_split.json"
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Measure the product on your own question sets.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Measure the product on your own question sets."
+)
 
 
 @app.command()
@@ -34,7 +36,9 @@ def retrieval(
     collection: Annotated[list[str] | None, typer.Option("--collection", "-c")] = None,
     details: Annotated[bool, typer.Option("--details", help="List the misses.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
-    hits_out: Annotated[Path | None, typer.Option("--hits-out", help="Write each question's ranked hits (JSONL).")] = None,
+    hits_out: Annotated[
+        Path | None, typer.Option("--hits-out", help="Write each question's ranked hits (JSONL).")
+    ] = None,
 ) -> None:
     """Retrieval quality: recall@1/5/10 and MRR@10 per kind and overall."""
     settings = get_settings(ctx)
@@ -55,7 +59,10 @@ def retrieval(
     if hits_out is not None:
         with open(hits_out, "w") as f:
             for q in questions:
-                hits = [{key: h[key] for key in ("path", "page", "section", "text", "score")} for h in hits_by_id[q.id]]
+                hits = [
+                    {key: h[key] for key in ("path", "page", "section", "text", "score")}
+                    for h in hits_by_id[q.id]
+                ]
                 f.write(json.dumps({"id": q.id, "hits": hits}) + "\n")
     data = report.as_dict()
     if not details:
@@ -69,8 +76,14 @@ def retrieval(
         table.add_column(col, justify="right")
     rows = [*data["by_kind"].items(), ("overall", data["overall"])]
     for kind, s in rows:
-        table.add_row(kind, str(s["n"]), f"{s['recall@1']:.3f}", f"{s['recall@5']:.3f}", f"{s['recall@10']:.3f}",
-                      f"{s['mrr@10']:.3f}")
+        table.add_row(
+            kind,
+            str(s["n"]),
+            f"{s['recall@1']:.3f}",
+            f"{s['recall@5']:.3f}",
+            f"{s['recall@10']:.3f}",
+            f"{s['mrr@10']:.3f}",
+        )
     console.print(table)
     if declined:
         console.print(f"'none' questions declined: {sum(declined.values())}/{len(declined)}")
@@ -97,26 +110,53 @@ def _label(model: str) -> str:
 @app.command()
 def answers(
     ctx: typer.Context,
-    files: Annotated[list[Path] | None, typer.Argument(
-        help="JSONL: question, answer (the reference), kind (none: must be declined), id; source_file and "
-             "context_documents if known.")] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="JSONL: question, answer (the reference), kind (none: must be declined), id; source_file and "
+            "context_documents if known."
+        ),
+    ] = None,
     collection: Annotated[list[str] | None, typer.Option("--collection", "-c")] = None,
-    generated: Annotated[bool, typer.Option("--generated/--no-generated",
-                                            help="A column answered by the configured chat model.")] = True,
-    baseline: Annotated[Baseline | None, typer.Option("--baseline", help="Add a column answered this way.")] = None,
-    model: Annotated[list[str] | None, typer.Option(
-        "--model", help="Add a column answered by this model: a .gguf path or a registry version (repeatable).")] = None,
-    split: Annotated[SplitName | None, typer.Option(
-        "--split", help="Only this half of the questions listed in the split file (others are all kept).")] = None,
+    generated: Annotated[
+        bool,
+        typer.Option("--generated/--no-generated", help="A column answered by the configured chat model."),
+    ] = True,
+    baseline: Annotated[
+        Baseline | None, typer.Option("--baseline", help="Add a column answered this way.")
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            help="Add a column answered by this model: a .gguf path or a registry version (repeatable).",
+        ),
+    ] = None,
+    split: Annotated[
+        SplitName | None,
+        typer.Option(
+            "--split", help="Only this half of the questions listed in the split file (others are all kept)."
+        ),
+    ] = None,
     split_file: Annotated[Path, typer.Option(help="The split (rfp eval split).")] = DEFAULT_SPLIT,
-    unanswered_is_none: Annotated[bool, typer.Option(
-        "--unanswered-is-none", help="A question without a reference answer must be declined.")] = False,
+    unanswered_is_none: Annotated[
+        bool,
+        typer.Option("--unanswered-is-none", help="A question without a reference answer must be declined."),
+    ] = False,
     limit: Annotated[int, typer.Option(help="At most this many questions per file (0: all).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="The summaries as JSON.")] = False,
-    details: Annotated[Path | None, typer.Option(
-        "--details", help="Write one JSON line per question and column (answer, citations, scores).")] = None,
-    rescore: Annotated[Path | None, typer.Option(
-        "--rescore", help="Score the answers kept in a --details file again, without answering.")] = None,
+    details: Annotated[
+        Path | None,
+        typer.Option(
+            "--details", help="Write one JSON line per question and column (answer, citations, scores)."
+        ),
+    ] = None,
+    rescore: Annotated[
+        Path | None,
+        typer.Option(
+            "--rescore", help="Score the answers kept in a --details file again, without answering."
+        ),
+    ] = None,
 ) -> None:
     """Answer quality: key-fact agreement, citation support, declines and time, per set and column."""
     from core.answer_eval.questions import load_questions as load_bench
@@ -141,8 +181,12 @@ def answers(
     collections = collection or [settings.collection]
     err = Console(stderr=True)
     services = Services(settings)
-    others = [Services(settings.model_copy(update={"chat_model": m}), embedder=services.embedder,
-                       store=services.store) for m in model or []]
+    others = [
+        Services(
+            settings.model_copy(update={"chat_model": m}), embedder=services.embedder, store=services.store
+        )
+        for m in model or []
+    ]
     out = details.open("w", encoding="utf-8") if details is not None else None
     try:
         columns = {}
@@ -161,16 +205,27 @@ def answers(
             if out is not None:
                 out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
                 out.flush()
-            err.print(f"[{done}/{total}] {escape(result.question.set)} {escape(result.question.id)} "
-                      f"{result.column}: {result.mode} {result.seconds:.1f}s", highlight=False)
+            err.print(
+                f"[{done}/{total}] {escape(result.question.set)} {escape(result.question.id)} "
+                f"{result.column}: {result.mode} {result.seconds:.1f}s",
+                highlight=False,
+            )
 
         results = run(questions, columns, progress)
     finally:
         if out is not None:
             out.close()
         services.close()
-    _report(results, models, as_json, {"files": [str(f) for f in files], "collections": collections,
-                                       "split": split.value if split else None})
+    _report(
+        results,
+        models,
+        as_json,
+        {
+            "files": [str(f) for f in files],
+            "collections": collections,
+            "split": split.value if split else None,
+        },
+    )
 
 
 def _report(results: list, models: dict[str, str | None], as_json: bool, header: dict) -> None:
@@ -194,10 +249,13 @@ def _rescore(path: Path, details: Path | None, as_json: bool) -> None:
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         results = [rescore(line) for line in lines]
     except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise UserFacingError(f"{path}: not a details file of rfp eval answers ({type(exc).__name__}: {exc})") from exc
+        raise UserFacingError(
+            f"{path}: not a details file of rfp eval answers ({type(exc).__name__}: {exc})"
+        ) from exc
     if details is not None:
-        details.write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in results),
-                           encoding="utf-8")
+        details.write_text(
+            "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in results), encoding="utf-8"
+        )
     models = {r.column: r.model for r in reversed(results)}
     _report(results, models, as_json, {"rescored": str(path)})
 

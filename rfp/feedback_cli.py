@@ -17,8 +17,9 @@ from core.cli_support import get_settings
 from core.feedback import FeedbackStore
 from finetune.feedback import export as export_lines
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Feedback people gave the bot's answers in Slack.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Feedback people gave the bot's answers in Slack."
+)
 
 
 class Format(StrEnum):
@@ -30,8 +31,12 @@ class Format(StrEnum):
 @app.command("export")
 def export(
     ctx: typer.Context,
-    format: Annotated[Format, typer.Option("--format", "-f", help="kto: votes; dpo and sft: suggested answers.")],
-    out: Annotated[Path | None, typer.Option(help="Output JSONL (default DATA_DIR/feedback/FORMAT.jsonl).")] = None,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="kto: votes; dpo and sft: suggested answers.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Output JSONL (default DATA_DIR/feedback/FORMAT.jsonl).")
+    ] = None,
     since: Annotated[dt.datetime | None, typer.Option(help="Only feedback after this time (UTC).")] = None,
 ) -> None:
     """Write the feedback as training lines for `rfp finetune` (KTO, DPO or SFT JSONL)."""

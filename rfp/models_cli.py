@@ -13,8 +13,11 @@ from core.cli_support import get_settings
 from core.errors import UserFacingError
 from core.registry import Registry
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Model versions: which one answers, promote one, roll back.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Model versions: which one answers, promote one, roll back.",
+)
 
 
 def _registry(ctx: typer.Context) -> Registry:
@@ -28,16 +31,24 @@ def list_models(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
     current = registry.current()
     entries = registry.entries()
     if as_json:
-        typer.echo(json.dumps({"current": current.version if current else None,
-                               "models": [e.__dict__ for e in entries]}, indent=1, default=str))
+        typer.echo(
+            json.dumps(
+                {"current": current.version if current else None, "models": [e.__dict__ for e in entries]},
+                indent=1,
+                default=str,
+            )
+        )
         return
     table = Table(title="models")
     for col in ("", "version", "created", "gguf", "metrics"):
         table.add_column(col)
     for e in entries:
-        metrics = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
-                            for k, v in list(e.metrics.items())[:4])
-        table.add_row("*" if current and e.version == current.version else "", e.version, e.created_at, e.gguf, metrics)
+        metrics = ", ".join(
+            f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in list(e.metrics.items())[:4]
+        )
+        table.add_row(
+            "*" if current and e.version == current.version else "", e.version, e.created_at, e.gguf, metrics
+        )
     Console().print(table)
     if current is None:
         Console().print("current: the packaged base model (SmolLM2-135M-Instruct)")
@@ -53,8 +64,11 @@ def show(ctx: typer.Context, version: Annotated[str, typer.Argument()]) -> None:
 
 
 @app.command()
-def promote(ctx: typer.Context, version: Annotated[str, typer.Argument()],
-            reason: Annotated[str, typer.Option(help="Why (kept in the registry's log).")] = "by hand") -> None:
+def promote(
+    ctx: typer.Context,
+    version: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option(help="Why (kept in the registry's log).")] = "by hand",
+) -> None:
     """Make VERSION the model that answers (running bots pick it up without a restart)."""
     entry = _registry(ctx).promote(version, reason)
     typer.echo(f"current model: {entry.version}")
@@ -70,8 +84,12 @@ def rollback(ctx: typer.Context) -> None:
 @app.command()
 def publish(
     ctx: typer.Context,
-    to_ollama: Annotated[bool, typer.Option("--to-ollama", help="Create the model in the Ollama server (OLLAMA_HOST).")] = True,
-    name: Annotated[str | None, typer.Option(help="Ollama model name (default RFP_CHAT_MODEL or rfp-copilot).")] = None,
+    to_ollama: Annotated[
+        bool, typer.Option("--to-ollama", help="Create the model in the Ollama server (OLLAMA_HOST).")
+    ] = True,
+    name: Annotated[
+        str | None, typer.Option(help="Ollama model name (default RFP_CHAT_MODEL or rfp-copilot).")
+    ] = None,
 ) -> None:
     """Put the current model (or the packaged base model) into Ollama under one stable name."""
     from finetune.publish import publish as publish_model

@@ -17,14 +17,17 @@ from rich.table import Table
 from core.cli_support import get_settings
 from core.errors import UserFacingError
 
-RfpFiles = Annotated[list[Path], typer.Argument(help="The solicitation, then its amendments in order (PDF, DOCX, "
-                                                     "Markdown...).")]
+RfpFiles = Annotated[
+    list[Path],
+    typer.Argument(help="The solicitation, then its amendments in order (PDF, DOCX, Markdown...)."),
+]
 
 
 def shred(
     files: RfpFiles,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Matrix file: .xlsx (a .csv is written beside it) "
-                                                          "or .csv.")] = Path("matrix.xlsx"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Matrix file: .xlsx (a .csv is written beside it) or .csv.")
+    ] = Path("matrix.xlsx"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows and summary as JSON.")] = False,
 ) -> None:
     """Shred an RFP (and its amendments, applied in order) into a compliance matrix (XLSX and CSV)."""
@@ -35,10 +38,17 @@ def shred(
     matrix = shred_files(files)
     written = write_matrix(matrix, out)
     if as_json:
-        typer.echo(json.dumps({
-            "files": [str(p) for p in written], "counts": matrix.counts(), "notes": matrix.notes,
-            "rows": [dict(zip(COLUMNS, row_values(r), strict=True)) for r in matrix.rows],
-        }, indent=1))
+        typer.echo(
+            json.dumps(
+                {
+                    "files": [str(p) for p in written],
+                    "counts": matrix.counts(),
+                    "notes": matrix.notes,
+                    "rows": [dict(zip(COLUMNS, row_values(r), strict=True)) for r in matrix.rows],
+                },
+                indent=1,
+            )
+        )
         return
     console = Console()
     for line in summary_lines(matrix):
@@ -49,19 +59,28 @@ def shred(
 def draft(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help='The proposal section, e.g. "Technical Approach".')],
-    rfp: Annotated[list[Path] | None, typer.Option("--rfp", help="The solicitation (repeat for amendments, in "
-                                                                 "order).")] = None,
-    matrix_file: Annotated[Path | None, typer.Option("--matrix", help="A matrix from `rfp shred` (its Response "
-                                                                      "Location column assigns rows to sections)."
-                                                     )] = None,
+    rfp: Annotated[
+        list[Path] | None, typer.Option("--rfp", help="The solicitation (repeat for amendments, in order).")
+    ] = None,
+    matrix_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--matrix",
+            help="A matrix from `rfp shred` (its Response Location column assigns rows to sections).",
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The DOCX to write.")] = Path("draft.docx"),
-    collection: Annotated[list[str] | None, typer.Option("--collection", "-c",
-                                                         help="Collection(s) to draft from.")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="Doc kinds to draft from (default: proposal, "
-                                                                  "other).")] = None,
+    collection: Annotated[
+        list[str] | None, typer.Option("--collection", "-c", help="Collection(s) to draft from.")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Doc kinds to draft from (default: proposal, other).")
+    ] = None,
     limit: Annotated[int, typer.Option("--max", help="At most this many requirements.")] = 8,
-    extractive: Annotated[bool | None, typer.Option(
-        "--extractive/--generate", help="Quote the sources / write with the chat model.")] = None,
+    extractive: Annotated[
+        bool | None,
+        typer.Option("--extractive/--generate", help="Quote the sources / write with the chat model."),
+    ] = None,
 ) -> None:
     """Draft a proposal section that answers the requirements the matrix maps to it, citing past proposals."""
     from core.services import Services
@@ -71,7 +90,9 @@ def draft(
     from proposal.writers import read_matrix
 
     if not rfp and matrix_file is None:
-        raise UserFacingError("give the solicitation (--rfp FILE) or a matrix from `rfp shred` (--matrix FILE)")
+        raise UserFacingError(
+            "give the solicitation (--rfp FILE) or a matrix from `rfp shred` (--matrix FILE)"
+        )
     matrix = read_matrix(matrix_file) if matrix_file is not None else shred_files(rfp)
     settings = get_settings(ctx)
     services = Services(settings)
@@ -79,14 +100,25 @@ def draft(
     try:
         requirements = requirements_for(title, matrix, services.embedder, limit)
         if not requirements:
-            console.print(f"No requirement in the matrix is about “{escape(title)}”; drafting from the title alone.")
-        section = draft_from_matrix(services.answerer, title, matrix, collection or [settings.collection],
-                                    requirements, tuple(kind or SOURCE_KINDS), extractive)
+            console.print(
+                f"No requirement in the matrix is about “{escape(title)}”; drafting from the title alone."
+            )
+        section = draft_from_matrix(
+            services.answerer,
+            title,
+            matrix,
+            collection or [settings.collection],
+            requirements,
+            tuple(kind or SOURCE_KINDS),
+            extractive,
+        )
     finally:
         services.close()
     path = write_docx(section, out)
-    console.print(f"[bold]{escape(title)}[/]: {len(section.draft.paragraphs)} paragraph(s), "
-                  f"{len(section.draft.sources)} source(s), {len(section.draft.gaps)} gap(s)")
+    console.print(
+        f"[bold]{escape(title)}[/]: {len(section.draft.paragraphs)} paragraph(s), "
+        f"{len(section.draft.sources)} source(s), {len(section.draft.gaps)} gap(s)"
+    )
     for r in requirements:
         mark = "[red]gap[/]" if question(r) in section.draft.gaps else "[green]drafted[/]"
         console.print(f"  {mark} {r.id} ({escape(where(r))}): {escape(r.text[:110])}", highlight=False)
@@ -96,8 +128,12 @@ def draft(
 def lcat(
     ctx: typer.Context,
     rfp: Annotated[list[Path], typer.Option("--rfp", help="The solicitation (repeatable).")],
-    collection: Annotated[list[str] | None, typer.Option(
-        "--collection", "-c", help="Collection(s) holding the code tables (SOC, OPM, GSA CALC, OASIS).")] = None,
+    collection: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--collection", "-c", help="Collection(s) holding the code tables (SOC, OPM, GSA CALC, OASIS)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The mappings as JSON.")] = False,
 ) -> None:
     """Find the labor categories an RFP asks for and map them to SOC, OPM series and GSA CALC rates."""
@@ -116,8 +152,10 @@ def lcat(
     try:
         collections = collection or [settings.collection]
         if not any(services.store.has_collection(c) for c in collections):
-            raise UserFacingError(f"no collection {', '.join(collections)}: ingest the code tables first "
-                                  "(rfp ingest ../shared/data/codes -c codes) and pass -c codes")
+            raise UserFacingError(
+                f"no collection {', '.join(collections)}: ingest the code tables first "
+                "(rfp ingest ../shared/data/codes -c codes) and pass -c codes"
+            )
         mapper = LcatMapper(services.retriever, services.store, services.embedder)
         mappings = mapper.map(categories, collections)
     finally:

@@ -37,7 +37,9 @@ class OllamaServer:
                 if self.path == "/api/version":
                     self._json(200, {"version": "0.12.0"})
                 elif self.path == "/api/tags":
-                    self._json(200, {"models": [{"name": f"{outer.name}:latest", "model": f"{outer.name}:latest"}]})
+                    self._json(
+                        200, {"models": [{"name": f"{outer.name}:latest", "model": f"{outer.name}:latest"}]}
+                    )
                 else:
                     self._json(404, {"error": "not found"})
 
@@ -51,13 +53,24 @@ class OllamaServer:
                     self._json(404, {"error": f"model '{body.get('model')}' not found"})
                     return
                 options = body.get("options") or {}
-                kwargs = {"max_tokens": options.get("num_predict", 128), "temperature": options.get("temperature", 0.8),
-                          "stop": options.get("stop")}
+                kwargs = {
+                    "max_tokens": options.get("num_predict", 128),
+                    "temperature": options.get("temperature", 0.8),
+                    "stop": options.get("stop"),
+                }
                 started = time.perf_counter_ns()
                 if not body.get("stream", True):
                     text = "".join(outer.model.stream(body["messages"], **kwargs))
-                    self._json(200, {"model": body["model"], "created_at": _now(), "done": True,
-                                     "message": {"role": "assistant", "content": text}, "done_reason": "stop"})
+                    self._json(
+                        200,
+                        {
+                            "model": body["model"],
+                            "created_at": _now(),
+                            "done": True,
+                            "message": {"role": "assistant", "content": text},
+                            "done_reason": "stop",
+                        },
+                    )
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/x-ndjson")
@@ -65,13 +78,24 @@ class OllamaServer:
                 count = 0
                 for piece in outer.model.stream(body["messages"], **kwargs):
                     count += 1
-                    line = {"model": body["model"], "created_at": _now(),
-                            "message": {"role": "assistant", "content": piece}, "done": False}
+                    line = {
+                        "model": body["model"],
+                        "created_at": _now(),
+                        "message": {"role": "assistant", "content": piece},
+                        "done": False,
+                    }
                     self.wfile.write((json.dumps(line) + "\n").encode())
                     self.wfile.flush()
-                final = {"model": body["model"], "created_at": _now(), "message": {"role": "assistant", "content": ""},
-                         "done": True, "done_reason": "stop", "total_duration": time.perf_counter_ns() - started,
-                         "prompt_eval_count": 0, "eval_count": count}
+                final = {
+                    "model": body["model"],
+                    "created_at": _now(),
+                    "message": {"role": "assistant", "content": ""},
+                    "done": True,
+                    "done_reason": "stop",
+                    "total_duration": time.perf_counter_ns() - started,
+                    "prompt_eval_count": 0,
+                    "eval_count": count,
+                }
                 self.wfile.write((json.dumps(final) + "\n").encode())
                 self.wfile.flush()
 

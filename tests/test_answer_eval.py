@@ -27,8 +27,13 @@ def values(text: str, kind: str) -> set[str]:
 
 # --- facts and agreement --------------------------------------------------------------------------
 
+
 def test_one_date_written_three_ways_is_one_fact():
-    assert values("due March 23, 2026", "date") == values("due 3/23/2026", "date") == values("2026-03-23", "date")
+    assert (
+        values("due March 23, 2026", "date")
+        == values("due 3/23/2026", "date")
+        == values("2026-03-23", "date")
+    )
     assert values("due 23 March 2026", "date") == {"2026-03-23"}
     assert values("due March 16, 2026", "date") == {"2026-03-16"}
 
@@ -57,8 +62,11 @@ def test_a_wrong_number_disagrees_and_the_right_one_agrees():
 
 
 def test_a_number_about_something_else_does_not_disagree():
-    other = agreement("Two monthly reports.", "It handles 30 customer email requests a month [1].",
-                      "What reports are due each month?")
+    other = agreement(
+        "Two monthly reports.",
+        "It handles 30 customer email requests a month [1].",
+        "What reports are due each month?",
+    )
     assert other.score == 0.0 and not other.disagrees
     assert agreement("~50", "It hosts 64 tenants [1].", "How many tenants are hosted?").disagrees
 
@@ -97,8 +105,10 @@ def test_a_pointer_to_another_answer_has_no_key_facts():
 
 
 def test_names_and_acronyms_are_found_whatever_their_case():
-    a = agreement("The incumbent is Blue Beacon Consulting under GSA TTS.",
-                  "blue beacon consulting holds it for TTS [1].")
+    a = agreement(
+        "The incumbent is Blue Beacon Consulting under GSA TTS.",
+        "blue beacon consulting holds it for TTS [1].",
+    )
     assert {f.value for f in a.found} >= {"blue beacon consulting", "tts"}
     assert agreement("Blue Beacon Consulting.", "Red Lantern Partners [1].").score == 0.0
 
@@ -111,19 +121,35 @@ def test_a_clause_keeps_its_number_whole():
 # --- citation support -----------------------------------------------------------------------------
 
 SOURCES = [
-    {"n": 1, "path": "rfq.md", "page": None, "section": "L.1",
-     "text": "Quotes are due no later than 2:00 PM Eastern Time on March 23, 2026, by email.",
-     "excerpt": "Quotes are due no later than 2:00 PM Eastern Time on March 23, 2026, by email."},
-    {"n": 2, "path": "pws.md", "page": 3, "section": "C.3",
-     "text": "The Contractor shall maintain 99.9 percent monthly availability.",
-     "excerpt": "The Contractor shall maintain 99.9 percent monthly availability."},
+    {
+        "n": 1,
+        "path": "rfq.md",
+        "page": None,
+        "section": "L.1",
+        "text": "Quotes are due no later than 2:00 PM Eastern Time on March 23, 2026, by email.",
+        "excerpt": "Quotes are due no later than 2:00 PM Eastern Time on March 23, 2026, by email.",
+    },
+    {
+        "n": 2,
+        "path": "pws.md",
+        "page": 3,
+        "section": "C.3",
+        "text": "The Contractor shall maintain 99.9 percent monthly availability.",
+        "excerpt": "The Contractor shall maintain 99.9 percent monthly availability.",
+    },
 ]
 
 
 def answer(*claims: dict, text: str | None = None, declined: bool = False) -> dict:
     body = " ".join(c["text"] for c in claims) if text is None else text
-    return {"answer": body, "mode": "declined" if declined else "generated", "declined": declined,
-            "claims": list(claims), "sources": SOURCES, "model": "test"}
+    return {
+        "answer": body,
+        "mode": "declined" if declined else "generated",
+        "declined": declined,
+        "claims": list(claims),
+        "sources": SOURCES,
+        "model": "test",
+    }
 
 
 def claim(text: str, cited: list[int], quote: str | None, source: int | None) -> dict:
@@ -169,6 +195,7 @@ def test_a_quote_that_is_not_in_its_source_or_from_an_uncited_source_fails():
 
 # --- scoring one answer: declines, wrong but confident, leaks ---------------------------------------
 
+
 def question(**kw) -> BenchQuestion:
     base = {"set": "s.jsonl", "id": "q1", "question": "When are quotes due?", "reference": "March 23, 2026."}
     base.update(kw)
@@ -177,11 +204,17 @@ def question(**kw) -> BenchQuestion:
 
 def test_declining_an_unanswerable_question_is_correct_and_declining_an_answerable_one_is_not():
     unanswerable = question(reference="", kind="none", expect_decline=True)
-    declined = score_answer(unanswerable, "extractive", answer(text="The documents don't cover this.",
-                                                               declined=True), "", 0.5)
+    declined = score_answer(
+        unanswerable, "extractive", answer(text="The documents don't cover this.", declined=True), "", 0.5
+    )
     assert declined.decline_correct and declined.support is None and not declined.wrong_confident
-    answered = score_answer(unanswerable, "extractive", answer(claim("It is March 23, 2026 [1].", [1],
-                                                                     SOURCES[0]["text"], 1)), "", 0.5)
+    answered = score_answer(
+        unanswerable,
+        "extractive",
+        answer(claim("It is March 23, 2026 [1].", [1], SOURCES[0]["text"], 1)),
+        "",
+        0.5,
+    )
     assert not answered.decline_correct
     wrongly = score_answer(question(), "extractive", answer(text="not covered", declined=True), "", 0.5)
     figures = summarize([declined, wrongly])
@@ -190,10 +223,20 @@ def test_declining_an_unanswerable_question_is_correct_and_declining_an_answerab
 
 
 def test_a_confident_wrong_date_counts_as_wrong_but_confident():
-    wrong = score_answer(question(), "generated", answer(claim("Quotes are due March 16, 2026 [1].", [1],
-                                                               SOURCES[0]["text"], 1)), "", 2.0)
-    right = score_answer(question(id="q2"), "generated", answer(claim("Quotes are due March 23, 2026 [1].", [1],
-                                                                      SOURCES[0]["text"], 1)), "", 1.0)
+    wrong = score_answer(
+        question(),
+        "generated",
+        answer(claim("Quotes are due March 16, 2026 [1].", [1], SOURCES[0]["text"], 1)),
+        "",
+        2.0,
+    )
+    right = score_answer(
+        question(id="q2"),
+        "generated",
+        answer(claim("Quotes are due March 23, 2026 [1].", [1], SOURCES[0]["text"], 1)),
+        "",
+        1.0,
+    )
     assert wrong.wrong_confident and not right.wrong_confident
     figures = summarize([wrong, right])
     assert figures["wrong_confident"] == 1 and figures["wrong_confident_share"] == 0.5
@@ -203,13 +246,18 @@ def test_a_confident_wrong_date_counts_as_wrong_but_confident():
 
 def test_citing_the_document_the_reference_came_from_is_a_leak():
     q = question(source_file="qa/source_pdfs/pws.md", context_files=["rfp/x/rfq.md"])
-    r = score_answer(q, "extractive", answer(claim("It is 99.9 percent [2].", [2], SOURCES[1]["text"], 2)), "", 1.0)
+    r = score_answer(
+        q, "extractive", answer(claim("It is 99.9 percent [2].", [2], SOURCES[1]["text"], 2)), "", 1.0
+    )
     assert r.leak and r.context_hit
-    clean = score_answer(q, "extractive", answer(claim("Due March 23, 2026 [1].", [1], SOURCES[0]["text"], 1)), "", 1.0)
+    clean = score_answer(
+        q, "extractive", answer(claim("Due March 23, 2026 [1].", [1], SOURCES[0]["text"], 1)), "", 1.0
+    )
     assert not clean.leak
 
 
 # --- question files and the split ------------------------------------------------------------------
+
 
 def test_a_bad_question_line_is_named(tmp_path):
     f = tmp_path / "q.jsonl"
@@ -220,8 +268,10 @@ def test_a_bad_question_line_is_named(tmp_path):
 
 def test_kind_none_or_no_answer_with_the_flag_must_be_declined(tmp_path):
     f = tmp_path / "q.jsonl"
-    f.write_text('{"id": "a", "question": "Who won?", "kind": "none"}\n{"id": "b", "question": "When?"}\n'
-                 '{"id": "c", "question": "Where?", "answer": "Here."}\n')
+    f.write_text(
+        '{"id": "a", "question": "Who won?", "kind": "none"}\n{"id": "b", "question": "When?"}\n'
+        '{"id": "c", "question": "Where?", "answer": "Here."}\n'
+    )
     assert [q.expect_decline for q in load_questions(f)] == [True, False, False]
     assert [q.expect_decline for q in load_questions(f, unanswered_is_none=True)] == [True, True, False]
 
@@ -238,32 +288,59 @@ def test_the_split_halves_each_group_the_same_way_every_time():
 
 def test_the_committed_vendor_split_is_the_rule_applied_to_the_vendor_questions(data_root):
     committed = json.loads((ROOT / "eval" / "vendor_split.json").read_text())
-    rows = [json.loads(line) for line in
-            (data_root / "qa/gsa-tts-rfq-vendor-qa/gsa_tts_rfq_vendor_qa.jsonl").read_text().splitlines() if line]
+    rows = [
+        json.loads(line)
+        for line in (data_root / "qa/gsa-tts-rfq-vendor-qa/gsa_tts_rfq_vendor_qa.jsonl")
+        .read_text()
+        .splitlines()
+        if line
+    ]
     again = make_split([(r["id"], r["rfq_number"]) for r in rows])  # ids and groups only
     assert committed["train"] == again["train"] and committed["held_back"] == again["held_back"]
     assert (len(again["train"]), len(again["held_back"])) == (70, 68)
     split = {k: set(v) for k, v in again.items()}
-    assert in_split(again["held_back"][0], split, "held_back") and not in_split(again["train"][0], split, "held_back")
+    assert in_split(again["held_back"][0], split, "held_back") and not in_split(
+        again["train"][0], split, "held_back"
+    )
     assert in_split("dev001", split, "held_back")  # another set's questions are kept
 
 
 # --- the command, end to end -----------------------------------------------------------------------
 
+
 def rfp(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rfp", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
-                                            "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "rfp", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)},
+    )
 
 
 QUESTIONS = [
-    {"id": "pages", "question": "How many pages may the Volume I Technical Approach have?",
-     "answer": "It is limited to 15 pages."},
-    {"id": "availability", "question": "What monthly availability must the contractor maintain?",
-     "answer": "99.9 percent."},
-    {"id": "due", "question": "When are quotes for RFQ 2026-0042 due?", "answer": "March 23, 2026, at 2:00 PM ET.",
-     "source_file": "rfq-2026-0042/RFQ_2026-0042_Amendment_0001.txt"},
-    {"id": "cmmc", "question": "What CMMC level does the Department of Example Services require?", "kind": "none"},
+    {
+        "id": "pages",
+        "question": "How many pages may the Volume I Technical Approach have?",
+        "answer": "It is limited to 15 pages.",
+    },
+    {
+        "id": "availability",
+        "question": "What monthly availability must the contractor maintain?",
+        "answer": "99.9 percent.",
+    },
+    {
+        "id": "due",
+        "question": "When are quotes for RFQ 2026-0042 due?",
+        "answer": "March 23, 2026, at 2:00 PM ET.",
+        "source_file": "rfq-2026-0042/RFQ_2026-0042_Amendment_0001.txt",
+    },
+    {
+        "id": "cmmc",
+        "question": "What CMMC level does the Department of Example Services require?",
+        "kind": "none",
+    },
     {"id": "training", "question": "Who is the Program Manager?", "answer": "Not used: a train question."},
 ]
 
@@ -275,14 +352,36 @@ def test_rfp_eval_answers_scores_extractive_answers_on_the_sample_corpus(tmp_pat
     qfile = tmp_path / "mine.jsonl"
     qfile.write_text("".join(json.dumps(q) + "\n" for q in QUESTIONS))
     split = tmp_path / "split.json"
-    split.write_text(json.dumps({"train": ["training"], "held_back": ["pages", "availability", "due", "cmmc"]}))
+    split.write_text(
+        json.dumps({"train": ["training"], "held_back": ["pages", "availability", "due", "cmmc"]})
+    )
     details = tmp_path / "details.jsonl"
-    run = rfp("--data-dir", str(data), "eval", "answers", str(qfile), "--no-generated", "--baseline", "extractive",
-              "--split", "held_back", "--split-file", str(split), "--json", "--details", str(details), cwd=tmp_path)
+    run = rfp(
+        "--data-dir",
+        str(data),
+        "eval",
+        "answers",
+        str(qfile),
+        "--no-generated",
+        "--baseline",
+        "extractive",
+        "--split",
+        "held_back",
+        "--split-file",
+        str(split),
+        "--json",
+        "--details",
+        str(details),
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     out = json.loads(run.stdout)
     figures = out["by_set"]["mine.jsonl"]["extractive"]
-    assert (figures["n"], figures["answerable"], figures["unanswerable"]) == (4, 3, 1)  # the train one left out
+    assert (figures["n"], figures["answerable"], figures["unanswerable"]) == (
+        4,
+        3,
+        1,
+    )  # the train one left out
     assert figures["unanswerable_declined"] == 1.0 and figures["wrongly_declined"] == 0.0
     assert figures["citation_support"] == 1.0 and figures["invented_citations"] == 0
     assert figures["leaks"] == 1  # the due-date answer quotes the amendment, named as the reference's source
@@ -298,7 +397,18 @@ def test_rfp_eval_answers_scores_extractive_answers_on_the_sample_corpus(tmp_pat
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["by_set"] == out["by_set"]
 
-    table = rfp("--data-dir", str(data), "eval", "answers", str(qfile), "--no-generated", "--baseline",
-                "extractive", "--limit", "2", cwd=tmp_path)
+    table = rfp(
+        "--data-dir",
+        str(data),
+        "eval",
+        "answers",
+        str(qfile),
+        "--no-generated",
+        "--baseline",
+        "extractive",
+        "--limit",
+        "2",
+        cwd=tmp_path,
+    )
     assert table.returncode == 0, table.stderr
     assert "key-fact agreement" in table.stdout and "citation support" in table.stdout

@@ -42,7 +42,10 @@ def docx_file(path: Path, text: str) -> None:
 
 def replace_member(package: Path, out: Path, member: str, write) -> None:
     """A copy of a real DOCX/XLSX with one member rewritten by `write(file)`, streamed, deflated."""
-    with zipfile.ZipFile(package) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    with (
+        zipfile.ZipFile(package) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z,
+    ):
         for info in source.infolist():
             if info.filename != member:
                 z.writestr(info.filename, source.read(info.filename))
@@ -91,8 +94,12 @@ def xlsx_bomb(path: Path, expanded: int) -> None:
 def corrupt_xml_docx(path: Path) -> None:
     base = path.with_suffix(".base.docx")
     docx_file(base, "x")
-    replace_member(base, path, "word/document.xml",
-                   lambda f: f.write(f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>cut off'.encode()))
+    replace_member(
+        base,
+        path,
+        "word/document.xml",
+        lambda f: f.write(f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>cut off'.encode()),
+    )
     base.unlink()
 
 
@@ -114,15 +121,24 @@ def pdf_bomb(path: Path, expanded: int) -> None:
     stream._data = b"".join(parts)
     stream[NameObject("/Filter")] = NameObject("/FlateDecode")
     page[NameObject("/Contents")] = writer._add_object(stream)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
     with open(path, "wb") as f:
         writer.write(f)
 
 
 def long_field_csv(path: Path, chars: int) -> None:
-    path.write_text('Labor category,Description\nAnalyst,"' + "Analyzes requirements. " * (chars // 23) + '"\n')
+    path.write_text(
+        'Labor category,Description\nAnalyst,"' + "Analyzes requirements. " * (chars // 23) + '"\n'
+    )
 
 
 def good_files(folder: Path, data_root: Path) -> set[str]:
@@ -130,8 +146,10 @@ def good_files(folder: Path, data_root: Path) -> set[str]:
     (folder / "good.md").write_text("# RFQ\n\nQuotes are due by 2:00 PM on March 16, 2026.\n")
     docx_file(folder / "good.docx", "The period of performance is one base year and four option years.")
     (folder / "good.csv").write_text("Labor category,Rate\nSenior Developer,150.00\n")
-    shutil.copy(data_root / "rfp/gsa-tts-incident-response-saas-2018/Amendment_001_SF30_with_QA.pdf",
-                folder / "good.pdf")
+    shutil.copy(
+        data_root / "rfp/gsa-tts-incident-response-saas-2018/Amendment_001_SF30_with_QA.pdf",
+        folder / "good.pdf",
+    )
     return {"good.md", "good.docx", "good.csv", "good.pdf"}
 
 
@@ -149,7 +167,10 @@ LIMIT = "decompresses to more than 1 MB (RFP_MAX_EXPANDED_MB)"
 # Each bad file: how it is built, and the words its one-line reason must hold.
 CASES = {
     "long_field.csv": (lambda p: long_field_csv(p, 200_000), None),  # over csv's 131,072 default: read
-    "huge_field.csv": (lambda p: long_field_csv(p, OVER), "a field on line 2 is longer than 1,048,576 characters"),
+    "huge_field.csv": (
+        lambda p: long_field_csv(p, OVER),
+        "a field on line 2 is longer than 1,048,576 characters",
+    ),
     "loop.md": (symlink_loop, "a symbolic link loop"),
     "ring_a.md": (symlink_ring, "a symbolic link loop"),
     "pipe.txt": (os.mkfifo, "not a regular file"),  # opening it would wait for a writer forever
@@ -180,7 +201,9 @@ def test_a_bad_file_gets_its_reason_and_the_good_files_go_in(tmp_path, embedder,
     if reason is None:
         assert failures(report) == {}
         assert ingested(services) == good | {name}
-        (record,) = [h.payload for h in scroll_all(services.store, "public", LIVE) if h.payload["path"].endswith(name)]
+        (record,) = [
+            h.payload for h in scroll_all(services.store, "public", LIVE) if h.payload["path"].endswith(name)
+        ]
         assert len(record["text"]) > 131_072  # the whole field, quoted as the file has it
     else:
         failed = failures(report)
@@ -224,8 +247,11 @@ def test_an_unreadable_folder_gets_a_line_and_the_rest_goes_in(tmp_path):
     finally:
         (folder / "locked").chmod(0o755)
     assert result.returncode == 1, result.stdout + result.stderr
-    lines = [" ".join(line.split()) for line in (result.stdout + result.stderr).splitlines()
-             if line.startswith("failed")]
+    lines = [
+        " ".join(line.split())
+        for line in (result.stdout + result.stderr).splitlines()
+        if line.startswith("failed")
+    ]
     assert lines == [f"failed {folder / 'locked'}: folder not read: cannot read: Permission denied"]
     found = run_rfp(tmp_path, "search", "When are quotes due?", "--json")
     assert found.returncode == 0 and "ok.md" in found.stdout and "secret.md" not in found.stdout
@@ -240,8 +266,14 @@ def run_rfp(tmp_path: Path, *args: str, env: dict | None = None) -> subprocess.C
             pytest.skip("running as root without setpriv: root reads every folder")
         drop = "-dac_override,-dac_read_search"
         command = [setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}", *command]
-    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **(env or {})})
+    return subprocess.run(
+        command,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **(env or {})},
+    )
 
 
 # --- bombs at full size, in a real run, with the memory measured ------------------------------------
@@ -295,25 +327,47 @@ def test_gigabyte_bombs_are_refused_before_they_inflate(tmp_path, bombs, workers
     (folder / "notes.md").write_text("# Notes\n\nThe incumbent is Northwind.\n")
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-c", MEASURED, sys.executable, "-m", "rfp", "--data-dir", str(tmp_path / "data"),
-         "ingest", str(folder)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
-        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), "RFP_INGEST_WORKERS": workers},
+        [
+            sys.executable,
+            "-c",
+            MEASURED,
+            sys.executable,
+            "-m",
+            "rfp",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "ingest",
+            str(folder),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HF_HUB_OFFLINE": "1",
+            "PYTHONPATH": str(ROOT),
+            "RFP_INGEST_WORKERS": workers,
+        },
     )
     seconds = time.monotonic() - started
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     lines = [" ".join(line.split()) for line in output.splitlines() if line.startswith("failed")]
     limit = "decompresses to more than 100 MB (RFP_MAX_EXPANDED_MB)"
-    assert sorted(lines) == sorted([
-        f"failed {folder / 'bomb.docx'}: {limit}: word/document.xml alone is 1,024 MB (read from the zip directory)",
-        f"failed {folder / 'bomb.pdf'}: {limit} (a stream on page 1)",
-        f"failed {folder / 'bomb.xlsx'}: {limit}: xl/worksheets/sheet1.xml alone is 1,024 MB "
-        "(read from the zip directory)",
-    ]), output
+    assert sorted(lines) == sorted(
+        [
+            f"failed {folder / 'bomb.docx'}: {limit}: word/document.xml alone is 1,024 MB (read from the zip directory)",
+            f"failed {folder / 'bomb.pdf'}: {limit} (a stream on page 1)",
+            f"failed {folder / 'bomb.xlsx'}: {limit}: xl/worksheets/sheet1.xml alone is 1,024 MB "
+            "(read from the zip directory)",
+        ]
+    ), output
     peak_kb, tree_kb = (int(x) for x in output.split("PEAK ")[1].split()[:2])
-    print(f"workers={workers}: {seconds:.1f} s, peak process {peak_kb / 1024:.0f} MB, "
-          f"peak of the process tree {tree_kb / 1024:.0f} MB")
+    print(
+        f"workers={workers}: {seconds:.1f} s, peak process {peak_kb / 1024:.0f} MB, "
+        f"peak of the process tree {tree_kb / 1024:.0f} MB"
+    )
     assert peak_kb < 2**20 and tree_kb < 2**20, (peak_kb, tree_kb)
     found = run_rfp(tmp_path, "search", "Who is the incumbent?", "--json")
     assert found.returncode == 0 and "notes.md" in found.stdout and "good.md" in found.stdout, found.stderr

@@ -44,9 +44,23 @@ def openai_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("openai") / "server.log"
     with open(log, "w") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "core.chat.openai_server", "--model", str(packaged_chat_gguf()),
-             "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2", "--verbose", "false"],
-            stdout=subprocess.DEVNULL, stderr=log_file,
+            [
+                sys.executable,
+                "-m",
+                "core.chat.openai_server",
+                "--model",
+                str(packaged_chat_gguf()),
+                "--port",
+                str(port),
+                "--n_ctx",
+                "2048",
+                "--model_alias",
+                "smollm2",
+                "--verbose",
+                "false",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
         )
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 120

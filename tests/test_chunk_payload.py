@@ -7,9 +7,34 @@ from core.store import ChunkPayload, Match, Where, scroll_all
 from tests.conftest import make_services
 
 # The keys ingest wrote before the type existed (a live point also gets its family).
-STORED_KEYS = ["text", "path", "abs_path", "folder", "title", "format", "page", "section", "section_path", "kind",
-               "fields", "doc_kind", "solicitation", "ids", "defines", "content_hash", "version", "doc_id",
-               "chunk_index", "tags", "tag_list", "ingested_at", "seq", "state", "family", "family_latest"]
+STORED_KEYS = [
+    "text",
+    "path",
+    "abs_path",
+    "folder",
+    "title",
+    "format",
+    "page",
+    "section",
+    "section_path",
+    "kind",
+    "fields",
+    "doc_kind",
+    "solicitation",
+    "ids",
+    "defines",
+    "content_hash",
+    "version",
+    "doc_id",
+    "chunk_index",
+    "tags",
+    "tag_list",
+    "ingested_at",
+    "seq",
+    "state",
+    "family",
+    "family_latest",
+]
 
 
 def test_ingest_stores_the_same_json_and_reads_it_back_typed(tmp_path, embedder):
@@ -17,8 +42,11 @@ def test_ingest_stores_the_same_json_and_reads_it_back_typed(tmp_path, embedder)
     doc = tmp_path / "rfq.md"
     doc.write_text("# RFQ\n\n## Clauses\n\nQuotes are due March 16, 2026. FAR 52.204-21 applies.\n")
     services.indexer.index_file(doc, "public", display="rfq.md", tags={"customer": "VA"})
-    (stored,) = [h for h in scroll_all(services.store, "public", Where.of(Match("state", "live")))
-                 if "Quotes" in h.payload["text"]]
+    (stored,) = [
+        h
+        for h in scroll_all(services.store, "public", Where.of(Match("state", "live")))
+        if "Quotes" in h.payload["text"]
+    ]
     assert list(stored.payload) == STORED_KEYS
     chunk = stored.chunk
     assert chunk.path == "rfq.md" and chunk.section == "RFQ > Clauses" and chunk.state == "live"
@@ -31,8 +59,17 @@ def test_ingest_stores_the_same_json_and_reads_it_back_typed(tmp_path, embedder)
 
 
 def test_an_older_or_newer_payload_reads_and_writes_back_unchanged():
-    old = {"text": "Row", "path": "codes/soc.csv", "page": None, "fields": {"SOC Code": "15-1252"},
-           "ids": None, "tags": None, "seq": 3, "state": "live", "legacy_key": [1, 2]}
+    old = {
+        "text": "Row",
+        "path": "codes/soc.csv",
+        "page": None,
+        "fields": {"SOC Code": "15-1252"},
+        "ids": None,
+        "tags": None,
+        "seq": 3,
+        "state": "live",
+        "legacy_key": [1, 2],
+    }
     chunk = ChunkPayload.from_dict(old)
     assert chunk.ids == [] and chunk.tags == {} and chunk.section == "" and chunk.kind == "text"
     assert chunk.fields == {"SOC Code": "15-1252"} and chunk.extra == {"legacy_key": [1, 2]}

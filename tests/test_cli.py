@@ -10,9 +10,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def rfp(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rfp", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
-                                            "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "rfp", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_ingest_exits_1_when_a_file_failed_and_names_it(tmp_path):

@@ -28,8 +28,9 @@ ENV = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
 
 def rfp(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "rfp", *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=300, env=ENV)
+    result = subprocess.run(
+        [sys.executable, "-m", "rfp", *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=ENV
+    )
     return result, time.monotonic() - started
 
 
@@ -51,10 +52,20 @@ def test_ingest_and_search_beside_the_bot_are_refused_at_once_naming_it(tmp_path
     slack = MockSlackAPI(token="xoxb-lock-test").start()
     port = free_port()
     bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--port", str(port), "--host", "127.0.0.1"], cwd=tmp_path,
-        env={**ENV, "SLACK_BOT_TOKEN": "xoxb-lock-test", "SLACK_SIGNING_SECRET": "secret", "RFP_EXTRACTIVE": "true",
-             "SLACK_API_URL": slack.api_url, "RFP_DATA_DIR": str(data), "RFP_EMBED_THREADS": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "bot", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env={
+            **ENV,
+            "SLACK_BOT_TOKEN": "xoxb-lock-test",
+            "SLACK_SIGNING_SECRET": "secret",
+            "RFP_EXTRACTIVE": "true",
+            "SLACK_API_URL": slack.api_url,
+            "RFP_DATA_DIR": str(data),
+            "RFP_EMBED_THREADS": "1",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 180
@@ -63,7 +74,9 @@ def test_ingest_and_search_beside_the_bot_are_refused_at_once_naming_it(tmp_path
                 httpx.get(f"http://127.0.0.1:{port}/healthz")
                 break
             except httpx.TransportError:
-                assert bot.poll() is None and time.monotonic() < deadline, bot.stdout.read() if bot.stdout else ""
+                assert bot.poll() is None and time.monotonic() < deadline, (
+                    bot.stdout.read() if bot.stdout else ""
+                )
                 time.sleep(0.5)
         holder = f"is in use by `python -m bot --port {port} --host 127.0.0.1` (pid {bot.pid}, started "
         for args in (["search", "When are quotes due?"], ["ingest", str(folder), "--force"]):

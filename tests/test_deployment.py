@@ -70,8 +70,12 @@ def test_compose_settings_select_the_tested_backends(compose, tmp_path, monkeypa
 def test_docker_compose_accepts_it(tmp_path):
     shutil.copy(ROOT / "compose.yaml", tmp_path / "compose.yaml")
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
-    result = subprocess.run(["docker-compose", "--profile", "train", "--profile", "train-gpu", "config", "-q"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        ["docker-compose", "--profile", "train", "--profile", "train-gpu", "config", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 

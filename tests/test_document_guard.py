@@ -9,7 +9,10 @@ import pytest
 
 from bench.documents import files, measure, report, totals
 
-pytestmark = pytest.mark.slow  # parses, shreds and chunks 89 files, OCR included: about two minutes on two cores
+pytestmark = (
+    pytest.mark.slow
+)  # parses, shreds and chunks 89 files, OCR included: about two minutes on two cores
+
 
 @pytest.fixture(scope="module")
 def figures(data_root):

@@ -32,21 +32,29 @@ def block_with(doc, words: str):
 
 
 def test_a_pdf_paragraph_is_whole_across_line_wraps_and_a_page_break(pws):
-    block = block_with(pws, "Moderate Provisional Authority to Operate (P-ATO), which enables federal agencies")
+    block = block_with(
+        pws, "Moderate Provisional Authority to Operate (P-ATO), which enables federal agencies"
+    )
     assert block.text.startswith("cloud.gov is a shared service operated by TTS.")
     assert block.text.endswith("meeting federal security compliance requirements.")
     assert (block.page, block.end_page) == (1, 2)
     assert block.page_at(block.text.index("Authority to Operate")) == 2
-    assert "cloud.gov support services" not in block.text and "1 of 7" not in block.text  # running header, footer
+    assert (
+        "cloud.gov support services" not in block.text and "1 of 7" not in block.text
+    )  # running header, footer
 
 
 def test_pdf_text_has_no_zero_width_characters_and_no_layout_lines(pws):
     assert not any(ZERO_WIDTH.search(b.text) for b in pws.blocks)
-    scope = block_with(pws, "The contractor is expected to follow the cloud.gov Configuration Management plan.")
+    scope = block_with(
+        pws, "The contractor is expected to follow the cloud.gov Configuration Management plan."
+    )
     assert scope.page == 3 and scope.end_page is None
     bullets = [b.text for b in pws.blocks if b.text.startswith("● ") and b.page == 3]
-    assert "● Operate, maintain, monitor, and update a Cloud Foundry deployment and the supporting services " \
-           "underlying cloud.gov." in bullets
+    assert (
+        "● Operate, maintain, monitor, and update a Cloud Foundry deployment and the supporting services "
+        "underlying cloud.gov." in bullets
+    )
 
 
 def test_pdf_headings_set_in_heavier_type_or_wrapped_over_two_lines_enter_the_section_path(pws):
@@ -62,7 +70,10 @@ def test_pdf_tables_are_rows_with_their_header_and_their_text_is_not_read_twice(
     assert len(rows) >= 15
     accessible = next(r for r in rows if r.text.startswith("Accessible |"))
     assert accessible.header.startswith("Deliverable or Required Services | Performance Standard(s)")
-    assert accessible.fields["Performance Standard(s)"] == "Client-side rendering must conform with section 508 standards."
+    assert (
+        accessible.fields["Performance Standard(s)"]
+        == "Client-side rendering must conform with section 508 standards."
+    )
     text = " ".join(b.text for b in doc.blocks if b.kind != "row")
     assert "Client-side rendering must conform with section 508 standards" not in text
 

@@ -26,8 +26,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def level(ilvl: int, text: str, fmt: str = "decimal", start: int = 1, style: str | None = None) -> str:
     p_style = f'<w:pStyle w:val="{style}"/>' if style else ""
-    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>{p_style}'
-            f'<w:lvlText w:val="{text}"/></w:lvl>')
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>{p_style}'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+    )
 
 
 def add_list(document, abstract_id: int, body: str, nums: dict[int, str]) -> None:
@@ -41,20 +43,26 @@ def add_list(document, abstract_id: int, body: str, nums: dict[int, str]) -> Non
     else:
         numbering.append(abstract)
     for num_id, extra in nums.items():
-        numbering.append(parse_xml(f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
-                                   f'{extra}</w:num>'))
+        numbering.append(
+            parse_xml(
+                f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{extra}</w:num>'
+            )
+        )
 
 
 def number(paragraph, num_id: int, ilvl: int | None = None) -> None:
     ilvl_xml = f'<w:ilvl w:val="{ilvl}"/>' if ilvl is not None else ""
-    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {NS}>{ilvl_xml}<w:numId w:val="{num_id}"/></w:numPr>'))
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {NS}>{ilvl_xml}<w:numId w:val="{num_id}"/></w:numPr>')
+    )
 
 
 def style_numbering(document, style: str, num_id: int | None, ilvl: int | None) -> None:
     ppr = document.styles[style].element.get_or_add_pPr()
-    parts = (f'<w:ilvl w:val="{ilvl}"/>' if ilvl is not None else "") + \
-            (f'<w:numId w:val="{num_id}"/>' if num_id is not None else "")
-    ppr.insert(0, parse_xml(f'<w:numPr {NS}>{parts}</w:numPr>'))
+    parts = (f'<w:ilvl w:val="{ilvl}"/>' if ilvl is not None else "") + (
+        f'<w:numId w:val="{num_id}"/>' if num_id is not None else ""
+    )
+    ppr.insert(0, parse_xml(f"<w:numPr {NS}>{parts}</w:numPr>"))
 
 
 def sections(doc) -> dict[str, tuple[str, ...]]:
@@ -67,8 +75,14 @@ def heading_texts(doc) -> list[str]:
 
 def test_heading_styles_linked_to_a_multilevel_list_carry_its_numbers(tmp_path):
     document = docx.Document()
-    add_list(document, 90, level(0, "%1.", style="Heading1") + level(1, "%1.%2", style="Heading2")
-             + level(2, "%1.%2.%3", style="Heading3"), {90: ""})
+    add_list(
+        document,
+        90,
+        level(0, "%1.", style="Heading1")
+        + level(1, "%1.%2", style="Heading2")
+        + level(2, "%1.%2.%3", style="Heading3"),
+        {90: ""},
+    )
     style_numbering(document, "Heading 1", 90, None)  # as Word writes it: numId on Heading 1,
     style_numbering(document, "Heading 2", 90, 1)  # the level on each heading style
     style_numbering(document, "Heading 3", 90, 2)
@@ -83,23 +97,48 @@ def test_heading_styles_linked_to_a_multilevel_list_carry_its_numbers(tmp_path):
     path = tmp_path / "numbered.docx"
     document.save(path)
     doc = parse(path)
-    assert heading_texts(doc) == ["1. Scope", "1.1 Background", "1.2 Objectives", "2. Requirements", "2.1 Security",
-                                  "2.1.1 Access Control"]
+    assert heading_texts(doc) == [
+        "1. Scope",
+        "1.1 Background",
+        "1.2 Objectives",
+        "2. Requirements",
+        "2.1 Security",
+        "2.1.1 Access Control",
+    ]
     found = sections(doc)
     assert found["The contractor shall deliver software."] == ("1. Scope",)
-    assert found["Accounts are reviewed every 90 days."] == ("2. Requirements", "2.1 Security", "2.1.1 Access Control")
+    assert found["Accounts are reviewed every 90 days."] == (
+        "2. Requirements",
+        "2.1 Security",
+        "2.1.1 Access Control",
+    )
 
 
 def test_lists_of_one_definition_share_their_count_and_a_start_override_restarts_it(tmp_path):
     """As in the CRM task order: headings numbered directly by three lists of one definition, two of them
     starting at a number of their own, a second level lettered."""
     document = docx.Document()
-    add_list(document, 91, level(0, "%1.") + level(1, "%2.", fmt="lowerLetter"),
-             {91: "", 92: '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="4"/></w:lvlOverride>',
-              93: '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="9"/></w:lvlOverride>'})
-    for text, num_id, ilvl in [("Introduction and Overview", 91, 0), ("Scope", 91, 0), ("Period of Performance", 92, 0),
-                               ("Order Type", 91, 0), ("Technical Overview", 91, 0), ("Technical Environment", 91, 1),
-                               ("Stakeholders", 91, 1), ("Operational Constraints", 93, 0), ("Deliverables", 91, 0)]:
+    add_list(
+        document,
+        91,
+        level(0, "%1.") + level(1, "%2.", fmt="lowerLetter"),
+        {
+            91: "",
+            92: '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="4"/></w:lvlOverride>',
+            93: '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="9"/></w:lvlOverride>',
+        },
+    )
+    for text, num_id, ilvl in [
+        ("Introduction and Overview", 91, 0),
+        ("Scope", 91, 0),
+        ("Period of Performance", 92, 0),
+        ("Order Type", 91, 0),
+        ("Technical Overview", 91, 0),
+        ("Technical Environment", 91, 1),
+        ("Stakeholders", 91, 1),
+        ("Operational Constraints", 93, 0),
+        ("Deliverables", 91, 0),
+    ]:
         number(document.add_heading(text, ilvl + 1), num_id, ilvl)
         document.add_paragraph(f"Text under {text}.")
     path = tmp_path / "shared.docx"
@@ -116,16 +155,25 @@ def test_a_list_defined_by_a_numbering_style_numbers_body_paragraphs_as_outline_
     document = docx.Document()
     outline = document.styles.add_style("OutlineList", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
     outline.element.set(f"{W}type", "numbering")
-    add_list(document, 93, '<w:styleLink w:val="OutlineList"/>' + level(0, "%1.0", start=3)
-             + level(1, "%1.%2"), {94: ""})
+    add_list(
+        document,
+        93,
+        '<w:styleLink w:val="OutlineList"/>' + level(0, "%1.0", start=3) + level(1, "%1.%2"),
+        {94: ""},
+    )
     add_list(document, 94, '<w:numStyleLink w:val="OutlineList"/>', {95: ""})
     outline.element.get_or_add_pPr().append(parse_xml(f'<w:numPr {NS}><w:numId w:val="94"/></w:numPr>'))
     number(document.add_paragraph("Objectives", style="List Paragraph"), 95, 0)
     number(document.add_paragraph("Backlog", style="List Paragraph"), 95, 1)
     document.add_paragraph("The backlog is kept in the issue tracker.")
     number(document.add_paragraph("Quality Assurance Surveillance Plan", style="List Paragraph"), 95, 1)
-    number(document.add_paragraph("The contractor shall meet every standard in the plan and report on each.",
-                                  style="List Paragraph"), 95, 1)
+    number(
+        document.add_paragraph(
+            "The contractor shall meet every standard in the plan and report on each.", style="List Paragraph"
+        ),
+        95,
+        1,
+    )
     path = tmp_path / "outline.docx"
     document.save(path)
     doc = parse(path)
@@ -152,21 +200,40 @@ def test_plain_numbered_and_bulleted_items_stay_text_and_an_unknown_list_keeps_t
     assert heading_texts(doc) == ["Instructions", "Format"]
     found = sections(doc)
     assert found["Company Description"] == found["Website Example 1"] == ("Instructions", "Format")
-    assert [b.kind for b in doc.blocks if b.text in ("Company Description", "Point of Contact")] == ["text", "text"]
+    assert [b.kind for b in doc.blocks if b.text in ("Company Description", "Point of Contact")] == [
+        "text",
+        "text",
+    ]
 
 
 def test_letters_and_roman_numerals(tmp_path):
     document = docx.Document()
-    add_list(document, 97, level(0, "Section %1:", fmt="upperLetter", style="Heading1")
-             + level(1, "%2.", fmt="upperRoman", start=4, style="Heading2"), {98: ""})
+    add_list(
+        document,
+        97,
+        level(0, "Section %1:", fmt="upperLetter", style="Heading1")
+        + level(1, "%2.", fmt="upperRoman", start=4, style="Heading2"),
+        {98: ""},
+    )
     style_numbering(document, "Heading 1", 98, None)
     style_numbering(document, "Heading 2", 98, 1)
-    for text, depth in [("Supplies", 1), ("Description", 2), ("Inspection", 1), ("Acceptance", 2), ("Warranty", 2)]:
+    for text, depth in [
+        ("Supplies", 1),
+        ("Description", 2),
+        ("Inspection", 1),
+        ("Acceptance", 2),
+        ("Warranty", 2),
+    ]:
         document.add_heading(text, depth)
     path = tmp_path / "letters.docx"
     document.save(path)
-    assert heading_texts(parse(path)) == ["Section A: Supplies", "IV. Description", "Section B: Inspection",
-                                          "IV. Acceptance", "V. Warranty"]
+    assert heading_texts(parse(path)) == [
+        "Section A: Supplies",
+        "IV. Description",
+        "Section B: Inspection",
+        "IV. Acceptance",
+        "V. Warranty",
+    ]
 
 
 AGILE = "rfp/usds-techfar-hub-samples/Agile_Task_Order_Example.docx"
@@ -181,12 +248,24 @@ def test_the_shared_agile_task_order_numbers_agree_with_its_own_cross_references
     heads = heading_texts(agile)
     # "See Section 3.2.2 Deliverables", "Section 2.5.2", "Section 4.2", "Section 6.1", "Section 9.3 for ...
     # recertification of small business size", "Section 9 of the RFQ" (special requirements), "Section 10" (clauses).
-    for title in ("3.2.2 Deliverables", "2.5.2 Options", "4.2 Transition Plan", "6.1 Overview",
-                  "9.3 Notice of Size Re-representation at the Task Order Level", "9. Special Contract Requirements"):
+    for title in (
+        "3.2.2 Deliverables",
+        "2.5.2 Options",
+        "4.2 Transition Plan",
+        "6.1 Overview",
+        "9.3 Notice of Size Re-representation at the Task Order Level",
+        "9. Special Contract Requirements",
+    ):
         assert title in heads
     assert any(h.startswith("10. Contract Clauses") for h in heads)
-    block = next(b for b in agile.blocks if b.kind == "heading" and b.text == "3.1.1 General Current Structure")
-    assert block.section == ("3. Statement of Objectives", "3.1 Background", "3.1.1 General Current Structure")
+    block = next(
+        b for b in agile.blocks if b.kind == "heading" and b.text == "3.1.1 General Current Structure"
+    )
+    assert block.section == (
+        "3. Statement of Objectives",
+        "3.1 Background",
+        "3.1.1 General Current Structure",
+    )
 
 
 def test_the_shared_crm_task_order_list_numbers_are_computed(data_root):
@@ -201,8 +280,18 @@ def test_the_shared_crm_task_order_list_numbers_are_computed(data_root):
         found = numbering.label(p)
         if found and look.paragraph_style(p) == "Heading":
             labels[normalize_space(look.paragraph_text(p))] = found.text
-    assert labels == {"Introduction and Overview": "1.", "Objective": "2.", "Scope": "3.",
-                      "Period and Place of Performance": "4.", "Order Type/Award Term Option Incentive": "5.",
-                      "Contract Line Item Number (CLIN) Format": "6.", "Technical Overview": "7.",
-                      "Technical Environment": "a.", "Stakeholders": "b.", "Required Tasks": "8.",
-                      "Operational Constraints": "9.", "Deliverables": "10.", "Inspection and Acceptance": "11."}
+    assert labels == {
+        "Introduction and Overview": "1.",
+        "Objective": "2.",
+        "Scope": "3.",
+        "Period and Place of Performance": "4.",
+        "Order Type/Award Term Option Incentive": "5.",
+        "Contract Line Item Number (CLIN) Format": "6.",
+        "Technical Overview": "7.",
+        "Technical Environment": "a.",
+        "Stakeholders": "b.",
+        "Required Tasks": "8.",
+        "Operational Constraints": "9.",
+        "Deliverables": "10.",
+        "Inspection and Acceptance": "11.",
+    }

@@ -29,12 +29,15 @@ def test_reingest_after_editing_one_section_embeds_only_that_section(tmp_path, e
     docs = tmp_path / "docs"
     docs.mkdir()
     write_rfq(docs / "rfq.md", SECTIONS)
-    write_rfq(docs / "other.md", {f"Other {k}": v.replace("contractor", "vendor") for k, v in SECTIONS.items()})
+    write_rfq(
+        docs / "other.md", {f"Other {k}": v.replace("contractor", "vendor") for k, v in SECTIONS.items()}
+    )
     services = make_services(tmp_path / "data", embedder)
     try:
         before = embedder.embedded
-        first = services.indexer.index_files([(docs / "rfq.md", "rfq.md"), (docs / "other.md", "other.md")],
-                                             "public")
+        first = services.indexer.index_files(
+            [(docs / "rfq.md", "rfq.md"), (docs / "other.md", "other.md")], "public"
+        )
         assert [r.status for r in first] == ["new", "new"]
         chunks = first[0].chunks
         assert chunks >= len(SECTIONS), "each section is its own chunk"
@@ -43,19 +46,22 @@ def test_reingest_after_editing_one_section_embeds_only_that_section(tmp_path, e
         edited = dict(SECTIONS, Security="All staff require a Secret clearance and a Tier 3 investigation.")
         write_rfq(docs / "rfq.md", edited)
         before = embedder.embedded
-        second = services.indexer.index_files([(docs / "rfq.md", "rfq.md"), (docs / "other.md", "other.md")],
-                                              "public")
+        second = services.indexer.index_files(
+            [(docs / "rfq.md", "rfq.md"), (docs / "other.md", "other.md")], "public"
+        )
         assert [r.status for r in second] == ["changed", "unchanged"]
         assert second[0].chunks == chunks
         assert embedder.embedded - before == 1, "only the edited section's chunk reaches the model"
         assert second[0].cached == chunks - 1, "the run says how many chunks the cache had"
 
         # The cached vectors are the real ones: the edit and an untouched section are both found.
-        hits = services.retriever.search("Secret clearance Tier 3 investigation", ["public"], k=3,
-                                         filters=Filters()).hits
+        hits = services.retriever.search(
+            "Secret clearance Tier 3 investigation", ["public"], k=3, filters=Filters()
+        ).hits
         assert hits[0].path == "rfq.md" and "Secret clearance" in hits[0].text
-        hits = services.retriever.search("how long is the base period and the options", ["public"], k=3,
-                                         filters=Filters()).hits
+        hits = services.retriever.search(
+            "how long is the base period and the options", ["public"], k=3, filters=Filters()
+        ).hits
         assert "four option years" in hits[0].text
     finally:
         services.close()
@@ -73,7 +79,9 @@ def test_the_ingest_summary_shows_cache_hits(tmp_path, embedder):
     try:
         quiet = Console(stderr=True, quiet=True)
         ingest_paths(services.indexer, [docs], "public", console=quiet)
-        write_rfq(docs / "rfq.md", dict(SECTIONS, Scope="The contractor shall replace the claims intake system."))
+        write_rfq(
+            docs / "rfq.md", dict(SECTIONS, Scope="The contractor shall replace the claims intake system.")
+        )
         report = ingest_paths(services.indexer, [docs], "public", console=quiet)
         assert report.count("changed") == 1 and report.chunks_cached == report.chunks_written - 1
         console = Console(record=True, width=120)

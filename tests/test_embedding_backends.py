@@ -41,7 +41,9 @@ def test_a_question_finds_its_passage_on_the_int8_path():
 def test_the_path_follows_the_cpu_and_the_settings():
     assert resolve_backend("auto", "auto", bf16=True) == "torch-bf16"
     assert resolve_backend("auto", "auto", bf16=False) == "onnx-int8"
-    assert resolve_backend("auto", "float32", bf16=True) == "onnx-int8", "float32 stands for a CPU without bf16"
+    assert resolve_backend("auto", "float32", bf16=True) == "onnx-int8", (
+        "float32 stands for a CPU without bf16"
+    )
     assert resolve_backend("auto", "bfloat16", bf16=False) == "torch-bf16"
     assert resolve_backend("torch-fp32", "bfloat16", bf16=True) == "torch-fp32", "the backend setting wins"
     with pytest.raises(ValueError, match="unknown embedding backend"):
@@ -50,8 +52,10 @@ def test_the_path_follows_the_cpu_and_the_settings():
 
 def test_cpu_features_come_from_cpuinfo(tmp_path):
     path = tmp_path / "cpuinfo"
-    path.write_text("processor\t: 0\nmodel name\t: AMD EPYC 7B12\nflags\t\t: fpu sse avx avx2 fma\n\n"
-                    "processor\t: 1\nmodel name\t: AMD EPYC 7B12\nflags\t\t: fpu sse avx avx2 fma\n")
+    path.write_text(
+        "processor\t: 0\nmodel name\t: AMD EPYC 7B12\nflags\t\t: fpu sse avx avx2 fma\n\n"
+        "processor\t: 1\nmodel name\t: AMD EPYC 7B12\nflags\t\t: fpu sse avx avx2 fma\n"
+    )
     info = cpu_info(path)
     assert info.model == "AMD EPYC 7B12" and not info.native_bf16
     assert "avx2 fma" in info.describe()

@@ -15,7 +15,9 @@ from core.evaluation import Question, correct, load_questions, normalize, same_f
 DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "dev_qa.jsonl"
 
 
-def question(id_: str, kind: str = "rfp", files=("rfp/a/RFQ.md",), evidence=("quotes are due by noon",)) -> Question:
+def question(
+    id_: str, kind: str = "rfp", files=("rfp/a/RFQ.md",), evidence=("quotes are due by noon",)
+) -> Question:
     return Question(id_, f"question {id_}", kind, list(files), list(evidence))
 
 
@@ -28,7 +30,9 @@ def test_files_are_compared_component_by_component_from_the_end():
 
 
 def test_evidence_matches_across_separators_and_typography():
-    assert normalize("Offeror’s “Technical” Volume — 15\u200b pages") == normalize("offeror's \"technical\" volume - 15 pages")
+    assert normalize("Offeror’s “Technical” Volume — 15\u200b pages") == normalize(
+        'offeror\'s "technical" volume - 15 pages'
+    )
     assert normalize("Labor | Rate\n| Hours") == normalize("labor rate hours")
     assert normalize("ﬁve") == "five"  # NFKC: a ligature is its letters
     assert normalize("1,000") != normalize("1000"), "commas are kept"
@@ -43,8 +47,14 @@ def test_a_hit_is_correct_only_in_an_expected_file_holding_the_evidence():
 
 
 def test_recall_and_mrr_per_kind_with_none_questions_left_out():
-    questions = [question("r1"), question("r2"), question("r3"), question("f1", "far", ("far/FAR_part_42.md",)),
-                 question("n1", "none", (), ()), question("n2", "none", (), ())]
+    questions = [
+        question("r1"),
+        question("r2"),
+        question("r3"),
+        question("f1", "far", ("far/FAR_part_42.md",)),
+        question("n1", "none", (), ()),
+        question("n2", "none", (), ()),
+    ]
     good = {"path": "rfp/a/RFQ.md", "text": "Quotes are due by noon."}
     bad = {"path": "rfp/a/RFQ.md", "text": "Something else."}
     hits = {"r1": [good], "r2": [bad, bad, good], "r3": [bad] * 6 + [good], "f1": [bad, good]}

@@ -61,7 +61,10 @@ def test_pdf_passages_keep_page_and_section(corpus):
 def test_docx_table_rows_keep_their_header_names(corpus):
     chunks = chunks_of(corpus, path_part="IGCE")
     c = find(chunks, "Scrum Master | $147.00 | 1920 | $28,2240")
-    assert c["text"].splitlines()[0] == "Labor Category (these figures are not from the negotiated BPA pricing) | Hr Rate | Hrs | Price"
+    assert (
+        c["text"].splitlines()[0]
+        == "Labor Category (these figures are not from the negotiated BPA pricing) | Hr Rate | Hrs | Price"
+    )
     assert c["kind"] == "table"
     whole_rows = [line for chunk in chunks if chunk["kind"] == "table" for line in chunk["text"].splitlines()]
     assert "Price Per Iteration | $73,669" in whole_rows  # a row is never split across chunks
@@ -103,7 +106,11 @@ def test_far_markdown_sections(corpus):
 @pytest.mark.parametrize(
     ("query", "expected_in_text", "expected_path"),
     [
-        ("52.204-21", "52.204-21 Basic Safeguarding of Covered Contractor Information Systems", "FAR_part_52"),
+        (
+            "52.204-21",
+            "52.204-21 Basic Safeguarding of Covered Contractor Information Systems",
+            "FAR_part_52",
+        ),
         ("13-1051", "13-1051 Cost Estimators", "oasis"),
         ("0854", "0854-COMPUTER ENGINEERING", "DTocc"),
         ("series 2210", "2210-INFORMATION TECHNOLOGY MANAGEMENT", "DTocc"),
@@ -120,8 +127,11 @@ def test_chunks_fit_the_embedding_window(corpus, embedder):
     from core.documents import parse
 
     chunker = Chunker(embedder.count_tokens, 200, embedder.truncate)
-    for name in ("rfp/va-appeals-caseflow-task-order-2016/VA11816F10050003RTEP.pdf", "far/FAR_part_52.md",
-                 "codes/bls_soc_2018_definitions.csv"):
+    for name in (
+        "rfp/va-appeals-caseflow-task-order-2016/VA11816F10050003RTEP.pdf",
+        "far/FAR_part_52.md",
+        "codes/bls_soc_2018_definitions.csv",
+    ):
         from tests.conftest import DATA
 
         chunks = chunker.chunk(parse(DATA / name))
@@ -195,7 +205,9 @@ def test_crash_mid_file_leaves_the_old_version(tmp_path, embedder, data_root):
     services.indexer.store = real_store
 
     visible = chunks_of(services)
-    assert sorted(c["text"] for c in visible) == sorted(c["text"] for c in old), "old version still searchable"
+    assert sorted(c["text"] for c in visible) == sorted(c["text"] for c in old), (
+        "old version still searchable"
+    )
     assert not any("Up to 99 licenses" in c["text"] for c in visible), "new version not half-visible"
     hits = services.retriever.search("How many licenses does the SaaS need?", ["public"], k=3).hits
     assert any("Up to 35 licenses" in h.text for h in hits)
@@ -287,7 +299,9 @@ def test_bad_inputs_each_get_one_line_and_the_run_continues(tmp_path, embedder):
     (folder / "good.md").write_text("# Good\n\nThis file is fine and must be ingested.\n")
     runner = CliRunner()
     result = runner.invoke(
-        app, ["--data-dir", str(tmp_path / "data"), "ingest", str(folder)], env={"RFP_MAX_FILE_MB": "1"},
+        app,
+        ["--data-dir", str(tmp_path / "data"), "ingest", str(folder)],
+        env={"RFP_MAX_FILE_MB": "1"},
     )
     output = result.output  # stdout and stderr, interleaved
     assert result.exit_code == 1, output

@@ -19,7 +19,8 @@ def test_langchain_retriever(services):
     from core.integrations.langchain import RfpRetriever
 
     docs = RfpRetriever(retriever=services.retriever, collections=["public"], k=3).invoke(
-        "How long does a contractor have to comment on a past performance evaluation?")
+        "How long does a contractor have to comment on a past performance evaluation?"
+    )
     assert len(docs) == 3
     assert docs[0].metadata["path"] == "far/FAR_part_42.md" and docs[0].metadata["section"]
     assert any("14 calendar days" in d.page_content for d in docs)

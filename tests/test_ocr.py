@@ -15,13 +15,35 @@ VA = "rfp/va-appeals-caseflow-task-order-2016/VA11816F10050003RTEP.pdf"
 CLOUD_QA = "qa/gsa-tts-rfq-vendor-qa/source_pdfs/cloudgov_support_services_RFQ1349024_QA_20190220.pdf"
 
 EXPECTED = {
-    (TDRS_AWARD, 0): ["ORDER FOR SUPPLIES AND SERVICES", "47QPCA20F0019", "47QTCA18D003V", "THOUGHT OBJECT LLC",
-                      "Facilitator", "Technical Lead", "$208,216.70", "Backend Web Developer", "Woman Owned Business"],
-    (TDRS_AWARD, 1): ["Frontend Web Developer", "Content Strategist", "Travel / ODCs", "$1,360,064.27",
-                      "Brian T Burns", "GSA FORM 300"],
-    (VA, 0): ["ORDER FOR SUPPLIES OR SERVICES", "VA11816F10050003", "TISTA SCIENCE AND TECHNOLOGY CORPORATION",
-              "Department of Veterans Affairs", "Mark.Junda@va.gov", "Contracting Officer", "$5,339,769.60",
-              "ROCKVILLE"],
+    (TDRS_AWARD, 0): [
+        "ORDER FOR SUPPLIES AND SERVICES",
+        "47QPCA20F0019",
+        "47QTCA18D003V",
+        "THOUGHT OBJECT LLC",
+        "Facilitator",
+        "Technical Lead",
+        "$208,216.70",
+        "Backend Web Developer",
+        "Woman Owned Business",
+    ],
+    (TDRS_AWARD, 1): [
+        "Frontend Web Developer",
+        "Content Strategist",
+        "Travel / ODCs",
+        "$1,360,064.27",
+        "Brian T Burns",
+        "GSA FORM 300",
+    ],
+    (VA, 0): [
+        "ORDER FOR SUPPLIES OR SERVICES",
+        "VA11816F10050003",
+        "TISTA SCIENCE AND TECHNOLOGY CORPORATION",
+        "Department of Veterans Affairs",
+        "Mark.Junda@va.gov",
+        "Contracting Officer",
+        "$5,339,769.60",
+        "ROCKVILLE",
+    ],
 }
 
 

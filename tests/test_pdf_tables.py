@@ -14,8 +14,12 @@ QASP = "rfp/gsa-tts-cloudgov-support-services-2019/Attachment-C-QASP.pdf"
 VA = "rfp/va-appeals-caseflow-task-order-2016/VA11816F10050003RTEP.pdf"
 TDRS_AWARD = "rfp/hhs-acf-tdrs-software-development-2020/TDRS_Fully_Executed_Base_Award.pdf"
 ADS = "rfp/gsa-18f-agile-delivery-services-bpa-2015/ADS_RFQ_Final_2015-06-16.pdf"
-QASP_HEADER = ["Deliverable or Required Services", "Performance Standard(s)", "Acceptable Quality Level (AQL)",
-               "Method of Surveillance"]
+QASP_HEADER = [
+    "Deliverable or Required Services",
+    "Performance Standard(s)",
+    "Acceptable Quality Level (AQL)",
+    "Method of Surveillance",
+]
 
 
 def _read(data_root: Path, name: str) -> tuple[dict, TableReport]:
@@ -39,9 +43,13 @@ def test_a_performance_standard_row_has_its_header_and_every_cell(qasp):
     table, row = found[0]
     assert table.header == QASP_HEADER
     assert row.page == row.end_page == 2
-    assert row.cells[1] == ("Participate in FedRAMP security scanning, monitoring, remediation, and "
-                            "authorization activities")
-    assert row.cells[2] == "Remediation of critical or high issues within 30 days and moderate issues within 90 days"
+    assert row.cells[1] == (
+        "Participate in FedRAMP security scanning, monitoring, remediation, and authorization activities"
+    )
+    assert (
+        row.cells[2]
+        == "Remediation of critical or high issues within 30 days and moderate issues within 90 days"
+    )
     assert row.cells[3] == "Review by team FedRAMP Liaison and FedRAMP JAB Technical Review staff (monthly)"
 
 
@@ -91,8 +99,12 @@ def test_deliverable_tables_of_the_award_and_a_label_split_over_a_page(data_root
     for t, r in _rows(tables):
         by_header.setdefault(tuple(t.header), []).append(r)
     tested = by_header[("Deliverable 2", "Tested Code")]
-    assert [r.cells[0] for r in tested] == ["Performance Standard(s)", "Acceptable Quality Level",
-                                            "Method of Assessment", "Due Date"]
+    assert [r.cells[0] for r in tested] == [
+        "Performance Standard(s)",
+        "Acceptable Quality Level",
+        "Method of Assessment",
+        "Due Date",
+    ]
     assert tested[1].cells[1].startswith("Minimum of 90% test coverage of all code.")
     first = by_header[("Deliverable 1", "Accepted Features")]
     assert first[0].cells[0] == "Performance Standard(s)"  # "Performance" on page 5, "Standard(s)" on page 6

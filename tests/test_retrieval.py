@@ -43,15 +43,36 @@ def top(corpus, question, k=5, **kw):
 @pytest.mark.parametrize(
     ("question", "path", "page", "kind"),
     [
-        ("How many project examples may we describe for relevant Cloud Foundry experience?",
-         "rfp/gsa-tts-cloudgov-support-services-2019/RFQ.md", None, "rfp"),
-        ("Which report tells the level of effort expended and the hours remaining?",
-         "rfp/gsa-tts-cloudgov-support-services-2019/Attachment-A-PWS.pdf", 7, "pws"),
-        ("How does the contractor deliver code at the end of each sprint, and who merges it?",
-         "rfp/gsa-tts-cloudgov-support-services-2019/Attachment-C-QASP.pdf", None, "qasp"),
-        ("What is the price per iteration in the agile IGCE example?",
-         "rfp/usds-techfar-hub-samples/Agile_Task_Order_IGCE_Example.docx", 3, "rfp"),
-        ("How many days may a contractor take to comment on a CPARS evaluation?", "far/FAR_part_42.md", None, "far"),
+        (
+            "How many project examples may we describe for relevant Cloud Foundry experience?",
+            "rfp/gsa-tts-cloudgov-support-services-2019/RFQ.md",
+            None,
+            "rfp",
+        ),
+        (
+            "Which report tells the level of effort expended and the hours remaining?",
+            "rfp/gsa-tts-cloudgov-support-services-2019/Attachment-A-PWS.pdf",
+            7,
+            "pws",
+        ),
+        (
+            "How does the contractor deliver code at the end of each sprint, and who merges it?",
+            "rfp/gsa-tts-cloudgov-support-services-2019/Attachment-C-QASP.pdf",
+            None,
+            "qasp",
+        ),
+        (
+            "What is the price per iteration in the agile IGCE example?",
+            "rfp/usds-techfar-hub-samples/Agile_Task_Order_IGCE_Example.docx",
+            3,
+            "rfp",
+        ),
+        (
+            "How many days may a contractor take to comment on a CPARS evaluation?",
+            "far/FAR_part_42.md",
+            None,
+            "far",
+        ),
     ],
 )
 def test_question_lands_on_the_right_file_and_page(corpus, question, path, page, kind):
@@ -75,7 +96,11 @@ def test_amendment_is_found_as_amendment(corpus):
         ("15-1211", "2018 SOC Code", "15-1211"),
         ("What OPM series is computer engineering?", "OCC", "0854"),
         ("OPM series 2210", "OCC", "2210"),
-        ("What are PA Consulting's hourly rates for a Strategy Partner?", "Labor Category", "Strategy Partner"),
+        (
+            "What are PA Consulting's hourly rates for a Strategy Partner?",
+            "Labor Category",
+            "Strategy Partner",
+        ),
     ],
 )
 def test_code_questions_surface_the_exact_row(corpus, query, field, value):
@@ -94,8 +119,9 @@ def test_versions_collapse_to_the_latest(corpus):
     assert ads, [h.path for h in hits]
     first = ads[0]
     assert "Modification_5" in first.path, "the modification is the latest version"
-    assert any(any("2015-06-16" in p for p in h.other_versions) for h in ads if "Modification_5" in h.path), \
+    assert any(any("2015-06-16" in p for p in h.other_versions) for h in ads if "Modification_5" in h.path), (
         "passages both versions share are shown once, from the latest, naming the older one"
+    )
     assert not any("2015-06-16" in h.path for h in ads if not h.superseded), "no copies of the old version"
 
 
@@ -116,8 +142,9 @@ def test_expired_content_is_excluded(tmp_path, embedder):
     services.indexer.index_file(new, "public")
     hits = services.retriever.search("blended rate for cloud engineers", ["public"], k=5).hits
     assert [h.path for h in hits] == [str(new)]
-    included = services.retriever.search("blended rate for cloud engineers", ["public"], k=5,
-                                         filters=Filters(include_expired=True)).hits
+    included = services.retriever.search(
+        "blended rate for cloud engineers", ["public"], k=5, filters=Filters(include_expired=True)
+    ).hits
     assert {h.path for h in included} == {str(old), str(new)}
     services.close()
 
@@ -132,7 +159,9 @@ def test_search_cli_json_schema(corpus, tmp_path):
 
     corpus.close()  # the embedded store allows one process-level owner at a time
     data_dir = corpus.settings.data_dir
-    result = CliRunner().invoke(app, ["--data-dir", str(data_dir), "search", "help desk", "--k", "3", "--json"])
+    result = CliRunner().invoke(
+        app, ["--data-dir", str(data_dir), "search", "help desk", "--k", "3", "--json"]
+    )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.output)["hits"]
     assert len(hits) == 3

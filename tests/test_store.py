@@ -12,12 +12,26 @@ from core.store.edge import EdgeStore
 from core.store.qdrant import QdrantStore
 
 TEXTS = {
-    "00000000-0000-0000-0000-000000000001": ("FAR 52.204-21 Basic Safeguarding of Covered Contractor Information Systems",
-                                             "far", ["far:52.204-21"]),
-    "00000000-0000-0000-0000-000000000002": ("Software Developers design and develop computer applications", "codes",
-                                             ["soc:15-1252"]),
-    "00000000-0000-0000-0000-000000000003": ("Quotes are due by 2:00 PM Eastern Time on March 16, 2026", "rfp", []),
-    "00000000-0000-0000-0000-000000000004": ("The contractor shall deliver a monthly status report", "pws", []),
+    "00000000-0000-0000-0000-000000000001": (
+        "FAR 52.204-21 Basic Safeguarding of Covered Contractor Information Systems",
+        "far",
+        ["far:52.204-21"],
+    ),
+    "00000000-0000-0000-0000-000000000002": (
+        "Software Developers design and develop computer applications",
+        "codes",
+        ["soc:15-1252"],
+    ),
+    "00000000-0000-0000-0000-000000000003": (
+        "Quotes are due by 2:00 PM Eastern Time on March 16, 2026",
+        "rfp",
+        [],
+    ),
+    "00000000-0000-0000-0000-000000000004": (
+        "The contractor shall deliver a monthly status report",
+        "pws",
+        [],
+    ),
 }
 
 
@@ -27,8 +41,12 @@ def store(request, tmp_path, embedder):
     enc = SparseEncoder()
     vectors = embedder.embed([t for t, _, _ in TEXTS.values()])
     points = [
-        PointData(pid, vec, enc.encode_document(text), {"text": text, "doc_kind": kind, "ids": ids,
-                                                        "state": "live", "doc_id": pid[-1]})
+        PointData(
+            pid,
+            vec,
+            enc.encode_document(text),
+            {"text": text, "doc_kind": kind, "ids": ids, "state": "live", "doc_id": pid[-1]},
+        )
         for (pid, (text, kind, ids)), vec in zip(TEXTS.items(), vectors, strict=True)
     ]
     s.upsert("c", points)
@@ -48,9 +66,13 @@ def test_sparse_search_matches_identifiers_exactly(store):
 
 def test_filters(store, embedder):
     v = embedder.embed_query("report")
-    assert {h.id[-1] for h in store.search_dense("c", v, Where.of(MatchAny("doc_kind", ("rfp", "pws"))), 10)} == {"3", "4"}
+    assert {
+        h.id[-1] for h in store.search_dense("c", v, Where.of(MatchAny("doc_kind", ("rfp", "pws"))), 10)
+    } == {"3", "4"}
     assert {h.id[-1] for h in store.search_dense("c", v, Where.of(Match("ids", "soc:15-1252")), 10)} == {"2"}
-    assert {h.id[-1] for h in store.search_dense("c", v, Where.of(must_not=(Match("doc_kind", "far"),)), 10)} == {"2", "3", "4"}
+    assert {
+        h.id[-1] for h in store.search_dense("c", v, Where.of(must_not=(Match("doc_kind", "far"),)), 10)
+    } == {"2", "3", "4"}
     ids = tuple(list(TEXTS)[:2])
     assert {h.id for h in store.search_dense("c", v, Where.of(HasId(ids)), 10)} == set(ids)
 

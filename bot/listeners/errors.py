@@ -41,7 +41,9 @@ def line_for(error: BaseException, what: str) -> str:
     return apology(error_id)
 
 
-def tell(client: WebClient, channel: str | None, user: str | None, line: str, thread_ts: str | None = None) -> None:
+def tell(
+    client: WebClient, channel: str | None, user: str | None, line: str, thread_ts: str | None = None
+) -> None:
     """Privately: an ephemeral message where there is a channel, else a direct message."""
     try:
         if channel and user:

@@ -24,8 +24,19 @@ class Ask:
         answer_id = new_answer_id()
         text, blocks = answer_blocks(answer, answer_id, conv.user if show_asker else None, collections)
         ts = conv.post(text, blocks)
-        self.feedback.record_answer(AnswerRecord.from_answer(
-            answer, answer_id=answer_id, user=conv.user, channel=conv.channel, thread_ts=conv.thread_ts,
-            message_ts=ts, history=history, collections=collections))
-        log.info("answered %s in %s (%s, %d sources)", answer_id, conv.channel, answer.mode, len(answer.sources))
+        self.feedback.record_answer(
+            AnswerRecord.from_answer(
+                answer,
+                answer_id=answer_id,
+                user=conv.user,
+                channel=conv.channel,
+                thread_ts=conv.thread_ts,
+                message_ts=ts,
+                history=history,
+                collections=collections,
+            )
+        )
+        log.info(
+            "answered %s in %s (%s, %d sources)", answer_id, conv.channel, answer.mode, len(answer.sources)
+        )
         return answer_id

@@ -13,8 +13,9 @@ class LookupCodes:
         self.k = k
 
     def __call__(self, conv: Conversation, query: str, collections: list[str], show_asker: bool) -> int:
-        result = self.retriever.search(query, collections, k=self.k, filters=Filters(doc_kinds=("codes",)),
-                                       code_lookup=True)
+        result = self.retriever.search(
+            query, collections, k=self.k, filters=Filters(doc_kinds=("codes",)), code_lookup=True
+        )
         rows = [h for h in result.hits if h.fields]
         text, blocks = codes_blocks(query, rows, conv.user if show_asker else None)
         conv.post(text, blocks)

@@ -21,17 +21,35 @@ def docx_name(draft: Draft) -> str:
 
 
 class MakeDraft:
-    def __init__(self, answerer: Answerer, feedback: FeedbackStore, extractive: bool | None = None,
-                 max_chars: int = MESSAGE_CHARS):
+    def __init__(
+        self,
+        answerer: Answerer,
+        feedback: FeedbackStore,
+        extractive: bool | None = None,
+        max_chars: int = MESSAGE_CHARS,
+    ):
         self.answerer = answerer
         self.feedback = feedback
         self.extractive = extractive
         self.max_chars = max_chars
 
-    def __call__(self, conv: Conversation, title: str, collections: list[str], solicitation: str | None,
-                 requirements: list[str], show_asker: bool) -> Draft:
-        draft = draft_section(self.answerer, title, collections, solicitation=solicitation,
-                              requirements=requirements or None, extractive=self.extractive)
+    def __call__(
+        self,
+        conv: Conversation,
+        title: str,
+        collections: list[str],
+        solicitation: str | None,
+        requirements: list[str],
+        show_asker: bool,
+    ) -> Draft:
+        draft = draft_section(
+            self.answerer,
+            title,
+            collections,
+            solicitation=solicitation,
+            requirements=requirements or None,
+            extractive=self.extractive,
+        )
         asker = conv.user if show_asker else None
         if draft_fits(draft, self.max_chars):
             text, blocks = draft_blocks(draft, asker)
@@ -42,9 +60,26 @@ class MakeDraft:
             ts = conv.post(text, blocks)
             with tempfile.TemporaryDirectory(prefix="rfp-draft-") as tmp:
                 path = draft.to_docx(Path(tmp) / filename)
-                conv.client.files_upload_v2(channel=conv.channel, thread_ts=conv.thread_ts, file=str(path),
-                                            filename=filename, title=f"Draft: {draft.title}")
-        self.feedback.record_answer(AnswerRecord(
-            new_answer_id(), f"Draft: {title}", draft.markdown(), "draft", [], conv.user, conv.channel,
-            conv.thread_ts, ts, collections=collections, kind="draft"))
+                conv.client.files_upload_v2(
+                    channel=conv.channel,
+                    thread_ts=conv.thread_ts,
+                    file=str(path),
+                    filename=filename,
+                    title=f"Draft: {draft.title}",
+                )
+        self.feedback.record_answer(
+            AnswerRecord(
+                new_answer_id(),
+                f"Draft: {title}",
+                draft.markdown(),
+                "draft",
+                [],
+                conv.user,
+                conv.channel,
+                conv.thread_ts,
+                ts,
+                collections=collections,
+                kind="draft",
+            )
+        )
         return draft

@@ -26,8 +26,14 @@ log = logging.getLogger(__name__)
 
 
 class IngestFiles:
-    def __init__(self, indexer: Indexer, store: Store, files_dir: Path, http: httpx.Client,
-                 max_bytes: int | None = None):
+    def __init__(
+        self,
+        indexer: Indexer,
+        store: Store,
+        files_dir: Path,
+        http: httpx.Client,
+        max_bytes: int | None = None,
+    ):
         self.indexer = indexer
         self.store = store
         self.files_dir = Path(files_dir)
@@ -44,8 +50,9 @@ class IngestFiles:
                 results.append(FileResult(file_id, "failed", reason=str(exc)))
                 continue
             with self._lock:
-                result = self.indexer.index_file(path, collection, display=name,
-                                                 tags={"source": "slack", "slack_file": file_id})
+                result = self.indexer.index_file(
+                    path, collection, display=name, tags={"source": "slack", "slack_file": file_id}
+                )
             results.append(result)
         if any(r.chunks and r.status in ("new", "changed") for r in results):
             with self._lock:
@@ -62,12 +69,16 @@ class IngestFiles:
             info = conv.client.files_info(file=file_id)["file"]
         except SlackApiError as exc:
             error = exc.response.get("error", "error")
-            raise UserFacingError(f"Slack would not give me file {file_id} ({error}); share it in a channel "
-                                  "I'm in, and check the app has the files:read scope") from exc
+            raise UserFacingError(
+                f"Slack would not give me file {file_id} ({error}); share it in a channel "
+                "I'm in, and check the app has the files:read scope"
+            ) from exc
         if not shared_in(info, conv.channel):
             log.warning("refused file %s to %s in %s: not shared there", file_id, conv.user, conv.channel)
-            raise UserFacingError(f"File {file_id} is not shared in this conversation, so I did not fetch it: "
-                                  "share it here first, then ask again.")
+            raise UserFacingError(
+                f"File {file_id} is not shared in this conversation, so I did not fetch it: "
+                "share it here first, then ask again."
+            )
         return info
 
     def fetch(self, conv: Conversation, file_id: str, info: dict) -> tuple[Path, str]:
@@ -75,10 +86,14 @@ class IngestFiles:
         name = safe_name(info.get("name") or info.get("title") or "", file_id)
         size = int(info.get("size") or 0)
         if self.max_bytes and size > self.max_bytes:
-            raise UserFacingError(f"{name}: {size / 2**20:.1f} MB is over the {self.max_bytes / 2**20:.0f} MB limit")
+            raise UserFacingError(
+                f"{name}: {size / 2**20:.1f} MB is over the {self.max_bytes / 2**20:.0f} MB limit"
+            )
         url = info.get("url_private_download") or info.get("url_private")
         if not url:
-            raise UserFacingError(f"{name}: Slack gave no download link for it (an external or deleted file?)")
+            raise UserFacingError(
+                f"{name}: Slack gave no download link for it (an external or deleted file?)"
+            )
         target = self.files_dir / file_id / name
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")
@@ -94,20 +109,25 @@ class IngestFiles:
         return target, name
 
     def _fetch(self, url: str, token: str | None, name: str, partial: Path) -> None:
-        with self.http.stream("GET", url, headers={"Authorization": f"Bearer {token}"},
-                              follow_redirects=True) as response:
+        with self.http.stream(
+            "GET", url, headers={"Authorization": f"Bearer {token}"}, follow_redirects=True
+        ) as response:
             if response.status_code != 200:
                 raise UserFacingError(f"{name}: download failed (HTTP {response.status_code})")
             kind = response.headers.get("content-type", "")
             if kind.startswith("text/html") and not name.lower().endswith((".html", ".htm")):
-                raise UserFacingError(f"{name}: Slack sent a sign-in page instead of the file; "
-                                      "the app needs the files:read scope")
+                raise UserFacingError(
+                    f"{name}: Slack sent a sign-in page instead of the file; "
+                    "the app needs the files:read scope"
+                )
             written = 0
             with partial.open("wb") as f:
                 for block in response.iter_bytes():
                     written += len(block)
                     if self.max_bytes and written > self.max_bytes:
-                        raise UserFacingError(f"{name}: larger than the {self.max_bytes / 2**20:.0f} MB limit")
+                        raise UserFacingError(
+                            f"{name}: larger than the {self.max_bytes / 2**20:.0f} MB limit"
+                        )
                     f.write(block)
 
 
@@ -122,8 +142,10 @@ def summary(results: list[FileResult], collection: str) -> str:
     for r in results:
         name = escape(r.path)
         if r.status in ("new", "changed"):
-            lines.append(f":white_check_mark: *{name}*: {r.chunks} passages indexed into `{escape(collection)}`"
-                         + (" (replacing the earlier version)" if r.status == "changed" else ""))
+            lines.append(
+                f":white_check_mark: *{name}*: {r.chunks} passages indexed into `{escape(collection)}`"
+                + (" (replacing the earlier version)" if r.status == "changed" else "")
+            )
         elif r.status == "unchanged":
             lines.append(f":white_check_mark: *{name}*: already indexed in `{escape(collection)}`, unchanged")
         else:

@@ -36,22 +36,34 @@ class ShredFiles:
 
     def __call__(self, conv: Conversation, file_ids: list[str], names: str, collections: list[str]) -> Matrix:
         allowed = [(file_id, self.downloader.lookup(conv, file_id)) for file_id in file_ids]
-        files: list[tuple[Path, str]] = [self.downloader.fetch(conv, file_id, info) for file_id, info in allowed]
+        files: list[tuple[Path, str]] = [
+            self.downloader.fetch(conv, file_id, info) for file_id, info in allowed
+        ]
         files += self.ingested(names, collections)
         if not files:
-            raise UserFacingError("Nothing to shred: attach the RFP, link a Slack file, or name a file or "
-                                  "solicitation number already ingested here.")
+            raise UserFacingError(
+                "Nothing to shred: attach the RFP, link a Slack file, or name a file or "
+                "solicitation number already ingested here."
+            )
         matrix = shred_files([path for path, _ in files], [name for _, name in files])
         filename = matrix_name(files[0][1])
         lines = summary_lines(matrix)
-        shown = lines[:SUMMARY_LINES] + ([f"… {len(lines) - SUMMARY_LINES} more lines in the file"]
-                                         if len(lines) > SUMMARY_LINES else [])
-        conv.post(f"*Compliance matrix* ({len(matrix.rows)} rows) → `{escape(filename)}`\n"
-                  + "\n".join(escape(line) for line in shown))
+        shown = lines[:SUMMARY_LINES] + (
+            [f"… {len(lines) - SUMMARY_LINES} more lines in the file"] if len(lines) > SUMMARY_LINES else []
+        )
+        conv.post(
+            f"*Compliance matrix* ({len(matrix.rows)} rows) → `{escape(filename)}`\n"
+            + "\n".join(escape(line) for line in shown)
+        )
         with tempfile.TemporaryDirectory(prefix="rfp-shred-") as tmp:
             path = write_xlsx(matrix, Path(tmp) / filename)
-            conv.client.files_upload_v2(channel=conv.channel, thread_ts=conv.thread_ts, file=str(path),
-                                        filename=filename, title=f"Compliance matrix: {files[0][1]}")
+            conv.client.files_upload_v2(
+                channel=conv.channel,
+                thread_ts=conv.thread_ts,
+                file=str(path),
+                filename=filename,
+                title=f"Compliance matrix: {files[0][1]}",
+            )
         return matrix
 
     def ingested(self, names: str, collections: list[str]) -> list[tuple[Path, str]]:
@@ -63,20 +75,30 @@ class ShredFiles:
                 matches = [r for r in records if Path(r.path).name.lower() == Path(token).name.lower()]
             else:
                 key = re.sub(r"[^A-Z0-9]", "", token.upper())
-                matches = sorted((r for r in records if r.solicitation
-                                  and re.sub(r"[^A-Z0-9]", "", r.solicitation.upper()) == key
-                                  and (r.doc_kind or "rfp") in SOLICITATION_KINDS),
-                                 key=lambda r: r.recency or "")
+                matches = sorted(
+                    (
+                        r
+                        for r in records
+                        if r.solicitation
+                        and re.sub(r"[^A-Z0-9]", "", r.solicitation.upper()) == key
+                        and (r.doc_kind or "rfp") in SOLICITATION_KINDS
+                    ),
+                    key=lambda r: r.recency or "",
+                )
             if not matches:
-                raise UserFacingError(f"`{token}` is not a file or solicitation ingested in "
-                                      f"{', '.join(f'`{c}`' for c in collections)}")
+                raise UserFacingError(
+                    f"`{token}` is not a file or solicitation ingested in "
+                    f"{', '.join(f'`{c}`' for c in collections)}"
+                )
             found += [r for r in matches if r not in found]
         out = []
         for record in found:
             path = Path(record.abs_path)
             if not path.is_file():
-                raise UserFacingError(f"{record.path} was ingested from {path}, which this machine no longer has; "
-                                      "share the file again")
+                raise UserFacingError(
+                    f"{record.path} was ingested from {path}, which this machine no longer has; "
+                    "share the file again"
+                )
             out.append((path, Path(record.path).name))
         return out
 

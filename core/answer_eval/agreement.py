@@ -54,8 +54,11 @@ class Agreement:
 def key_facts(reference: str, question: str = "") -> list[Fact]:
     """The reference's facts that an answer must state: not pointers, not what the question says."""
     asked = extract(question)
-    return [f for f in extract(reference)
-            if f.kind in KEY_KINDS and (f.kind == "polarity" or not stated(f, asked, question))]
+    return [
+        f
+        for f in extract(reference)
+        if f.kind in KEY_KINDS and (f.kind == "polarity" or not stated(f, asked, question))
+    ]
 
 
 def agreement(reference: str, answer: str, question: str = "") -> Agreement:
@@ -74,8 +77,10 @@ def agreement(reference: str, answer: str, question: str = "") -> Agreement:
             about = frozenset().union(*(f.context for f in wanted)) or frozenset(content_words(question))
             other = [f for f in other if f.context & about]
         if other:
-            conflicts.append(f"{kind}: {', '.join(str(f) for f in other[:3])} "
-                             f"(reference: {', '.join(str(f) for f in wanted[:3])})")
+            conflicts.append(
+                f"{kind}: {', '.join(str(f) for f in other[:3])} "
+                f"(reference: {', '.join(str(f) for f in wanted[:3])})"
+            )
     ref_words = content_words(reference) - content_words(question)
     recall = len(ref_words & content_words(answer)) / len(ref_words) if ref_words else None
     return Agreement(facts, found, conflicts, recall)

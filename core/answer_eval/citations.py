@@ -57,10 +57,14 @@ class CitationCheck:
         return self.supported / len(self.claims) if self.claims else None
 
     def to_json(self) -> dict:
-        return {"supported": self.supported, "claims": len(self.claims),
-                "score": None if self.score is None else round(self.score, 4),
-                "invented": self.invented, "raw_invented": self.raw_invented,
-                "unsupported": [c.to_json() for c in self.claims if not c.supported]}
+        return {
+            "supported": self.supported,
+            "claims": len(self.claims),
+            "score": None if self.score is None else round(self.score, 4),
+            "invented": self.invented,
+            "raw_invented": self.raw_invented,
+            "unsupported": [c.to_json() for c in self.claims if not c.supported],
+        }
 
 
 def _flat(text: str) -> str:

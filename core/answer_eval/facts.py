@@ -14,13 +14,32 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-_MONTH = r"(?<![A-Za-z])(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
-         r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?<![A-Za-z])(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 DATE_PATTERNS = [
@@ -51,17 +70,47 @@ MONEY = re.compile(
 STATUTE = re.compile(r"\b\d{1,2}\s+U\.?S\.?C\.?\s+(?:§\s*)?\d+[a-z]?(?:\([a-z0-9]{1,4}\))*", re.I)
 FRACTION = re.compile(r"(?<![\w/.])\d{1,3}/\d{1,3}(?![\w/])")
 # A clause's paragraph marks ("15.208(b)(1)") belong to it but are not compared.
-CODE = re.compile(r"(?<![\w.])(?P<code>\d{1,3}\.\d{3,4}(?:-\d{1,4})?|\d{2}-\d{4}(?:\.\d{2})?|8\(a\))"
-                  r"(?:\([a-z0-9]{1,4}\))*(?![\w])")
+CODE = re.compile(
+    r"(?<![\w.])(?P<code>\d{1,3}\.\d{3,4}(?:-\d{1,4})?|\d{2}-\d{4}(?:\.\d{2})?|8\(a\))"
+    r"(?:\([a-z0-9]{1,4}\))*(?![\w])"
+)
 # A word with two capitals or more, or capitals and digits: GSA, FedRAMP, RFQ1349024, GS-35F-0001.
-ACRONYM = re.compile(r"(?<![\w])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
-                     r"(?![\w])")
+ACRONYM = re.compile(
+    r"(?<![\w])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
+    r"(?![\w])"
+)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)*(?:\s*(?:%|percent\b))?(?![\w])", re.I)
-NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
-NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90",
-                     "hundred": "100"})
+NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+NUMBER_WORDS.update(
+    {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100"}
+)
 for _small in ("zero", "one"):  # "one of the offerors", "no one": too often not a count
     NUMBER_WORDS.pop(_small)
 NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
@@ -70,24 +119,154 @@ NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
 _CAP = r"(?:[A-Z][a-z]+(?:'s)?|[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)\b"
 NAME = re.compile(_CAP + r"(?:\s+(?:(?:of|and|for|the|on|&|de)\s+)*" + _CAP + r")+")
 # Not names in themselves when they open a name at a sentence start ("The Contracting Officer").
-LEADING = {"the", "a", "an", "this", "that", "these", "those", "yes", "no", "if", "in", "on", "for", "all",
-           "each", "any", "please", "see", "per", "our", "its", "it", "we", "they", "as", "at", "by", "to",
-           "under", "with", "when", "where", "what", "which", "how", "is", "are", "will", "can", "should",
-           "does", "do", "may", "there", "also", "and", "or", "but", "not", "both", "however", "note", "correct",
-           "while", "because", "although", "since", "unless", "until", "after", "before", "from", "then", "thus",
-           "therefore", "additionally", "otherwise", "only", "here", "once", "so", "such", "some", "most", "every",
-           "you", "your", "their", "his", "her", "my", "i", "he", "she", "was", "were", "be", "has", "have", "had"}
+LEADING = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "yes",
+    "no",
+    "if",
+    "in",
+    "on",
+    "for",
+    "all",
+    "each",
+    "any",
+    "please",
+    "see",
+    "per",
+    "our",
+    "its",
+    "it",
+    "we",
+    "they",
+    "as",
+    "at",
+    "by",
+    "to",
+    "under",
+    "with",
+    "when",
+    "where",
+    "what",
+    "which",
+    "how",
+    "is",
+    "are",
+    "will",
+    "can",
+    "should",
+    "does",
+    "do",
+    "may",
+    "there",
+    "also",
+    "and",
+    "or",
+    "but",
+    "not",
+    "both",
+    "however",
+    "note",
+    "correct",
+    "while",
+    "because",
+    "although",
+    "since",
+    "unless",
+    "until",
+    "after",
+    "before",
+    "from",
+    "then",
+    "thus",
+    "therefore",
+    "additionally",
+    "otherwise",
+    "only",
+    "here",
+    "once",
+    "so",
+    "such",
+    "some",
+    "most",
+    "every",
+    "you",
+    "your",
+    "their",
+    "his",
+    "her",
+    "my",
+    "i",
+    "he",
+    "she",
+    "was",
+    "were",
+    "be",
+    "has",
+    "have",
+    "had",
+}
 # Document types every solicitation names: they tell nothing about the answer.
-GENERIC_CODES = {"rfq", "rfp", "rfi", "bpa", "pws", "sow", "soo", "qasp", "far", "dfars", "gsar", "gsa", "us", "usa",
-                 "u.s"}
+GENERIC_CODES = {
+    "rfq",
+    "rfp",
+    "rfi",
+    "bpa",
+    "pws",
+    "sow",
+    "soo",
+    "qasp",
+    "far",
+    "dfars",
+    "gsar",
+    "gsa",
+    "us",
+    "usa",
+    "u.s",
+}
 URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]")
-SHOUTED = {"NOT", "AND", "OR", "THE", "SHALL", "MUST", "WILL", "ALL", "NO", "YES", "ONLY", "MAY", "NOTE", "ANY",
-           "FOR", "TO", "OF", "IN", "IS", "ARE", "BE", "IF", "AM", "PM", "ET", "EST", "EDT"}
+SHOUTED = {
+    "NOT",
+    "AND",
+    "OR",
+    "THE",
+    "SHALL",
+    "MUST",
+    "WILL",
+    "ALL",
+    "NO",
+    "YES",
+    "ONLY",
+    "MAY",
+    "NOTE",
+    "ANY",
+    "FOR",
+    "TO",
+    "OF",
+    "IN",
+    "IS",
+    "ARE",
+    "BE",
+    "IF",
+    "AM",
+    "PM",
+    "ET",
+    "EST",
+    "EDT",
+}
 # A number after one of these words says where to look, not what is true ("See response to question
 # 5", "Section 3.2", "Amendment 0001"): it is a pointer, not a key fact.
-POINTER = re.compile(r"(?:\b(?:sections?|questions?|q|amendments?|modifications?|mods?|attachments?|pages?|pp?\.?|"
-                     r"paragraphs?|paras?\.?|items?|clauses?|parts?|appendix|appendices|exhibits?|no\.?|nos\.?|"
-                     r"numbers?|tables?|figures?|volumes?|vol\.?|lines?)|#|§)\s*$", re.I)
+POINTER = re.compile(
+    r"(?:\b(?:sections?|questions?|q|amendments?|modifications?|mods?|attachments?|pages?|pp?\.?|"
+    r"paragraphs?|paras?\.?|items?|clauses?|parts?|appendix|appendices|exhibits?|no\.?|nos\.?|"
+    r"numbers?|tables?|figures?|volumes?|vol\.?|lines?)|#|§)\s*$",
+    re.I,
+)
 ROMAN = re.compile(r"^[IVXLC]{1,5}$")
 CITATION = re.compile(r"\[\d{1,3}\]")
 YES = re.compile(r"^\W*(?:yes|correct|confirmed|that is correct)\b", re.I)
@@ -108,13 +287,15 @@ class Fact:
 
 
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 the and for are but not you all any can had her was one our out has him his how its may new now
 old see two way who did get let put say she too use that with have this will your from they been
 were said each which their there what about would make like into than then them these some could
 other more very when also only such shall should must does being those upon per under over both
 it's yes please within where while here after before between through during
-""".split())
+""".split()
+)
 
 
 def _stem(word: str) -> str:
@@ -131,8 +312,8 @@ def content_words(text: str) -> set[str]:
 
 def _around(text: str, start: int, end: int) -> frozenset[str]:
     """Content words among the two words before and the three after a span."""
-    before = re.findall(r"[A-Za-z][\w'-]*", text[max(0, start - 40):start])[-2:]
-    after = re.findall(r"[A-Za-z][\w'-]*", text[end:end + 60])[:3]
+    before = re.findall(r"[A-Za-z][\w'-]*", text[max(0, start - 40) : start])[-2:]
+    after = re.findall(r"[A-Za-z][\w'-]*", text[end : end + 60])[:3]
     return frozenset(content_words(" ".join(before + after)))
 
 
@@ -167,7 +348,11 @@ def _dates(text: str, spans: list[tuple[int, int]]) -> list[Fact]:
             day = int(g["day"]) if g.get("day") else None
             if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
                 continue
-            value = f"{_year(g.get('year'))}-{month:02d}-{day:02d}" if day else f"{_year(g.get('year'))}-{month:02d}-??"
+            value = (
+                f"{_year(g.get('year'))}-{month:02d}-{day:02d}"
+                if day
+                else f"{_year(g.get('year'))}-{month:02d}-??"
+            )
             spans.append(m.span())
             facts.append(Fact("date", value, m.group(0)))
     return facts
@@ -236,7 +421,7 @@ def _names(text: str) -> list[Fact]:
 
 
 def polarity(text: str) -> str | None:
-    """"yes" or "no" when the text opens with one ("Yes.", "No, ...", "Correct."), else None."""
+    """ "yes" or "no" when the text opens with one ("Yes.", "No, ...", "Correct."), else None."""
     text = text.lstrip(" \"'“")
     if YES.match(text):
         return "yes"
@@ -279,7 +464,7 @@ def extract(text: str) -> list[Fact]:
     rest = _blank(rest, words)
     for m in NUMBER.finditer(rest):
         number = re.sub(r"\s*(%|percent)$", "", m.group(0), flags=re.I)
-        kind = "pointer" if POINTER.search(rest[max(0, m.start() - 16):m.start()]) else "number"
+        kind = "pointer" if POINTER.search(rest[max(0, m.start() - 16) : m.start()]) else "number"
         facts.append(Fact(kind, _num(number), m.group(0), _around(rest, *m.span())))
     for m in NUMBER_WORD.finditer(rest):
         facts.append(Fact("number", NUMBER_WORDS[m.group(1).lower()], m.group(0), _around(rest, *m.span())))

@@ -48,12 +48,21 @@ def load_questions(path: Path, unanswered_is_none: bool = False) -> list[BenchQu
             raise UserFacingError(f"{path}:{n}: not a question line ({type(exc).__name__}: {exc})") from exc
         reference = str(d.get("answer") or "").strip()
         kind = str(d.get("kind") or "answerable")
-        out.append(BenchQuestion(
-            set=path.name, id=str(d.get("id", n)), question=question.strip(), reference=reference, kind=kind,
-            expect_decline=kind == "none" or (unanswered_is_none and not reference),
-            source_file=d.get("source_file") or None, context_files=list(d.get("context_documents") or []),
-        ))
+        out.append(
+            BenchQuestion(
+                set=path.name,
+                id=str(d.get("id", n)),
+                question=question.strip(),
+                reference=reference,
+                kind=kind,
+                expect_decline=kind == "none" or (unanswered_is_none and not reference),
+                source_file=d.get("source_file") or None,
+                context_files=list(d.get("context_documents") or []),
+            )
+        )
     ids = [q.id for q in out]
     if len(set(ids)) != len(ids):
-        raise UserFacingError(f"{path}: question ids repeat ({sorted({i for i in ids if ids.count(i) > 1})[:5]})")
+        raise UserFacingError(
+            f"{path}: question ids repeat ({sorted({i for i in ids if ids.count(i) > 1})[:5]})"
+        )
     return out

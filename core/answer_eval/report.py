@@ -41,20 +41,38 @@ class Result:
     @property
     def wrong_confident(self) -> bool:
         """Answered an answerable question, and its key facts disagree with the reference."""
-        return (not self.declined and not self.question.expect_decline and self.agreement is not None
-                and self.agreement.disagrees)
+        return (
+            not self.declined
+            and not self.question.expect_decline
+            and self.agreement is not None
+            and self.agreement.disagrees
+        )
 
     def to_json(self) -> dict:
         q = self.question
         return {
-            "set": q.set, "id": q.id, "column": self.column, "question": q.question, "reference": q.reference,
-            "kind": q.kind, "expect_decline": q.expect_decline, "source_file": q.source_file,
-            "context_files": q.context_files, "mode": self.mode, "declined": self.declined,
-            "decline_correct": self.decline_correct, "wrong_confident": self.wrong_confident,
-            "answer": self.answer, "citations": self.citations, "seconds": self.seconds,
+            "set": q.set,
+            "id": q.id,
+            "column": self.column,
+            "question": q.question,
+            "reference": q.reference,
+            "kind": q.kind,
+            "expect_decline": q.expect_decline,
+            "source_file": q.source_file,
+            "context_files": q.context_files,
+            "mode": self.mode,
+            "declined": self.declined,
+            "decline_correct": self.decline_correct,
+            "wrong_confident": self.wrong_confident,
+            "answer": self.answer,
+            "citations": self.citations,
+            "seconds": self.seconds,
             "agreement": self.agreement.to_json() if self.agreement else None,
             "support": self.support.to_json() if self.support else None,
-            "leak": self.leak, "context_hit": self.context_hit, "model": self.model, "error": self.error,
+            "leak": self.leak,
+            "context_hit": self.context_hit,
+            "model": self.model,
+            "error": self.error,
             "answer_json": self.payload,
         }
 
@@ -62,7 +80,9 @@ class Result:
 def score_answer(q: BenchQuestion, column: str, answer: dict, raw: str, seconds: float) -> Result:
     """An answer as `Answer.to_json()` gives it, scored against its question."""
     sources = {int(s["n"]): s for s in answer.get("sources") or []}
-    cited_ns = sorted({int(n) for c in answer.get("claims") or [] for n in c.get("citations") or [] if int(n) in sources})
+    cited_ns = sorted(
+        {int(n) for c in answer.get("claims") or [] for n in c.get("citations") or [] if int(n) in sources}
+    )
     citations = [{key: sources[n].get(key) for key in ("n", "path", "page", "section")} for n in cited_ns]
     declined = bool(answer.get("declined"))
     text = answer.get("answer") or ""
@@ -73,20 +93,51 @@ def score_answer(q: BenchQuestion, column: str, answer: dict, raw: str, seconds:
     leak = bool(q.source_file) and any(same_file(c["path"] or "", q.source_file or "") for c in citations)
     context_hit = None
     if q.context_files:
-        context_hit = any(same_file(s.get("path") or "", f) for s in sources.values() for f in q.context_files)
-    return Result(q, column, "declined" if declined else str(answer.get("mode")), text, seconds, citations, agree,
-                  support, leak, context_hit, answer.get("model"), payload={**answer, "raw": raw})
+        context_hit = any(
+            same_file(s.get("path") or "", f) for s in sources.values() for f in q.context_files
+        )
+    return Result(
+        q,
+        column,
+        "declined" if declined else str(answer.get("mode")),
+        text,
+        seconds,
+        citations,
+        agree,
+        support,
+        leak,
+        context_hit,
+        answer.get("model"),
+        payload={**answer, "raw": raw},
+    )
 
 
 def rescore(line: dict) -> Result:
     """A line of a details file scored again with the scorer as it is now (its answer is kept in
     `answer_json`), so a change to the scoring is measured without answering again."""
-    q = BenchQuestion(line["set"], line["id"], line["question"], line.get("reference") or "", line.get("kind") or "",
-                      bool(line.get("expect_decline")), line.get("source_file"), list(line.get("context_files") or []))
+    q = BenchQuestion(
+        line["set"],
+        line["id"],
+        line["question"],
+        line.get("reference") or "",
+        line.get("kind") or "",
+        bool(line.get("expect_decline")),
+        line.get("source_file"),
+        list(line.get("context_files") or []),
+    )
     payload = line.get("answer_json")
     if payload is None:
-        return Result(q, line["column"], "error", "", float(line.get("seconds") or 0.0), [], None, None,
-                      error=line.get("error") or "no answer kept in this line")
+        return Result(
+            q,
+            line["column"],
+            "error",
+            "",
+            float(line.get("seconds") or 0.0),
+            [],
+            None,
+            None,
+            error=line.get("error") or "no answer kept in this line",
+        )
     return score_answer(q, line["column"], payload, payload.get("raw") or "", float(line["seconds"]))
 
 
@@ -106,8 +157,12 @@ def summarize(results: list[Result]) -> dict:
     answerable = [r for r in results if not r.question.expect_decline]
     unanswerable = [r for r in results if r.question.expect_decline]
     answered = [r for r in answerable if not r.declined and r.error is None]
-    scores = [r.agreement.score for r in answered if r.agreement is not None and r.agreement.score is not None]
-    recalls = [r.agreement.word_recall for r in answered if r.agreement and r.agreement.word_recall is not None]
+    scores = [
+        r.agreement.score for r in answered if r.agreement is not None and r.agreement.score is not None
+    ]
+    recalls = [
+        r.agreement.word_recall for r in answered if r.agreement and r.agreement.word_recall is not None
+    ]
     supported = [r.support for r in results if r.support is not None]
     claims = sum(len(s.claims) for s in supported)
     seconds = [r.seconds for r in results if r.error is None]
@@ -131,8 +186,10 @@ def summarize(results: list[Result]) -> dict:
         "wrong_confident": sum(r.wrong_confident for r in answered),
         "wrong_confident_share": _share(sum(r.wrong_confident for r in answered), len(answered)),
         "leaks": sum(r.leak for r in results),
-        "context_hit": _share(sum(bool(r.context_hit) for r in results if r.context_hit is not None),
-                              sum(r.context_hit is not None for r in results)),
+        "context_hit": _share(
+            sum(bool(r.context_hit) for r in results if r.context_hit is not None),
+            sum(r.context_hit is not None for r in results),
+        ),
         "seconds_median": statistics.median(seconds) if seconds else None,
         "seconds_p95": _pct(seconds, 0.95),
         "seconds_total": sum(seconds),

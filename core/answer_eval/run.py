@@ -24,14 +24,26 @@ def ask(q: BenchQuestion, column: str, answer: AnswerFn) -> Result:
         a = answer(q.question)
     except Exception as exc:  # one failed answer is scored as an error; the run goes on
         log.exception("%s %s (%s): the answer failed", q.set, q.id, column)
-        return Result(q, column, "error", "", time.perf_counter() - started, [], None, None,
-                      error=f"{type(exc).__name__}: {exc}")
+        return Result(
+            q,
+            column,
+            "error",
+            "",
+            time.perf_counter() - started,
+            [],
+            None,
+            None,
+            error=f"{type(exc).__name__}: {exc}",
+        )
     seconds = time.perf_counter() - started
     return score_answer(q, column, a.to_json(), getattr(a, "raw", "") or "", seconds)
 
 
-def run(questions: list[BenchQuestion], columns: dict[str, AnswerFn],
-        on_result: Callable[[Result, int, int], None] | None = None) -> list[Result]:
+def run(
+    questions: list[BenchQuestion],
+    columns: dict[str, AnswerFn],
+    on_result: Callable[[Result, int, int], None] | None = None,
+) -> list[Result]:
     """Every question through every column; `on_result(result, done, total)` after each answer."""
     results: list[Result] = []
     total = len(questions) * len(columns)

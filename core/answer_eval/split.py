@@ -50,7 +50,7 @@ def split_file(path: Path, group_field: str = "rfq_number") -> dict:
     return {
         "source": path.name,
         "rule": f"within each {group_field}, ids ordered by sha256('{SALT}' + id); the first half "
-                "(rounded down) is held_back, the rest train",
+        "(rounded down) is held_back, the rest train",
         "sizes": {name: len(ids) for name, ids in split.items()},
         **split,
     }

@@ -14,21 +14,82 @@ from collections.abc import Iterable
 from core.answering.words import content_words
 from core.retrieval import Retriever, SearchResult
 
-COMMON_CAPS = frozenset({
-    "I", "A", "An", "The", "What", "Which", "When", "Where", "Who", "Why", "How", "Is", "Are", "Do", "Does",
-    "Can", "May", "Must", "Should", "Our", "We", "If", "For", "In", "On", "Under", "According", "To",
-    "January", "February", "March", "April", "June", "July", "August", "September", "October",
-    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
-    "Nov", "Dec", "Day", "Days", "Year", "Years", "Week", "Weeks", "Month", "Months", "Page", "Pages",
-})
+COMMON_CAPS = frozenset(
+    {
+        "I",
+        "A",
+        "An",
+        "The",
+        "What",
+        "Which",
+        "When",
+        "Where",
+        "Who",
+        "Why",
+        "How",
+        "Is",
+        "Are",
+        "Do",
+        "Does",
+        "Can",
+        "May",
+        "Must",
+        "Should",
+        "Our",
+        "We",
+        "If",
+        "For",
+        "In",
+        "On",
+        "Under",
+        "According",
+        "To",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Day",
+        "Days",
+        "Year",
+        "Years",
+        "Week",
+        "Weeks",
+        "Month",
+        "Months",
+        "Page",
+        "Pages",
+    }
+)
 
 
 def named_things(question: str) -> list[str]:
     """What a question names that a passage must mention to answer it: acronyms (CMMC, GWAC), and a
     name with a version number ("Alliant 3", "Schedule 70", "OASIS+")."""
     names = re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", question)
-    names += [m.group(0) for m in re.finditer(r"\b[A-Z][a-zA-Z]+\+?\s\d{1,3}\b(?![\d.:/-])", question)
-              if m.group(0).split()[0] not in COMMON_CAPS]
+    names += [
+        m.group(0)
+        for m in re.finditer(r"\b[A-Z][a-zA-Z]+\+?\s\d{1,3}\b(?![\d.:/-])", question)
+        if m.group(0).split()[0] not in COMMON_CAPS
+    ]
     return list(dict.fromkeys(names))
 
 
@@ -60,7 +121,8 @@ class Coverage:
             if len(words) > 1:  # "Alliant 3": the passages found must name it
                 if " ".join(words) not in found_flat:
                     return f"the passages found do not mention {name}"
-            elif words[0] not in found_words and not self.retriever.mentions(words[0], result.collections,
-                                                                             result.where):
+            elif words[0] not in found_words and not self.retriever.mentions(
+                words[0], result.collections, result.where
+            ):
                 return f"the documents do not mention {name}"  # an acronym nowhere in the corpus
         return None

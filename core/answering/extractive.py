@@ -16,8 +16,12 @@ class Quoter:
         self.limit = limit
 
     def __call__(self, question: str, sources: list[Source]) -> Answer:
-        candidates = [(s.n, sentence.strip()) for s in sources for sentence in quotable(s.excerpt, min_words=3)
-                      if not heading_or_contents(sentence)]
+        candidates = [
+            (s.n, sentence.strip())
+            for s in sources
+            for sentence in quotable(s.excerpt, min_words=3)
+            if not heading_or_contents(sentence)
+        ]
         if not candidates:
             return Answer(question, "The sources found have no quotable sentence.", "extractive", sources)
         vectors = self.embedder.embed([c[1] for c in candidates])

@@ -37,4 +37,8 @@ def heading_or_contents(sentence: str) -> bool:
     sentence = sentence.strip()
     if len(_OUTLINE_LABEL.findall(sentence)) >= 3 and not re.search(r"[.;:]\s", sentence):
         return True
-    return bool(_HEADING.match(sentence)) and len(sentence.split()) <= 8 and not sentence.endswith((".", "?", "!", ":"))
+    return (
+        bool(_HEADING.match(sentence))
+        and len(sentence.split()) <= 8
+        and not sentence.endswith((".", "?", "!", ":"))
+    )

@@ -8,8 +8,16 @@ from core.chat.base import ChatModel, Generation, GenerationStats, Message, comp
 from core.errors import UserFacingError
 from core.settings import Settings
 
-__all__ = ["ChatModel", "CurrentModel", "Generation", "GenerationStats", "Message", "complete",
-           "open_chat_model", "resolve_gguf"]
+__all__ = [
+    "ChatModel",
+    "CurrentModel",
+    "Generation",
+    "GenerationStats",
+    "Message",
+    "complete",
+    "open_chat_model",
+    "resolve_gguf",
+]
 
 
 def resolve_gguf(settings: Settings) -> tuple[Path, str | None]:
@@ -85,6 +93,7 @@ class CurrentModel:
                 if previous is not None and previous != self._model.version:
                     import logging
 
-                    logging.getLogger(__name__).info("chat model reloaded: %s -> %s", previous,
-                                                     self._model.version)
+                    logging.getLogger(__name__).info(
+                        "chat model reloaded: %s -> %s", previous, self._model.version
+                    )
             return self._model

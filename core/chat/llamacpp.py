@@ -120,8 +120,13 @@ class LlamaCppChat:
         timer = Timer(stats)
         with self._lock:
             chunks = self.llm.create_chat_completion(
-                messages=safe_messages(messages, self.control_tokens), max_tokens=max_tokens,
-                temperature=temperature, stop=stop, stream=True, seed=0, repeat_penalty=1.15,
+                messages=safe_messages(messages, self.control_tokens),
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stop=stop,
+                stream=True,
+                seed=0,
+                repeat_penalty=1.15,
             )
             for chunk in chunks:
                 delta = chunk["choices"][0].get("delta", {}).get("content")

@@ -30,11 +30,18 @@ class OllamaChat:
         stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         timer = Timer(stats)
-        options = {"temperature": temperature, "num_predict": max_tokens, "num_ctx": self.n_ctx, "seed": 0,
-                   "repeat_penalty": 1.15}
+        options = {
+            "temperature": temperature,
+            "num_predict": max_tokens,
+            "num_ctx": self.n_ctx,
+            "seed": 0,
+            "repeat_penalty": 1.15,
+        }
         if stop:
             options["stop"] = stop
-        parts = self.client.chat(model=self.model, messages=safe_messages(messages), stream=True, options=options)
+        parts = self.client.chat(
+            model=self.model, messages=safe_messages(messages), stream=True, options=options
+        )
         for part in parts:
             content = part.message.content if part.message else ""
             if content:

@@ -33,8 +33,14 @@ class OpenAIChat:
         stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         timer = Timer(stats)
-        body = {"model": self.model, "messages": safe_messages(messages), "max_tokens": max_tokens,
-                "temperature": temperature, "stream": True, "seed": 0}
+        body = {
+            "model": self.model,
+            "messages": safe_messages(messages),
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "stream": True,
+            "seed": 0,
+        }
         if stop:
             body["stop"] = stop
         with self.client.stream("POST", f"{self.base_url}/chat/completions", json=body) as response:

@@ -94,8 +94,13 @@ def is_derived_twin(path: Path) -> Path | None:
     return None
 
 
-def parse(path: Path, display: str | None = None, max_bytes: int | None = None,
-          max_expanded: int = limits.DEFAULT_MAX_EXPANDED, ocr: bool = True) -> ParsedDocument:
+def parse(
+    path: Path,
+    display: str | None = None,
+    max_bytes: int | None = None,
+    max_expanded: int = limits.DEFAULT_MAX_EXPANDED,
+    ocr: bool = True,
+) -> ParsedDocument:
     """Any failure to read the file comes out as a DocumentError naming it and the reason; what no
     parser anticipated is logged with its stack and named by its type. Every parser's output goes
     through the same normalisation (`normalize.py`). `ocr`: read PDF pages with no text layer by OCR."""
@@ -105,16 +110,23 @@ def parse(path: Path, display: str | None = None, max_bytes: int | None = None,
     parser = SUPPORTED.get(suffix)
     if parser is None:
         kinds = ", ".join(sorted({k.lstrip(".") for k in SUPPORTED}))
-        legacy = {".doc": "save it as .docx", ".xls": "save it as .xlsx", ".ppt": "export it to PDF",
-                  ".pptx": "export it to PDF"}
+        legacy = {
+            ".doc": "save it as .docx",
+            ".xls": "save it as .xlsx",
+            ".ppt": "export it to PDF",
+            ".pptx": "export it to PDF",
+        }
         hint = f"; {legacy[suffix]}" if suffix in legacy else ""
-        raise DocumentError(display, f"unsupported file type '{suffix or '(none)'}' (supported: {kinds}){hint}")
+        raise DocumentError(
+            display, f"unsupported file type '{suffix or '(none)'}' (supported: {kinds}){hint}"
+        )
     size = path.stat().st_size
     if size == 0:
         raise DocumentError(display, "empty file (0 bytes)")
     if max_bytes is not None and size > max_bytes:
         raise DocumentError(
-            display, f"file too large ({size / 2**20:.1f} MB > {max_bytes / 2**20:.0f} MB limit, RFP_MAX_FILE_MB)"
+            display,
+            f"file too large ({size / 2**20:.1f} MB > {max_bytes / 2**20:.0f} MB limit, RFP_MAX_FILE_MB)",
         )
     try:
         with limits.reading(suffix, path, display, max_expanded):
@@ -127,10 +139,14 @@ def parse(path: Path, display: str | None = None, max_bytes: int | None = None,
     except RecursionError as exc:
         raise DocumentError(display, "nested too deeply to read") from exc
     except Exception as exc:
-        log.warning("%s: unexpected %s from the %s parser", display, type(exc).__name__, suffix, exc_info=True)
+        log.warning(
+            "%s: unexpected %s from the %s parser", display, type(exc).__name__, suffix, exc_info=True
+        )
         detail = " ".join(str(exc).split())[:200]
-        raise DocumentError(display, f"corrupt or unreadable {suffix.lstrip('.').upper()} file "
-                                     f"({type(exc).__name__}: {detail})") from exc
+        raise DocumentError(
+            display,
+            f"corrupt or unreadable {suffix.lstrip('.').upper()} file ({type(exc).__name__}: {detail})",
+        ) from exc
     if not any(b.text.strip() for b in doc.blocks):
         raise DocumentError(display, "no text found")
     return doc

@@ -13,8 +13,14 @@ DOC_KINDS = ("rfp", "amendment", "pws", "qasp", "proposal", "far", "codes", "oth
 _NAME_RULES: list[tuple[str, str]] = [
     (r"amend|modification|\bmod[\s_#-]*\d|sf[\s_-]?30", "amendment"),
     (r"qasp|quality[\s_-]*assurance[\s_-]*surveillance", "qasp"),
-    (r"\bpws\b|performance[\s_-]*work[\s_-]*statement|\bsoo\b|statement[\s_-]*of[\s_-]*(work|objectives)|\bsow\b", "pws"),
-    (r"proposal|vendor[\s_-]*response|technical[\s_-]*volume|past[\s_-]*performance[\s_-]*volume", "proposal"),
+    (
+        r"\bpws\b|performance[\s_-]*work[\s_-]*statement|\bsoo\b|statement[\s_-]*of[\s_-]*(work|objectives)|\bsow\b",
+        "pws",
+    ),
+    (
+        r"proposal|vendor[\s_-]*response|technical[\s_-]*volume|past[\s_-]*performance[\s_-]*volume",
+        "proposal",
+    ),
     (r"\bfar[\s_-]*part|\bdfars\b|\bgsar\b", "far"),
     (r"\bsoc\b|\bopm\b|\bcalc\b|oasis|occupation|labor[\s_-]*(rates|categor)|lcat|payplan|fedscope", "codes"),
     (r"\brf[qpi]\b|solicitation|sources[\s_-]*sought|task[\s_-]*order|pricing|price[\s_-]*sheet|igce", "rfp"),
@@ -27,8 +33,11 @@ _CONTENT_RULES: list[tuple[str, str]] = [
     (r"Quality Assurance Surveillance Plan", "qasp"),
     (r"Performance Work Statement|Statement of Objectives|Statement of Work", "pws"),
     (r"Federal Acquisition Regulation|^\s*\d{1,2}\.\d{3}(-\d+)? [A-Z]", "far"),
-    (r"Request for (Quot|Proposal|Task Execution)|\bRF[QP]\b|\bRTEP\b|Solicitation (No|Number)|Sources Sought|"
-     r"Instructions to (Quoters|Offerors)|Evaluation (Criteria|Factors)", "rfp"),
+    (
+        r"Request for (Quot|Proposal|Task Execution)|\bRF[QP]\b|\bRTEP\b|Solicitation (No|Number)|Sources Sought|"
+        r"Instructions to (Quoters|Offerors)|Evaluation (Criteria|Factors)",
+        "rfp",
+    ),
     (r"our (team|company|approach)|we (will|propose)|our proposed", "proposal"),
 ]
 

@@ -30,10 +30,24 @@ from core.safety import neutralize_document
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OFF = {"0", "false", "off"}
 # Word's highlight palette (w:highlight w:val)
-_HIGHLIGHT = {"black": "000000", "blue": "0000FF", "cyan": "00FFFF", "green": "00FF00", "magenta": "FF00FF",
-              "red": "FF0000", "yellow": "FFFF00", "white": "FFFFFF", "darkBlue": "000080", "darkCyan": "008080",
-              "darkGreen": "008000", "darkMagenta": "800080", "darkRed": "800000", "darkYellow": "808000",
-              "darkGray": "808080", "lightGray": "C0C0C0"}
+_HIGHLIGHT = {
+    "black": "000000",
+    "blue": "0000FF",
+    "cyan": "00FFFF",
+    "green": "00FF00",
+    "magenta": "FF00FF",
+    "red": "FF0000",
+    "yellow": "FFFF00",
+    "white": "FFFFFF",
+    "darkBlue": "000080",
+    "darkCyan": "008080",
+    "darkGreen": "008000",
+    "darkMagenta": "800080",
+    "darkRed": "800000",
+    "darkYellow": "808000",
+    "darkGray": "808080",
+    "lightGray": "C0C0C0",
+}
 
 
 def _on(element) -> bool | None:
@@ -57,8 +71,14 @@ class Visibility:
     def __init__(self, document):
         root = document.styles.element
         self.styles = {s.get(f"{_W}styleId"): s for s in root.iter(f"{_W}style")}
-        self.default_para = next((sid for sid, s in self.styles.items() if s.get(f"{_W}type") == "paragraph"
-                                  and s.get(f"{_W}default") in ("1", "true", "on")), None)
+        self.default_para = next(
+            (
+                sid
+                for sid, s in self.styles.items()
+                if s.get(f"{_W}type") == "paragraph" and s.get(f"{_W}default") in ("1", "true", "on")
+            ),
+            None,
+        )
         self.defaults = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
         background = document.element.find(f"{_W}background")
         self.page = (parse_colour(background.get(f"{_W}color")) if background is not None else None) or WHITE
@@ -111,7 +131,11 @@ class Visibility:
             if _on(self._first(properties, tag)):
                 return True
         size = self._first(properties, "sz")
-        if size is not None and size.get(f"{_W}val", "").isdigit() and int(size.get(f"{_W}val")) <= TINY_PT * 2:
+        if (
+            size is not None
+            and size.get(f"{_W}val", "").isdigit()
+            and int(size.get(f"{_W}val")) <= TINY_PT * 2
+        ):
             return True
         colour = self._first(properties, "color")
         text = parse_colour(colour.get(f"{_W}val")) if colour is not None else None
@@ -131,8 +155,21 @@ class Visibility:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for value, letters in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= value:
             out, n = out + letters, n - value
     return out
@@ -184,7 +221,9 @@ class Numbering:
         self.restarted: set[tuple[str, int]] = set()
 
     def _properties(self, p) -> list:
-        return [p.find(f"{_W}pPr")] + [s.find(f"{_W}pPr") for s in self.look.chain(self.look.paragraph_style(p))]
+        return [p.find(f"{_W}pPr")] + [
+            s.find(f"{_W}pPr") for s in self.look.chain(self.look.paragraph_style(p))
+        ]
 
     def _abstract(self, num):
         for _ in range(4):  # a numbering style names the list that holds the definition
@@ -193,7 +232,9 @@ class Numbering:
             if abstract is None or link is None:
                 return abstract
             style = self.look.styles.get(link)
-            num = self.nums.get(_val(style.find(f"{_W}pPr/{_W}numPr") if style is not None else None, "numId", None))
+            num = self.nums.get(
+                _val(style.find(f"{_W}pPr/{_W}numPr") if style is not None else None, "numId", None)
+            )
         return None
 
     def label(self, p) -> ListNumber | None:
@@ -242,7 +283,9 @@ class Numbering:
 def _page_breaks(element) -> int:
     n = 0
     for node in element.iter():
-        if node.tag == f"{_W}lastRenderedPageBreak" or (node.tag == f"{_W}br" and node.get(f"{_W}type") == "page"):
+        if node.tag == f"{_W}lastRenderedPageBreak" or (
+            node.tag == f"{_W}br" and node.get(f"{_W}type") == "page"
+        ):
             n += 1
     return n
 
@@ -343,7 +386,9 @@ def parse_docx(path: Path, display: str) -> ParsedDocument:
                     continue
                 fields = None
                 if header is not None:
-                    fields = {h or f"column {j + 1}": v for j, (h, v) in enumerate(zip(header, cells, strict=False))}
+                    fields = {
+                        h or f"column {j + 1}": v for j, (h, v) in enumerate(zip(header, cells, strict=False))
+                    }
                 blocks.append(
                     Block(
                         text=line,

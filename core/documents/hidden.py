@@ -20,17 +20,47 @@ MIN_CONTRAST = 1.2
 TINY_PT = 2.0
 
 NAMED: dict[str, tuple[int, int, int]] = {
-    "white": (255, 255, 255), "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0), "lime": (0, 255, 0),
-    "blue": (0, 0, 255), "yellow": (255, 255, 0), "cyan": (0, 255, 255), "aqua": (0, 255, 255),
-    "magenta": (255, 0, 255), "fuchsia": (255, 0, 255), "gray": (128, 128, 128), "grey": (128, 128, 128),
-    "silver": (192, 192, 192), "maroon": (128, 0, 0), "navy": (0, 0, 128), "olive": (128, 128, 0),
-    "purple": (128, 0, 128), "teal": (0, 128, 128), "orange": (255, 165, 0), "snow": (255, 250, 250),
-    "ivory": (255, 255, 240), "whitesmoke": (245, 245, 245), "ghostwhite": (248, 248, 255),
-    "floralwhite": (255, 250, 240), "mintcream": (245, 255, 250), "azure": (240, 255, 255),
-    "aliceblue": (240, 248, 255), "seashell": (255, 245, 238), "linen": (250, 240, 230),
-    "lightgray": (211, 211, 211), "lightgrey": (211, 211, 211), "gainsboro": (220, 220, 220),
-    "darkgray": (169, 169, 169), "darkgrey": (169, 169, 169), "darkblue": (0, 0, 139), "darkred": (139, 0, 0),
-    "darkgreen": (0, 100, 0), "darkcyan": (0, 139, 139), "darkmagenta": (139, 0, 139), "darkyellow": (128, 128, 0),
+    "white": (255, 255, 255),
+    "black": (0, 0, 0),
+    "red": (255, 0, 0),
+    "green": (0, 128, 0),
+    "lime": (0, 255, 0),
+    "blue": (0, 0, 255),
+    "yellow": (255, 255, 0),
+    "cyan": (0, 255, 255),
+    "aqua": (0, 255, 255),
+    "magenta": (255, 0, 255),
+    "fuchsia": (255, 0, 255),
+    "gray": (128, 128, 128),
+    "grey": (128, 128, 128),
+    "silver": (192, 192, 192),
+    "maroon": (128, 0, 0),
+    "navy": (0, 0, 128),
+    "olive": (128, 128, 0),
+    "purple": (128, 0, 128),
+    "teal": (0, 128, 128),
+    "orange": (255, 165, 0),
+    "snow": (255, 250, 250),
+    "ivory": (255, 255, 240),
+    "whitesmoke": (245, 245, 245),
+    "ghostwhite": (248, 248, 255),
+    "floralwhite": (255, 250, 240),
+    "mintcream": (245, 255, 250),
+    "azure": (240, 255, 255),
+    "aliceblue": (240, 248, 255),
+    "seashell": (255, 245, 238),
+    "linen": (250, 240, 230),
+    "lightgray": (211, 211, 211),
+    "lightgrey": (211, 211, 211),
+    "gainsboro": (220, 220, 220),
+    "darkgray": (169, 169, 169),
+    "darkgrey": (169, 169, 169),
+    "darkblue": (0, 0, 139),
+    "darkred": (139, 0, 0),
+    "darkgreen": (0, 100, 0),
+    "darkcyan": (0, 139, 139),
+    "darkmagenta": (139, 0, 139),
+    "darkyellow": (128, 128, 0),
 }
 
 
@@ -53,6 +83,7 @@ def parse_colour(value: str | None) -> RGBA | None:
         return (int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), alpha)
     m = re.fullmatch(r"rgba?\(\s*([\d.]+%?)[\s,]+([\d.]+%?)[\s,]+([\d.]+%?)(?:[\s,/]+([\d.]+%?))?\s*\)", v)
     if m:
+
         def channel(x: str) -> int:
             return round(float(x[:-1]) * 2.55) if x.endswith("%") else round(float(x))
 
@@ -136,7 +167,9 @@ def css_hides(decls: dict[str, str]) -> str | None:
             if px is not None and px <= 1:
                 return f"{side}:0 with overflow hidden"
     clip = decls.get("clip", "") + " " + decls.get("clip-path", "")
-    if re.search(r"rect\(\s*[01](?:px)?[\s,]+[01](?:px)?[\s,]+[01](?:px)?[\s,]+[01](?:px)?\s*\)|inset\(\s*50%", clip):
+    if re.search(
+        r"rect\(\s*[01](?:px)?[\s,]+[01](?:px)?[\s,]+[01](?:px)?[\s,]+[01](?:px)?\s*\)|inset\(\s*50%", clip
+    ):
         return "clipped"
     return None
 
@@ -172,11 +205,16 @@ def _background(value: str | None) -> RGBA | None:
 
 def background_of(decls: dict[str, str], attrs: dict[str, str]) -> RGBA | None:
     """The background colour an element sets (CSS or the old `bgcolor` attribute), if any."""
-    return (parse_colour(decls.get("background-color")) or _background(decls.get("background"))
-            or parse_colour(attrs.get("bgcolor")))
+    return (
+        parse_colour(decls.get("background-color"))
+        or _background(decls.get("background"))
+        or parse_colour(attrs.get("bgcolor"))
+    )
 
 
 def hidden_warning(count: int, what: str) -> str:
     s = "" if count == 1 else "s"
-    return (f"{count} hidden {what}{s} (invisible to a reader: hidden, same colour as the background or too "
-            f"small to read) were not indexed")
+    return (
+        f"{count} hidden {what}{s} (invisible to a reader: hidden, same colour as the background or too "
+        f"small to read) were not indexed"
+    )

@@ -31,8 +31,26 @@ from core.safety import neutralize_document
 
 _SKIP = {"script", "style", "noscript", "nav", "template", "svg", "head", "form", "button"}
 _TEXT = {"p", "li", "pre", "blockquote", "dt", "dd", "caption", "figcaption", "address"}
-_CONTAINERS = {"html", "body", "div", "section", "article", "main", "ul", "ol", "dl", "header", "footer",
-               "aside", "span", "center", "font", "details", "summary", "figure"}
+_CONTAINERS = {
+    "html",
+    "body",
+    "div",
+    "section",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "header",
+    "footer",
+    "aside",
+    "span",
+    "center",
+    "font",
+    "details",
+    "summary",
+    "figure",
+}
 
 
 def _rules(css: str):
@@ -44,7 +62,7 @@ def _rules(css: str):
         c = css[i]
         if c == "{":
             if depth == 0:
-                prelude, start = css[:i][css.rfind("}", 0, i) + 1:].strip(), i + 1
+                prelude, start = css[:i][css.rfind("}", 0, i) + 1 :].strip(), i + 1
             depth += 1
         elif c == "}" and depth:
             depth -= 1
@@ -59,8 +77,11 @@ def _rules(css: str):
 
 
 def _specificity(selector: str) -> tuple[int, int, int]:
-    return (selector.count("#"), len(re.findall(r"[.\[]", selector)),
-            len(re.findall(r"(?:^|[\s>+~])[a-zA-Z]", selector)))
+    return (
+        selector.count("#"),
+        len(re.findall(r"[.\[]", selector)),
+        len(re.findall(r"(?:^|[\s>+~])[a-zA-Z]", selector)),
+    )
 
 
 def _style_sheet(soup) -> dict[int, dict[str, str]]:
@@ -103,11 +124,16 @@ def drop_hidden(soup) -> int:
     def visit(el: Tag, colour, background, invisible: bool, tiny: bool) -> None:
         nonlocal removed
         decls = dict(sheet.get(id(el), {}))
-        for name, value in css_declarations(el.get("style") if isinstance(el.get("style"), str) else None).items():
+        for name, value in css_declarations(
+            el.get("style") if isinstance(el.get("style"), str) else None
+        ).items():
             if "!important" not in decls.get(name, ""):
                 decls[name] = value
-        hides = el.has_attr("hidden") or css_hides(decls) or (
-            el.name == "input" and str(el.get("type", "")).lower() == "hidden")
+        hides = (
+            el.has_attr("hidden")
+            or css_hides(decls)
+            or (el.name == "input" and str(el.get("type", "")).lower() == "hidden")
+        )
         if hides:
             if el.get_text(strip=True):
                 removed += 1
@@ -119,9 +145,14 @@ def drop_hidden(soup) -> int:
         elif visibility == "visible":
             invisible = False
         tiny = tiny_font(decls.get("font-size"), tiny) if "font-size" in decls else tiny
-        colour = parse_colour(decls.get("color")) or (parse_colour(el.get("color")) if el.name == "font" else None) \
+        colour = (
+            parse_colour(decls.get("color"))
+            or (parse_colour(el.get("color")) if el.name == "font" else None)
             or colour
-        background = background_of(decls, {k: v for k, v in el.attrs.items() if isinstance(v, str)}) or background
+        )
+        background = (
+            background_of(decls, {k: v for k, v in el.attrs.items() if isinstance(v, str)}) or background
+        )
         hidden_text = invisible or tiny or invisible_on(colour, background)
         dropped = False
         for child in list(el.children):
@@ -180,13 +211,20 @@ def table_blocks(table, section: tuple[str, ...], name: str) -> list[Block]:
     heads, body = [cells for cells, _, _ in grid[:n]], grid[n:]
     if not body:
         heads, body = [], grid
-    elif not heads and not body[0][2] and looks_like_header(body[0][0], body[1][0] if len(body) > 1 else None):
+    elif (
+        not heads and not body[0][2] and looks_like_header(body[0][0], body[1][0] if len(body) > 1 else None)
+    ):
         heads, body = [body[0][0]], body[1:]
     width = max((len(row) for row in heads), default=0)
-    header = [" ".join(dict.fromkeys(row[j] for row in heads if j < len(row) and row[j])) for j in range(width)]
+    header = [
+        " ".join(dict.fromkeys(row[j] for row in heads if j < len(row) and row[j])) for j in range(width)
+    ]
     caption = table.find("caption")
-    out = [Block(text=normalize_space(caption.get_text(" ")), section=section)] \
-        if caption is not None and caption.find_parent("table") is table else []
+    out = (
+        [Block(text=normalize_space(caption.get_text(" ")), section=section)]
+        if caption is not None and caption.find_parent("table") is table
+        else []
+    )
     for cells, _, _ in body:
         fields: dict[str, str] | None = None
         if header:
@@ -195,8 +233,16 @@ def table_blocks(table, section: tuple[str, ...], name: str) -> list[Block]:
                 key = (header[j] if j < len(header) else "") or f"column {j + 1}"
                 if value and value not in fields.get(key, "").split(" | "):
                     fields[key] = f"{fields[key]} | {value}" if key in fields else value
-        out.append(Block(text=" | ".join(cells), kind="row", section=section, fields=fields,
-                         header=" | ".join(header) if header else None, table=name))
+        out.append(
+            Block(
+                text=" | ".join(cells),
+                kind="row",
+                section=section,
+                fields=fields,
+                header=" | ".join(header) if header else None,
+                table=name,
+            )
+        )
     return out
 
 

@@ -68,8 +68,9 @@ class PageLayout:
         long_lines.sort()
         right = long_lines[int(len(long_lines) * 0.9)]
         height = statistics.median(x.height for x in placed)
-        gaps = [a.bottom - b.top for a, b in itertools.pairwise(placed)
-                if 0 <= a.bottom - b.top <= 2 * height]
+        gaps = [
+            a.bottom - b.top for a, b in itertools.pairwise(placed) if 0 <= a.bottom - b.top <= 2 * height
+        ]
         gap = statistics.median(gaps) if gaps else height * 0.3
         body = [x for x in placed if len(x.text.split()) >= 6] or placed
         weight = statistics.median(x.weight for x in body)

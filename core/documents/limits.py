@@ -48,8 +48,11 @@ def check_package(path: Path, display: str, limit: int) -> None:
     total = sum(m.file_size for m in members)
     if total > limit:
         biggest = max(members, key=lambda m: m.file_size)
-        what = (f"{biggest.filename} alone is {mb(biggest.file_size)}" if biggest.file_size > limit
-                else f"its {len(members)} parts add up to {mb(total)}")
+        what = (
+            f"{biggest.filename} alone is {mb(biggest.file_size)}"
+            if biggest.file_size > limit
+            else f"its {len(members)} parts add up to {mb(total)}"
+        )
         raise DocumentError(display, f"{expands_beyond(limit)}: {what} (read from the zip directory)")
     for member in members:
         ratio = member.file_size / max(1, member.compress_size)

@@ -18,7 +18,9 @@ from core.safety import neutralize_document
 
 # A paragraph that is only an outline number and a short title ("42.1500  Scope of subpart."):
 # converted documents often lose the heading markup on part of their sections.
-BARE_HEADING = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,4})+(?:-\d{1,4})?)\s+(?P<title>[A-Z][^.;:!?]{1,80})\.?$")
+BARE_HEADING = re.compile(
+    r"^(?P<num>\d{1,3}(?:\.\d{1,4})+(?:-\d{1,4})?)\s+(?P<title>[A-Z][^.;:!?]{1,80})\.?$"
+)
 
 
 def _shape(number: str) -> tuple[str, int, bool]:
@@ -32,7 +34,10 @@ _VOID = {"br", "img", "hr", "input", "wbr", "meta", "link", "source", "col", "ar
 
 
 def _attrs(raw: str) -> dict[str, str]:
-    return {m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTR.finditer(raw)}
+    return {
+        m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "")
+        for m in _ATTR.finditer(raw)
+    }
 
 
 def _inline(token, hidden: list[str]) -> str:
@@ -94,7 +99,7 @@ def _html_tables(tokens, i: int, lines: list[str]) -> tuple[str, int]:
     tok = tokens[i]
     if tok.map is None or tok.level or _table_end(tok.content) is not None:
         return tok.content, i + 1
-    rest = "\n".join(lines[tok.map[0]:])
+    rest = "\n".join(lines[tok.map[0] :])
     close = _table_end(rest)
     if close is None:
         return tok.content, i + 1
@@ -102,7 +107,7 @@ def _html_tables(tokens, i: int, lines: list[str]) -> tuple[str, int]:
     j = i + 1
     while j < len(tokens) and (tokens[j].map is None or tokens[j].map[0] < end):
         j += 1
-    return "\n".join(lines[tok.map[0]:end]), j
+    return "\n".join(lines[tok.map[0] : end]), j
 
 
 def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedDocument:
@@ -148,7 +153,9 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
             content = tok.content.strip()
             if content:
                 blocks.append(Block(text=content, section=tracker.path))
-        elif tok.type == "html_block" and re.search(r"<table\b", _COMMENT.sub("", tok.content), re.IGNORECASE):
+        elif tok.type == "html_block" and re.search(
+            r"<table\b", _COMMENT.sub("", tok.content), re.IGNORECASE
+        ):
             from bs4 import BeautifulSoup
 
             html, i = _html_tables(tokens, i, lines)
@@ -180,7 +187,11 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
                         header = row
                     elif any(row):
                         fields = (
-                            {h or f"column {k + 1}": v for k, (h, v) in enumerate(zip(header, row, strict=False)) if v}
+                            {
+                                h or f"column {k + 1}": v
+                                for k, (h, v) in enumerate(zip(header, row, strict=False))
+                                if v
+                            }
                             if header
                             else None
                         )

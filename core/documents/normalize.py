@@ -26,21 +26,27 @@ from dataclasses import replace
 from core.documents.model import Block, ParsedDocument
 
 _DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-                                "\u202f\u205f\u3000"), " ")
+_SPACES = dict.fromkeys(
+    map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
+    " ",
+)
 _LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
 _TABLE = {**_DROP, **_SPACES, **_LIGATURES, 0xFFFE: "-"}
 _RUNS = re.compile(r"[ \t]{2,}")
 
 TERMINAL = re.compile(r"""[.?!:;]["'”’)\]]*\s*$""")
-DANGLING = re.compile(r"(?:\b(?:the|a|an|of|to|for|with|by|in|on|at|from|and|or|nor|that|which|whose|shall|must|"
-                      r"will|may|is|are|be|been|as|than|such|under|into|its|their|per|via|including)|[,(/–-])$",
-                      re.IGNORECASE)
+DANGLING = re.compile(
+    r"(?:\b(?:the|a|an|of|to|for|with|by|in|on|at|from|and|or|nor|that|which|whose|shall|must|"
+    r"will|may|is|are|be|been|as|than|such|under|into|its|their|per|via|including)|[,(/–-])$",
+    re.IGNORECASE,
+)
 HYPHENATED = re.compile(r"([A-Za-z]+)-$")
 LOWER_START = re.compile(r"^[a-z][a-z'’-]*(?=[\s,;:)]|$)")  # a plain word: "cloud.gov" may open a sentence
 # A list item or an outline number opening a block: never the rest of the line before it.
 ITEM_START = re.compile(r"^\s*(?:[•▪◦●■○\-*–]\s|\(?[a-zA-Z]\)|\(?\d{1,3}\)|\(?[ivx]{1,5}\))")
-NUMBER_START = re.compile(r"^\s*\d{1,3}(?:\.\d{1,4})*(?:-\d{1,4})?\.?\s")  # "3.1 ...", or a reference ("15.408 (i)")
+NUMBER_START = re.compile(
+    r"^\s*\d{1,3}(?:\.\d{1,4})*(?:-\d{1,4})?\.?\s"
+)  # "3.1 ...", or a reference ("15.408 (i)")
 WRAPPED_LINES = 160  # a document whose 90th-percentile paragraph is shorter than this writes printed lines
 
 
@@ -57,7 +63,8 @@ def _clean_block(block: Block) -> Block:
         text=clean_text(block.text, collapse=not record),
         section=tuple(clean_text(s) for s in block.section),
         fields={clean_text(k): clean_text(v, collapse=not record) for k, v in block.fields.items()}
-        if block.fields else block.fields,
+        if block.fields
+        else block.fields,
         header=clean_text(block.header, collapse=not record) if block.header else block.header,
     )
 
@@ -87,7 +94,9 @@ def join_words(previous: str, following: str, words: Counter[str]) -> str:
     if m and re.match(r"[a-z]", following):
         head = previous[: m.end(1)]
         first = re.match(r"[a-z]+", following).group(0)
-        if words[(m.group(1) + first).lower()] > 0:  # "require-" + "ments": the document writes "requirements"
+        if (
+            words[(m.group(1) + first).lower()] > 0
+        ):  # "require-" + "ments": the document writes "requirements"
             return head + following
         return previous + following  # "Foundry-" + "based": a compound keeps its hyphen
     return f"{previous} {following}"

@@ -88,13 +88,15 @@ class PageReader:
         folder = _models_folder()
         assert folder is not None
         self.scale = scale
-        self._engine = RapidOCR(params={
-            "Global.log_level": "error",
-            "Global.use_cls": False,
-            "Det.model_path": str(folder / MODELS[0]),
-            "Rec.model_path": str(folder / MODELS[1]),
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-        })
+        self._engine = RapidOCR(
+            params={
+                "Global.log_level": "error",
+                "Global.use_cls": False,
+                "Det.model_path": str(folder / MODELS[0]),
+                "Rec.model_path": str(folder / MODELS[1]),
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            }
+        )
 
     def read(self, page) -> OcrPage:
         """OCR of one pypdfium2 page."""
@@ -142,7 +144,10 @@ def reading_order(boxes: list[OcrBox]) -> list[str]:
     height = statistics.median(b.bottom - b.top for b in boxes)
     lines: list[list[OcrBox]] = []
     for box in sorted(boxes, key=_middle):
-        if lines and abs(_middle(box) - statistics.fmean(_middle(b) for b in lines[-1])) <= SAME_LINE * height:
+        if (
+            lines
+            and abs(_middle(box) - statistics.fmean(_middle(b) for b in lines[-1])) <= SAME_LINE * height
+        ):
             lines[-1].append(box)
         else:
             lines.append([box])

@@ -42,8 +42,15 @@ def parse_pdf(path: Path, display: str, ocr: bool = True) -> ParsedDocument:
     title = _title(meta_title, content.blocks, path)
     warnings = [f"page {p} has no text layer (image only); it was skipped" for p in content.empty]
     warnings += [f"page {p} was read by OCR ({seconds:.1f} s)" for p, seconds in content.ocr_pages.items()]
-    return ParsedDocument(display, title, content.blocks, "pdf", pages=content.pages, warnings=warnings,
-                          ocr_pages=content.ocr_pages)
+    return ParsedDocument(
+        display,
+        title,
+        content.blocks,
+        "pdf",
+        pages=content.pages,
+        warnings=warnings,
+        ocr_pages=content.ocr_pages,
+    )
 
 
 def _check(path: Path, display: str) -> tuple[str, int]:

@@ -55,8 +55,9 @@ def _with_tables(lines: list[Line], tables: list) -> list:
     """The page's lines without those inside a table, and each table where its top is printed."""
     if not tables:
         return lines
-    kept = [x for x in lines
-            if not (x.placed and any(t.bbox.holds(x.x0, x.bottom, x.x1, x.top) for t in tables))]
+    kept = [
+        x for x in lines if not (x.placed and any(t.bbox.holds(x.x0, x.bottom, x.x1, x.top) for t in tables))
+    ]
     out: list = []
     pending = sorted(tables, key=lambda t: -t.bbox.top)
     for line in kept:
@@ -68,8 +69,11 @@ def _with_tables(lines: list[Line], tables: list) -> list:
 
 
 def _table_lines(table) -> TableLines:
-    return TableLines(number=table.number, header=[clean_text(h) for h in table.header],
-                      rows=[([clean_text(c) for c in r.cells], r.page, r.end_page) for r in table.rows])
+    return TableLines(
+        number=table.number,
+        header=[clean_text(h) for h in table.header],
+        rows=[([clean_text(c) for c in r.cells], r.page, r.end_page) for r in table.rows],
+    )
 
 
 def _ocr(path: Path, display: str, numbers: list[int]) -> dict[int, tuple[list[Line], float]]:
@@ -95,7 +99,9 @@ def _ocr(path: Path, display: str, numbers: list[int]) -> dict[int, tuple[list[L
 def read_pdf(path: Path, display: str, ocr: bool = True) -> PdfContent:
     """Raises pypdfium2's PdfiumError for a file PDFium cannot open, DocumentError for one the table reader
     names."""
-    pages = [[replace(x, text=clean_text(x.text, collapse=False)) for x in lines] for lines in read_pages(path)]
+    pages = [
+        [replace(x, text=clean_text(x.text, collapse=False)) for x in lines] for lines in read_pages(path)
+    ]
     empty = [i + 1 for i, lines in enumerate(pages) if not _has_text(lines)]
     read = _ocr(path, display, empty) if ocr else {}
     for number, (lines, _) in read.items():
@@ -106,5 +112,9 @@ def read_pdf(path: Path, display: str, ocr: bool = True) -> PdfContent:
     blocks = lines_to_blocks(paged)
     if read:
         blocks = [replace(b, ocr=True) if b.page in read else b for b in blocks]
-    return PdfContent(blocks, len(pages), [p for p in empty if p not in read],
-                      {number: seconds for number, (_, seconds) in read.items()})
+    return PdfContent(
+        blocks,
+        len(pages),
+        [p for p in empty if p not in read],
+        {number: seconds for number, (_, seconds) in read.items()},
+    )

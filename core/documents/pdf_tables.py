@@ -119,7 +119,9 @@ class TableReport:
     seconds_plumber: float = 0.0
 
 
-def tables_by_page(path: Path, report: TableReport | None = None, guard: float = GUARD) -> dict[int, list[PdfTable]]:
+def tables_by_page(
+    path: Path, report: TableReport | None = None, guard: float = GUARD
+) -> dict[int, list[PdfTable]]:
     """Every ruled table of the PDF, by page (1-based), top to bottom. Pages without tables are absent.
 
     `guard`: the least agreement (share of character 4-grams, spaces ignored) between pdfplumber's text and
@@ -192,8 +194,11 @@ def _rules(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
                 vertical.append(((left + right) / 2, bottom, top))
             elif height < RULE and width >= MIN_RULE:
                 horizontal.append(((bottom + top) / 2, left, right))
-            elif width >= MIN_RULE and height >= MIN_RULE and not (width > 0.8 * page_width
-                                                                   and height > 0.5 * page_height):
+            elif (
+                width >= MIN_RULE
+                and height >= MIN_RULE
+                and not (width > 0.8 * page_width and height > 0.5 * page_height)
+            ):
                 # a box or a shaded cell, not the page's frame
                 vertical += [(left, bottom, top), (right, bottom, top)]
                 horizontal += [(bottom, left, right), (top, left, right)]
@@ -238,8 +243,9 @@ class _Grid:
     header_styled: bool
 
 
-def _read_tables(path: Path, document, candidates: list[int], report: TableReport,
-                 guard: float = GUARD) -> dict[int, list[PdfTable]]:
+def _read_tables(
+    path: Path, document, candidates: list[int], report: TableReport, guard: float = GUARD
+) -> dict[int, list[PdfTable]]:
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -248,7 +254,9 @@ def _read_tables(path: Path, document, candidates: list[int], report: TableRepor
     try:
         plumber = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises many types for a bad file
-        raise DocumentError(str(path), f"not a readable PDF for table finding ({type(exc).__name__}: {exc})") from exc
+        raise DocumentError(
+            str(path), f"not a readable PDF for table finding ({type(exc).__name__}: {exc})"
+        ) from exc
     with plumber:
         for index in candidates:
             page = document[index]
@@ -294,11 +302,15 @@ def _page_grids(plumber_page, page, textpage, number: int, report: TableReport, 
             report.rejected[reason] += 1
             continue
         box = to_pdf(*table.bbox)
-        agree.append(_agreement(_crop(plumber_page, table.bbox).extract_text() or "", _bounded(textpage, box)))
+        agree.append(
+            _agreement(_crop(plumber_page, table.bbox).extract_text() or "", _bounded(textpage, box))
+        )
         columns = [round(left0 + xs[j], 1) for j in keep] + [round(left0 + table.bbox[2], 1)]
         out.append(_Grid(number, box, columns, cells, _header_styled(plumber_page, table)))
     if out and min(agree) < guard:
-        log.info("page %d: pdfplumber's text disagrees with the text layer (%.2f); no tables", number, min(agree))
+        log.info(
+            "page %d: pdfplumber's text disagrees with the text layer (%.2f); no tables", number, min(agree)
+        )
         report.guarded.append(number)
         return []
     return out
@@ -364,8 +376,12 @@ def _header_styled(plumber_page, table) -> bool:
             color = (color,) if isinstance(color, int | float) else color
             if not rect.get("fill") or not isinstance(color, tuple | list) or _white(color):
                 continue
-            if rect["x0"] <= x0 + 2 and rect["x1"] >= (x0 + x1) / 2 and rect["top"] <= top + 2 \
-                    and rect["bottom"] >= bottom - 2:
+            if (
+                rect["x0"] <= x0 + 2
+                and rect["x1"] >= (x0 + x1) / 2
+                and rect["top"] <= top + 2
+                and rect["bottom"] >= bottom - 2
+            ):
                 return True
         return False
 
@@ -409,7 +425,7 @@ def _agreement(plumber_text: str, pdfium_text: str) -> float:
 
     def grams(text: str) -> Counter:
         s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
-        return Counter(s[i:i + 4] for i in range(len(s) - 3))
+        return Counter(s[i : i + 4] for i in range(len(s) - 3))
 
     ours, theirs = grams(plumber_text), grams(pdfium_text)
     if not ours:
@@ -441,8 +457,9 @@ def join_lines(text: str, words: Counter) -> str:
                 out = f"{out} {line}"  # "medium- and high-level"
             else:
                 out += line
-        elif (tail and head and words[(tail.group(0) + head.group(0)).lower()] > words[tail.group(0).lower()]) \
-                or (_URL_END.search(out) and not line[0].isupper()):
+        elif (
+            tail and head and words[(tail.group(0) + head.group(0)).lower()] > words[tail.group(0).lower()]
+        ) or (_URL_END.search(out) and not line[0].isupper()):
             out += line
         else:
             out = f"{out} {line}"
@@ -475,7 +492,11 @@ def _is_header(rows: list[list[str]], styled: bool) -> bool:
         return False
     if styled:
         return True
-    if not _labels(rows[0]) or len(rows) < 3 or all(len(c.split()) <= SHORT_LABEL for r in rows[1:] for c in r):
+    if (
+        not _labels(rows[0])
+        or len(rows) < 3
+        or all(len(c.split()) <= SHORT_LABEL for r in rows[1:] for c in r)
+    ):
         return False
     for j, label in enumerate(rows[0]):
         first = label.split()[0].lower() if label else None
@@ -503,7 +524,8 @@ def _runs_on(previous: list[str], first: list[str]) -> bool:
     pairs = [(p, f) for p, f in zip(previous, first, strict=False) if f]
     lower = [bool(re.match(r"[a-z]", f)) for _, f in pairs]
     return 2 * sum(lower) >= len(pairs) and all(
-        low or (p and not _TERMINAL.search(p)) for (p, _), low in zip(pairs, lower, strict=True))
+        low or (p and not _TERMINAL.search(p)) for (p, _), low in zip(pairs, lower, strict=True)
+    )
 
 
 def _merge_cells(previous: list[str], first: list[str], words: Counter) -> list[str]:
@@ -522,8 +544,12 @@ def _assemble(grids: dict[int, list[_Grid]], words: Counter) -> dict[int, list[P
     for page in sorted(grids):
         for k, grid in enumerate(grids[page]):
             rows = _rows(grid, words)
-            follows = (k == 0 and last is not None and last.page == page - 1
-                       and _same_columns(last.columns, grid.columns))
+            follows = (
+                k == 0
+                and last is not None
+                and last.page == page - 1
+                and _same_columns(last.columns, grid.columns)
+            )
             if follows:
                 assert last is not None
                 header = last.header
@@ -533,8 +559,15 @@ def _assemble(grids: dict[int, list[_Grid]], words: Counter) -> dict[int, list[P
                     tail = last.rows[-1]
                     last.rows[-1] = PdfRow(_merge_cells(tail.cells, rows[0], words), tail.page, page)
                     rows = rows[1:]
-                table = PdfTable(last.number, page, grid.bbox, header, [PdfRow(r, page, page) for r in rows],
-                                 continued=True, columns=grid.columns)
+                table = PdfTable(
+                    last.number,
+                    page,
+                    grid.bbox,
+                    header,
+                    [PdfRow(r, page, page) for r in rows],
+                    continued=True,
+                    columns=grid.columns,
+                )
             else:
                 if len(rows) < 2 and not (rows and all(rows[0]) and _labels(rows[0])):
                     continue  # one row that continues nothing: a framed line
@@ -542,8 +575,14 @@ def _assemble(grids: dict[int, list[_Grid]], words: Counter) -> dict[int, list[P
                 # One row of labels at a page's foot: the header of a table that the next page carries.
                 header = rows[0] if len(rows) == 1 or _is_header(rows, grid.header_styled) else []
                 body = rows[1:] if header else rows
-                table = PdfTable(number, page, grid.bbox, header, [PdfRow(r, page, page) for r in body],
-                                 columns=grid.columns)
+                table = PdfTable(
+                    number,
+                    page,
+                    grid.bbox,
+                    header,
+                    [PdfRow(r, page, page) for r in body],
+                    columns=grid.columns,
+                )
             out.setdefault(page, []).append(table)
         last = out[page][-1] if out.get(page) else None
     # A header that no page carried on is not a table: its text stays in the page text.

@@ -65,8 +65,16 @@ def _line(textpage, text: str, start: int, end: int) -> Line:
     x0 = min(b[0] for b in boxes)
     first = (first_word_end if first_word_end is not None else max(b[2] for b in boxes)) - boxes[0][0]
     weight, size = _type(textpage, text, start, end)
-    return Line(text[start:end], x0=x0, x1=max(b[2] for b in boxes), top=max(b[3] for b in boxes),
-                bottom=min(b[1] for b in boxes), first_word=max(first, 0.0), weight=weight, size=size)
+    return Line(
+        text[start:end],
+        x0=x0,
+        x1=max(b[2] for b in boxes),
+        top=max(b[3] for b in boxes),
+        bottom=min(b[1] for b in boxes),
+        first_word=max(first, 0.0),
+        weight=weight,
+        size=size,
+    )
 
 
 def read_pages(path) -> list[list[Line]]:

@@ -26,7 +26,13 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.6g}" if abs(value) < 1e-3 else str(round(value, 6))
+        return (
+            str(int(value))
+            if value.is_integer()
+            else f"{value:.6g}"
+            if abs(value) < 1e-3
+            else str(round(value, 6))
+        )
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -104,7 +110,9 @@ def rows_to_blocks(
                 continue
             name = header[j] if j < len(header) and header[j] else f"column {j + 1}"
             fields[name] = value
-        line = raw_lines[i] if raw_lines is not None else joiner.join(cells[: max(len(header), 1)]).rstrip(" |")
+        line = (
+            raw_lines[i] if raw_lines is not None else joiner.join(cells[: max(len(header), 1)]).rstrip(" |")
+        )
         blocks.append(
             Block(text=line, kind="record", section=section, fields=fields, header=header_line, table=sheet)
         )
@@ -167,8 +175,11 @@ def parse_csv(path: Path, display: str) -> ParsedDocument:
             raw.append(_raw_line(cells, dialect))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise DocumentError(display, f"a field on line {reader.line_num} is longer than "
-                                         f"{csv.field_size_limit():,} characters (RFP_MAX_EXPANDED_MB)") from exc
+            raise DocumentError(
+                display,
+                f"a field on line {reader.line_num} is longer than "
+                f"{csv.field_size_limit():,} characters (RFP_MAX_EXPANDED_MB)",
+            ) from exc
         raise DocumentError(display, f"not a readable CSV (line {reader.line_num}: {exc})") from exc
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
@@ -182,7 +193,11 @@ def _raw_line(cells: Iterable[str], dialect) -> str:
     """The row as the file writes it: minimal quoting with the file's delimiter."""
     out = io.StringIO()
     csv.writer(
-        out, delimiter=dialect.delimiter, quotechar=dialect.quotechar or '"', doublequote=True,
-        quoting=csv.QUOTE_MINIMAL, lineterminator="",
+        out,
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quotechar or '"',
+        doublequote=True,
+        quoting=csv.QUOTE_MINIMAL,
+        lineterminator="",
     ).writerow(list(cells))
     return out.getvalue()

@@ -29,11 +29,82 @@ PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.
 # Abbreviations after which a number follows in the same sentence ("Vol. II", "No. 3", "Sec. 4.1"), and
 # after which a lower-case word does ("etc. and", "approx. two").
 _ABBREV = {
-    "u.s", "e.g", "i.e", "etc", "no", "nos", "inc", "corp", "co", "ltd", "mr", "mrs", "ms", "dr", "st",
-    "sec", "secs", "vol", "vols", "para", "paras", "fig", "figs", "et al", "al", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "dept", "gov", "v", "vs", "cf", "ref", "pp", "p",
-    "art", "ch", "chap", "pt", "att", "exh", "app", "tab", "encl", "subpar", "subpara", "par", "pg", "pgs",
-    "gen", "capt", "col", "lt", "maj", "sgt", "rev", "sen", "rep", "hon", "prof", "jr", "sr", "govt", "min", "max",
+    "u.s",
+    "e.g",
+    "i.e",
+    "etc",
+    "no",
+    "nos",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "sec",
+    "secs",
+    "vol",
+    "vols",
+    "para",
+    "paras",
+    "fig",
+    "figs",
+    "et al",
+    "al",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "approx",
+    "dept",
+    "gov",
+    "v",
+    "vs",
+    "cf",
+    "ref",
+    "pp",
+    "p",
+    "art",
+    "ch",
+    "chap",
+    "pt",
+    "att",
+    "exh",
+    "app",
+    "tab",
+    "encl",
+    "subpar",
+    "subpara",
+    "par",
+    "pg",
+    "pgs",
+    "gen",
+    "capt",
+    "col",
+    "lt",
+    "maj",
+    "sgt",
+    "rev",
+    "sen",
+    "rep",
+    "hon",
+    "prof",
+    "jr",
+    "sr",
+    "govt",
+    "min",
+    "max",
 }
 # A piece that is only an outline label ("3.1.", "A.", "(b)", "IV."): it opens the sentence after it.
 _LABEL_ONLY = re.compile(r"^\(?(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z]|[IVXivx]{1,5})[.)]?\s*$")
@@ -242,15 +313,24 @@ def _heading_like(text: str) -> bool:
     """Short, no full stop, starts with a capital or a number: reads as a title."""
     words = text.split()
     lead_in = text.endswith(":") and sum(w[:1].islower() for w in words) >= 4  # "The duties of the COR are:"
-    return (1 <= len(words) <= 12 and not re.search(r"[.;,]$", text) and bool(re.match(r"[A-Z0-9]", text))
-            and not BULLET.match(text) and not lead_in)
+    return (
+        1 <= len(words) <= 12
+        and not re.search(r"[.;,]$", text)
+        and bool(re.match(r"[A-Z0-9]", text))
+        and not BULLET.match(text)
+        and not lead_in
+    )
 
 
 def _wraps_heading(blocks: list[Block], text: str, page: int | None) -> bool:
     """The line finishes the heading just above it ("5.0 Program Assumptions and" / "Constraints")."""
     if not blocks or blocks[-1].kind != "heading" or blocks[-1].page != page:
         return False
-    return bool(_HEADING_WRAP.search(blocks[-1].text)) and len(text.split()) <= 6 and not SENTENCE_END.search(text)
+    return (
+        bool(_HEADING_WRAP.search(blocks[-1].text))
+        and len(text.split()) <= 6
+        and not SENTENCE_END.search(text)
+    )
 
 
 def _extend_heading(blocks: list[Block], tracker: SectionTracker, text: str) -> None:
@@ -269,10 +349,23 @@ def _rows(table: TableLines, section: tuple[str, ...]) -> list[Block]:
     for cells, page, end in table.rows:
         if not any(cells):
             continue
-        fields = {h or f"column {j + 1}": v for j, (h, v) in enumerate(zip(header, cells, strict=False))} \
-            if header else None
-        out.append(Block(text=" | ".join(cells), kind="row", page=page, section=section, fields=fields,
-                         header=line, table=f"table {table.number}", end_page=end if end != page else None))
+        fields = (
+            {h or f"column {j + 1}": v for j, (h, v) in enumerate(zip(header, cells, strict=False))}
+            if header
+            else None
+        )
+        out.append(
+            Block(
+                text=" | ".join(cells),
+                kind="row",
+                page=page,
+                section=section,
+                fields=fields,
+                header=line,
+                table=f"table {table.number}",
+                end_page=end if end != page else None,
+            )
+        )
     return out
 
 
@@ -285,7 +378,9 @@ def lines_to_blocks(
     (`layout.py`, for lines with positions); a paragraph runs on over a page break when its last line was
     full and did not end a sentence. A word hyphenated at a line end is joined (`normalize.join_words`)."""
     tracker = tracker or SectionTracker()
-    pages = [(page, [x if isinstance(x, Line | TableLines) else Line(x) for x in lines]) for page, lines in pages]
+    pages = [
+        (page, [x if isinstance(x, Line | TableLines) else Line(x) for x in lines]) for page, lines in pages
+    ]
     words = vocabulary(line.text for _, lines in pages for line in lines if isinstance(line, Line))
     blocks: list[Block] = []
     para: list[str] = []
@@ -313,8 +408,9 @@ def lines_to_blocks(
                     on = number
             if text.strip():
                 end = last if last != start else None
-                blocks.append(Block(text=text, page=start, section=tracker.path, end_page=end,
-                                    page_marks=tuple(marks)))
+                blocks.append(
+                    Block(text=text, page=start, section=tracker.path, end_page=end, page_marks=tuple(marks))
+                )
             para.clear()
             para_pages.clear()
         previous, emphasized = None, False
@@ -325,8 +421,9 @@ def lines_to_blocks(
             return False
         if not previous.placed or not line.placed or before is None:
             return bool(re.match(r"[a-z]", text)) and not SENTENCE_END.search(para[-1])
-        return not before.ends_early(previous, line) and (not SENTENCE_END.search(para[-1])
-                                                          or bool(re.match(r"[a-z]", text)))
+        return not before.ends_early(previous, line) and (
+            not SENTENCE_END.search(para[-1]) or bool(re.match(r"[a-z]", text))
+        )
 
     for number, lines in pages:
         before, layout = layout, PageLayout.of([x for x in lines if isinstance(x, Line)])
@@ -361,11 +458,20 @@ def lines_to_blocks(
                     para_pages.append(page)
                     start, last, previous = page, page, line
                 continue
-            if para and previous is not None and not turned and (
-                BULLET.match(text)
-                or (layout is not None and previous.placed and line.placed
-                    and (layout.separated(previous, line) or layout.ends_early(previous, line)))
-                or (not line.placed and SENTENCE_END.search(para[-1]) and len(para[-1]) < 60)
+            if (
+                para
+                and previous is not None
+                and not turned
+                and (
+                    BULLET.match(text)
+                    or (
+                        layout is not None
+                        and previous.placed
+                        and line.placed
+                        and (layout.separated(previous, line) or layout.ends_early(previous, line))
+                    )
+                    or (not line.placed and SENTENCE_END.search(para[-1]) and len(para[-1]) < 60)
+                )
             ):
                 flush()
             if not para:

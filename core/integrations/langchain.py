@@ -29,7 +29,9 @@ class RfpRetriever(BaseRetriever):
     k: int = 5
     filters: Filters | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
         result = self.retriever.search(query, self.collections, k=self.k, filters=self.filters)
         documents = []
         for hit in result.hits:

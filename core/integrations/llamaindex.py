@@ -16,7 +16,9 @@ METADATA_KEYS = ("path", "page", "section", "title", "doc_kind", "solicitation")
 
 
 class RfpLlamaRetriever(BaseRetriever):
-    def __init__(self, retriever: Retriever, collections: list[str], k: int = 5, filters: Filters | None = None):
+    def __init__(
+        self, retriever: Retriever, collections: list[str], k: int = 5, filters: Filters | None = None
+    ):
         super().__init__()
         self._retriever = retriever
         self._collections = collections
@@ -24,12 +26,18 @@ class RfpLlamaRetriever(BaseRetriever):
         self._filters = filters
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        result = self._retriever.search(query_bundle.query_str, self._collections, k=self._k, filters=self._filters)
+        result = self._retriever.search(
+            query_bundle.query_str, self._collections, k=self._k, filters=self._filters
+        )
         return [
             NodeWithScore(
-                node=TextNode(id_=hit.id, text=hit.text,
-                              metadata={key: getattr(hit.payload, key) for key in METADATA_KEYS
-                                        if getattr(hit.payload, key)}),
+                node=TextNode(
+                    id_=hit.id,
+                    text=hit.text,
+                    metadata={
+                        key: getattr(hit.payload, key) for key in METADATA_KEYS if getattr(hit.payload, key)
+                    },
+                ),
                 score=hit.score,
             )
             for hit in result.hits

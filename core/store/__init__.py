@@ -8,8 +8,18 @@ from core.settings import Settings
 from core.store.base import HasId, Match, MatchAny, PointData, Store, StoredHit, Where, scroll_all
 from core.store.payload import ChunkPayload
 
-__all__ = ["ChunkPayload", "HasId", "Match", "MatchAny", "PointData", "Store", "StoredHit", "Where", "open_store",
-           "scroll_all"]
+__all__ = [
+    "ChunkPayload",
+    "HasId",
+    "Match",
+    "MatchAny",
+    "PointData",
+    "Store",
+    "StoredHit",
+    "Where",
+    "open_store",
+    "scroll_all",
+]
 
 
 def open_store(settings: Settings, dim: int = 384) -> Store:

@@ -20,7 +20,16 @@ SPARSE = "sparse"
 
 # Payload fields that get a keyword (or bool/integer) index on backends that support indexes.
 KEYWORD_FIELDS = (
-    "doc_id", "version", "state", "path", "doc_kind", "solicitation", "ids", "defines", "kind", "tag_list",
+    "doc_id",
+    "version",
+    "state",
+    "path",
+    "doc_kind",
+    "solicitation",
+    "ids",
+    "defines",
+    "kind",
+    "tag_list",
     "family",
 )
 INTEGER_FIELDS = ("seq",)

@@ -54,7 +54,9 @@ def to_filter(where: Where | None) -> qe.Filter | None:
 
 
 def _hit(p) -> StoredHit:
-    return StoredHit(id=str(p.id), score=float(getattr(p, "score", 0.0) or 0.0), payload=dict(p.payload or {}))
+    return StoredHit(
+        id=str(p.id), score=float(getattr(p, "score", 0.0) or 0.0), payload=dict(p.payload or {})
+    )
 
 
 class EdgeStore:
@@ -80,8 +82,10 @@ class EdgeStore:
         return self.root / name
 
     def has_collection(self, name: str) -> bool:
-        return name in self._shards or (self._path(name) / "edge_config.json").exists() or any(
-            self._path(name).glob("segments*")
+        return (
+            name in self._shards
+            or (self._path(name) / "edge_config.json").exists()
+            or any(self._path(name).glob("segments*"))
         )
 
     def collections(self) -> list[str]:
@@ -139,8 +143,9 @@ class EdgeStore:
             return
         self._shard(name).update(qe.UpdateOperation.delete_points_by_filter(to_filter(where)))
 
-    def search_dense(self, name: str, vector: np.ndarray, where: Where | None, limit: int,
-                     with_payload: bool = True) -> list[StoredHit]:
+    def search_dense(
+        self, name: str, vector: np.ndarray, where: Where | None, limit: int, with_payload: bool = True
+    ) -> list[StoredHit]:
         q = qe.QueryRequest(
             limit=limit,
             query=qe.Query.Nearest(np.asarray(vector, dtype=np.float32).tolist(), using=DENSE),
@@ -149,8 +154,9 @@ class EdgeStore:
         )
         return [_hit(p) for p in self._shard(name).query(q)]
 
-    def search_sparse(self, name: str, vector: SparseVector, where: Where | None, limit: int,
-                      with_payload: bool = True) -> list[StoredHit]:
+    def search_sparse(
+        self, name: str, vector: SparseVector, where: Where | None, limit: int, with_payload: bool = True
+    ) -> list[StoredHit]:
         if not vector.indices:
             return []
         q = qe.QueryRequest(

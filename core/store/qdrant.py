@@ -50,7 +50,9 @@ def to_filter(where: Where | None) -> models.Filter | None:
 
 
 def _hit(p) -> StoredHit:
-    return StoredHit(id=str(p.id), score=float(getattr(p, "score", 0.0) or 0.0), payload=dict(p.payload or {}))
+    return StoredHit(
+        id=str(p.id), score=float(getattr(p, "score", 0.0) or 0.0), payload=dict(p.payload or {})
+    )
 
 
 class QdrantStore:
@@ -127,7 +129,9 @@ class QdrantStore:
         self.ensure_collection(name)
         structs = []
         for p in points:
-            vector: dict[str, Any] = {SPARSE: models.SparseVector(indices=p.sparse.indices, values=p.sparse.values)}
+            vector: dict[str, Any] = {
+                SPARSE: models.SparseVector(indices=p.sparse.indices, values=p.sparse.values)
+            }
             if p.dense is not None:
                 vector[DENSE] = np.asarray(p.dense, dtype=np.float32).tolist()
             structs.append(models.PointStruct(id=p.id, vector=vector, payload=p.payload))
@@ -142,8 +146,9 @@ class QdrantStore:
             return
         self.client.delete(name, points_selector=models.FilterSelector(filter=to_filter(where)), wait=True)
 
-    def search_dense(self, name: str, vector: np.ndarray, where: Where | None, limit: int,
-                     with_payload: bool = True) -> list[StoredHit]:
+    def search_dense(
+        self, name: str, vector: np.ndarray, where: Where | None, limit: int, with_payload: bool = True
+    ) -> list[StoredHit]:
         self._require(name)
         res = self.client.query_points(
             name,
@@ -155,8 +160,9 @@ class QdrantStore:
         )
         return [_hit(p) for p in res.points]
 
-    def search_sparse(self, name: str, vector: SparseVector, where: Where | None, limit: int,
-                      with_payload: bool = True) -> list[StoredHit]:
+    def search_sparse(
+        self, name: str, vector: SparseVector, where: Where | None, limit: int, with_payload: bool = True
+    ) -> list[StoredHit]:
         self._require(name)
         if not vector.indices:
             return []

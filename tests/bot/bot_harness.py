@@ -77,13 +77,23 @@ class RunningBot:
         headers = {"Content-Type": content_type, **(sign(body) if headers is None else headers)}
         return self.http.post(self.url + "/slack/events", content=body, headers=headers)
 
-    def command(self, text: str, channel: str = PUBLIC_CHANNEL, user: str = "W222", **headers) -> httpx.Response:
+    def command(
+        self, text: str, channel: str = PUBLIC_CHANNEL, user: str = "W222", **headers
+    ) -> httpx.Response:
         """`/rfp TEXT`, from the real form-encoded slash command body with our values."""
-        form = dict(urllib.parse.parse_qsl((PAYLOADS / "slash_commands/slash_command.form-urlencoded.txt")
-                                           .read_text().strip()))
-        form.update(command="/rfp", text=text, channel_id=channel, user_id=user,
-                    channel_name="directmessage" if channel.startswith("D") else form["channel_name"],
-                    response_url=f"{self.api.url}/response_url/{channel}/{time.monotonic_ns()}")
+        form = dict(
+            urllib.parse.parse_qsl(
+                (PAYLOADS / "slash_commands/slash_command.form-urlencoded.txt").read_text().strip()
+            )
+        )
+        form.update(
+            command="/rfp",
+            text=text,
+            channel_id=channel,
+            user_id=user,
+            channel_name="directmessage" if channel.startswith("D") else form["channel_name"],
+            response_url=f"{self.api.url}/response_url/{channel}/{time.monotonic_ns()}",
+        )
         body = urllib.parse.urlencode(form).encode()
         return self.post(body, "application/x-www-form-urlencoded", headers or None)
 
@@ -120,8 +130,15 @@ def stop_bot(bot: RunningBot, server) -> None:
     bot.feedback.close()
 
 
-def mention(text: str, ts: str, channel: str = PUBLIC_CHANNEL, user: str = "W222", event_id: str | None = None,
-            thread_ts: str | None = None, files: list[dict] | None = None) -> dict:
+def mention(
+    text: str,
+    ts: str,
+    channel: str = PUBLIC_CHANNEL,
+    user: str = "W222",
+    event_id: str | None = None,
+    thread_ts: str | None = None,
+    files: list[dict] | None = None,
+) -> dict:
     body = copy.deepcopy(payload("events_api/app_mention.json"))
     body["event"].update(text=f"<@W111> {text}", ts=ts, event_ts=ts, channel=channel, user=user)
     if thread_ts:
@@ -133,7 +150,9 @@ def mention(text: str, ts: str, channel: str = PUBLIC_CHANNEL, user: str = "W222
     return body
 
 
-def thread_reply(text: str, ts: str, thread_ts: str, channel: str = PUBLIC_CHANNEL, user: str = "W222") -> dict:
+def thread_reply(
+    text: str, ts: str, thread_ts: str, channel: str = PUBLIC_CHANNEL, user: str = "W222"
+) -> dict:
     body = copy.deepcopy(payload("events_api/message_channel_thread_reply.json"))
     body["event"].update(text=text, ts=ts, event_ts=ts, thread_ts=thread_ts, channel=channel, user=user)
     body["event_id"] = f"Ev{ts.replace('.', '')}"
@@ -141,8 +160,9 @@ def thread_reply(text: str, ts: str, thread_ts: str, channel: str = PUBLIC_CHANN
     return body
 
 
-def click_payload(action_id: str, value: str, channel: str, message_ts: str, text: str = "",
-                  user: str = "W444") -> dict:
+def click_payload(
+    action_id: str, value: str, channel: str, message_ts: str, text: str = "", user: str = "W444"
+) -> dict:
     """A button clicked under a message in `channel` (the real block_actions payload, our values)."""
     body = copy.deepcopy(payload("interactivity/block_actions_button.json"))
     body["user"].update(id=user, username="reviewer", name="reviewer")
@@ -159,9 +179,12 @@ def submission_payload(view: dict, text: str, user: str = "W444") -> dict:
 
     body = copy.deepcopy(payload("interactivity/view_submission.json"))
     body["user"].update(id=user)
-    body["view"].update(callback_id=view["callback_id"], private_metadata=view["private_metadata"],
-                        blocks=view["blocks"], state={"values": {SUGGEST_BLOCK: {SUGGEST_INPUT: {
-                            "type": "plain_text_input", "value": text}}}})
+    body["view"].update(
+        callback_id=view["callback_id"],
+        private_metadata=view["private_metadata"],
+        blocks=view["blocks"],
+        state={"values": {SUGGEST_BLOCK: {SUGGEST_INPUT: {"type": "plain_text_input", "value": text}}}},
+    )
     return body
 
 

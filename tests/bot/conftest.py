@@ -41,9 +41,17 @@ def access_file(data_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(data_dir, access_file) -> Settings:
-    return Settings(data_dir=data_dir, extractive=True, slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                    slack_app_token=None, slack_api_url="http://127.0.0.1:9/api/", access_file=access_file,
-                    n_threads=2, _env_file=None)
+    return Settings(
+        data_dir=data_dir,
+        extractive=True,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
+        slack_app_token=None,
+        slack_api_url="http://127.0.0.1:9/api/",
+        access_file=access_file,
+        n_threads=2,
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,5 +88,3 @@ def bot(running):
     running.api.reset()
     yield running
     running.idle()
-
-

@@ -43,21 +43,36 @@ class SharedFile:
         channels), `groups` (private channels and group DMs), `ims` (direct messages) and `shares`
         (`public` / `private`: channel id -> the messages that shared it)."""
         file: dict[str, Any] = {
-            "id": self.id, "name": self.name, "title": self.name, "size": len(self.data), "mimetype": self.mimetype,
-            "url_private": url, "url_private_download": url + "?download=1",
-            "channels": list(self.public), "groups": [c for c in self.private if not c.startswith("D")],
+            "id": self.id,
+            "name": self.name,
+            "title": self.name,
+            "size": len(self.data),
+            "mimetype": self.mimetype,
+            "url_private": url,
+            "url_private_download": url + "?download=1",
+            "channels": list(self.public),
+            "groups": [c for c in self.private if not c.startswith("D")],
             "ims": [c for c in self.private if c.startswith("D")],
         }
-        shares = {kind: {c: [{"ts": "1726130000.000100", "reply_count": 0}] for c in ids}
-                  for kind, ids in (("public", self.public), ("private", self.private)) if ids}
+        shares = {
+            kind: {c: [{"ts": "1726130000.000100", "reply_count": 0}] for c in ids}
+            for kind, ids in (("public", self.public), ("private", self.private))
+            if ids
+        }
         if shares:
             file["shares"] = shares
         return file
 
 
 class MockSlackAPI:
-    def __init__(self, token: str = "xoxb-test-token", bot_user: str = "W111", bot_id: str = "B111",
-                 team: str = "T111", app_token: str = "xapp-test-token"):
+    def __init__(
+        self,
+        token: str = "xoxb-test-token",
+        bot_user: str = "W111",
+        bot_id: str = "B111",
+        team: str = "T111",
+        app_token: str = "xapp-test-token",
+    ):
         self.token, self.bot_user, self.bot_id, self.team = token, bot_user, bot_id, team
         self.app_token = app_token
         self.socket_url: str | None = None  # what apps.connections.open hands out
@@ -97,8 +112,14 @@ class MockSlackAPI:
             self._failures.clear()
             self._rate_limits.clear()
 
-    def share_file(self, name: str, data: bytes, mimetype: str = "application/octet-stream",
-                   channels: tuple[str, ...] = ("C111",), private: tuple[str, ...] = ()) -> SharedFile:
+    def share_file(
+        self,
+        name: str,
+        data: bytes,
+        mimetype: str = "application/octet-stream",
+        channels: tuple[str, ...] = ("C111",),
+        private: tuple[str, ...] = (),
+    ) -> SharedFile:
         """A file uploaded to Slack and shared in `channels` (public; default C111, the sample payloads'
         channel) and `private` (private channels, direct messages: D...)."""
         file = SharedFile(f"F{next(self._ids):09d}", name, data, mimetype, tuple(channels), tuple(private))
@@ -125,7 +146,9 @@ class MockSlackAPI:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, where=lambda params: True, count: int = 1, timeout: float = 120) -> list[Call]:
+    def wait_for(
+        self, method: str, where=lambda params: True, count: int = 1, timeout: float = 120
+    ) -> list[Call]:
         """The first `count` calls of `method` matching `where`, waiting for them to arrive."""
         deadline = time.monotonic() + timeout
         with self._lock:
@@ -146,8 +169,9 @@ class MockSlackAPI:
     def _ts_now(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
-    def _record(self, method: str, params: dict[str, Any], token: str | None,
-                response: dict[str, Any] | None = None) -> None:
+    def _record(
+        self, method: str, params: dict[str, Any], token: str | None, response: dict[str, Any] | None = None
+    ) -> None:
         with self._lock:
             self.calls.append(Call(method, params, token, response or {}))
             self._lock.notify_all()
@@ -173,9 +197,16 @@ class MockSlackAPI:
         if error:
             return {"ok": False, "error": error}
         if method == "auth.test":
-            return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "rfp-copilot",
-                    "team_id": self.team, "user_id": self.bot_user, "bot_id": self.bot_id,
-                    "is_enterprise_install": False}
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "rfp-copilot",
+                "team_id": self.team,
+                "user_id": self.bot_user,
+                "bot_id": self.bot_id,
+                "is_enterprise_install": False,
+            }
         if method == "chat.postMessage":
             ts = self._ts_now()
             message = {"type": "message", "text": params.get("text"), "ts": ts, "bot_id": self.bot_id}
@@ -183,7 +214,12 @@ class MockSlackAPI:
                 message["thread_ts"] = params["thread_ts"]
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
         if method == "chat.update":
-            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text")}
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": params.get("ts"),
+                "text": params.get("text"),
+            }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._ts_now()}
         if method == "views.open":
@@ -213,8 +249,13 @@ class MockSlackAPI:
             def log_message(self, *args):  # quiet
                 pass
 
-            def _send(self, status: int, body: bytes, content_type: str = "application/json",
-                      headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                content_type: str = "application/json",
+                headers: dict[str, str] | None = None,
+            ) -> None:
                 self.send_response(status)
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
@@ -277,7 +318,9 @@ class MockSlackAPI:
                 if retry_after is not None:
                     limited = {"ok": False, "error": "ratelimited"}
                     mock._record(method, params, token, limited)
-                    return self._send(429, json.dumps(limited).encode(), headers={"Retry-After": str(retry_after)})
+                    return self._send(
+                        429, json.dumps(limited).encode(), headers={"Retry-After": str(retry_after)}
+                    )
                 self._send(200, json.dumps(mock.api(method, params, token)).encode())
 
         return Handler

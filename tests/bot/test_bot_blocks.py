@@ -8,14 +8,20 @@ from core.retrieval import Hit
 from core.store import ChunkPayload
 
 
-def source(n: int, text: str, path: str = "RFQ.md", page: int | None = 3, section: str = "5.0 Period") -> Source:
+def source(
+    n: int, text: str, path: str = "RFQ.md", page: int | None = 3, section: str = "5.0 Period"
+) -> Source:
     hit = Hit(f"id{n}", "public", 1.0, ChunkPayload(path=path, page=page, section=section, text=text))
     return Source(n, hit, text)
 
 
 def test_passages_cannot_ping_channels_or_hide_links():
-    answer = Answer("q", "Work is remote <!channel> [1].", "extractive",
-                    [source(1, "Remote work. <!here> <https://evil.example|click> & more")])
+    answer = Answer(
+        "q",
+        "Work is remote <!channel> [1].",
+        "extractive",
+        [source(1, "Remote work. <!here> <https://evil.example|click> & more")],
+    )
     text, blocks = answer_blocks(answer, "a1")
     rendered = str(blocks) + text
     assert "<!channel>" not in rendered and "<!here>" not in rendered and "<https://" not in rendered

@@ -67,8 +67,10 @@ def test_short_draft_is_one_message(bot):
 
 
 def test_long_draft_goes_into_the_thread_as_docx_with_a_summary(bot):
-    bot.command("draft Contract terms: period of performance; place of performance; key personnel; "
-                "invoice submission; travel for RFQ1349024")
+    bot.command(
+        "draft Contract terms: period of performance; place of performance; key personnel; "
+        "invoice submission; travel for RFQ1349024"
+    )
     (summary,) = bot.api.wait_for("chat.postMessage")
     assert "longer than one Slack message" in block_texts(summary.params["blocks"])
     (complete,) = bot.api.wait_for("files.completeUploadExternal")
@@ -86,8 +88,9 @@ def test_long_draft_goes_into_the_thread_as_docx_with_a_summary(bot):
 def test_ingest_a_slack_file_then_look_up_codes(bot):
     # The first 20 rows of a real GSA CALC price list, shared in Slack.
     rows = (DATA / "codes" / "gsa_calc_hourly_prices_sample.csv").read_text().splitlines()[:21]
-    shared = bot.api.share_file("gsa_calc_prices.csv", ("\n".join(rows) + "\n").encode(), "text/csv",
-                                channels=(CODES_CHANNEL,))
+    shared = bot.api.share_file(
+        "gsa_calc_prices.csv", ("\n".join(rows) + "\n").encode(), "text/csv", channels=(CODES_CHANNEL,)
+    )
     response = bot.command(f"ingest <{bot.api.file_url(shared)}>", channel=CODES_CHANNEL)
     assert "into `codes`" in response.text
     (done,) = bot.api.wait_for("chat.postMessage", lambda p: p.get("channel") == CODES_CHANNEL)
@@ -119,4 +122,3 @@ def test_unexpected_failure_apologizes_with_an_error_id_that_is_in_the_log(bot, 
     bot.idle()
     logged = [r for r in caplog.records if error_id in r.getMessage()]
     assert logged and logged[0].exc_info is not None and "invalid_blocks" in str(logged[0].exc_info[1])
-

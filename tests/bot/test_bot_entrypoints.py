@@ -31,12 +31,25 @@ def free_port() -> int:
 
 def test_python_m_bot_serves_http_with_healthz_and_stops_on_sigterm(slack_api, tmp_path):
     port = free_port()
-    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": "signing-secret-for-tests",
-           "SLACK_API_URL": slack_api.api_url, "RFP_DATA_DIR": str(tmp_path / "data"), "RFP_EXTRACTIVE": "true",
-           "RFP_EMBED_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": "signing-secret-for-tests",
+        "SLACK_API_URL": slack_api.api_url,
+        "RFP_DATA_DIR": str(tmp_path / "data"),
+        "RFP_EXTRACTIVE": "true",
+        "RFP_EMBED_THREADS": "1",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen([sys.executable, "-m", "bot", "--port", str(port), "--host", "127.0.0.1"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 120
         while True:
@@ -64,24 +77,44 @@ def test_socket_mode_acks_over_the_websocket_and_answers(settings, services, sla
     running.idle()
     slack_api.reset()
     from_bot: queue.Queue = queue.Queue()
-    command = {**payload("slash_commands/slash_command.parsed.json"), "command": "/rfp",
-               "text": "ask What is the period of performance?", "response_url": f"{slack_api.url}/response_url/sm"}
+    command = {
+        **payload("slash_commands/slash_command.parsed.json"),
+        "command": "/rfp",
+        "text": "ask What is the period of performance?",
+        "response_url": f"{slack_api.url}/response_url/sm",
+    }
 
     def slack_side(ws) -> None:  # what Slack's Socket Mode endpoint sends
         ws.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A111"}}))
-        ws.send(json.dumps({"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
-                            "payload": command}))
+        ws.send(
+            json.dumps(
+                {
+                    "envelope_id": "env-1",
+                    "type": "slash_commands",
+                    "accepts_response_payload": True,
+                    "payload": command,
+                }
+            )
+        )
         for message in ws:
             from_bot.put(json.loads(message))
 
     server = serve(slack_side, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     slack_api.socket_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/"
-    socket_settings = settings.model_copy(update={"slack_api_url": slack_api.api_url, "slack_signing_secret": None,
-                                                  "slack_app_token": slack_api.app_token})
+    socket_settings = settings.model_copy(
+        update={
+            "slack_api_url": slack_api.api_url,
+            "slack_signing_secret": None,
+            "slack_app_token": slack_api.app_token,
+        }
+    )
     feedback, jobs = FeedbackStore(socket_settings.feedback_path), Jobs(1)
-    handler = socket_mode_handler(build_app(socket_settings, services, feedback=feedback, jobs=jobs),
-                                  slack_api.app_token, slack_api.api_url)
+    handler = socket_mode_handler(
+        build_app(socket_settings, services, feedback=feedback, jobs=jobs),
+        slack_api.app_token,
+        slack_api.api_url,
+    )
     try:
         handler.connect()
         ack = from_bot.get(timeout=30)
@@ -101,8 +134,15 @@ def test_the_manifest_declares_what_the_bot_uses():
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/rfp"
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "app_mentions:read", "files:read", "files:write", "channels:history",
-            "im:history"} <= scopes
+    assert {
+        "commands",
+        "chat:write",
+        "app_mentions:read",
+        "files:read",
+        "files:write",
+        "channels:history",
+        "im:history",
+    } <= scopes
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_mention", "message.channels", "message.groups", "message.im"} <= events
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
@@ -112,5 +152,7 @@ def test_the_manifest_declares_what_the_bot_uses():
 def test_the_access_example_parses(settings):
     from bot.access import parse_rules
 
-    rules = parse_rules((ROOT / "access.example.yaml").read_text(), "access.example.yaml", settings.collection)
+    rules = parse_rules(
+        (ROOT / "access.example.yaml").read_text(), "access.example.yaml", settings.collection
+    )
     assert rules.default and all(rules.channels.values()) and all(rules.users.values())

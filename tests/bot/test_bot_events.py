@@ -33,8 +33,10 @@ def test_mention_is_answered_in_its_thread_and_a_reply_there_is_a_follow_up(bot)
     assert "two (2) one-year Option Periods" in second
     bot.idle()
     turns = bot.feedback.thread(PUBLIC_CHANNEL, mention_ts)
-    assert [t.question for t in turns] == ["What is the period of performance?",
-                                           "And how many option periods are there?"]
+    assert [t.question for t in turns] == [
+        "What is the period of performance?",
+        "And how many option periods are there?",
+    ]
     assert turns[1].history == [(turns[0].question, turns[0].answer)]
 
 
@@ -64,21 +66,44 @@ def test_a_failure_replaces_the_placeholder_with_an_apology(bot):
 
 
 def test_a_file_shared_in_a_direct_message_is_ingested_then_cited_with_its_page(bot):
-    pdf = bot.api.share_file("Attachment-A-PWS.pdf", (CLOUDGOV / "Attachment-A-PWS.pdf").read_bytes(),
-                             "application/pdf", channels=(), private=("D0CLEARED",))
+    pdf = bot.api.share_file(
+        "Attachment-A-PWS.pdf",
+        (CLOUDGOV / "Attachment-A-PWS.pdf").read_bytes(),
+        "application/pdf",
+        channels=(),
+        private=("D0CLEARED",),
+    )
     body = payload("events_api/message_channel_rich_text.json")
-    body["event"].update(channel="D0CLEARED", channel_type="im", user=CLEARED_USER, subtype="file_share",
-                         text="ingest in:dropbox", ts="1726134200.000100", event_ts="1726134200.000100",
-                         files=[{"id": pdf.id, "name": pdf.name, "mimetype": pdf.mimetype,
-                                 "url_private_download": bot.api.file_url(pdf)}])
+    body["event"].update(
+        channel="D0CLEARED",
+        channel_type="im",
+        user=CLEARED_USER,
+        subtype="file_share",
+        text="ingest in:dropbox",
+        ts="1726134200.000100",
+        event_ts="1726134200.000100",
+        files=[
+            {
+                "id": pdf.id,
+                "name": pdf.name,
+                "mimetype": pdf.mimetype,
+                "url_private_download": bot.api.file_url(pdf),
+            }
+        ],
+    )
     body.pop("blocks", None)
     body["event_id"] = "EvDMFILE1"
     bot.event(body)
     (placeholder,) = bot.api.wait_for("chat.postMessage")
-    assert placeholder.params["thread_ts"] == "1726134200.000100" and "into `dropbox`" in placeholder.params["text"]
+    assert (
+        placeholder.params["thread_ts"] == "1726134200.000100"
+        and "into `dropbox`" in placeholder.params["text"]
+    )
     (done,) = bot.api.wait_for("chat.update")
-    assert re.search(r":white_check_mark: \*Attachment-A-PWS.pdf\*: \d+ passages indexed into `dropbox`",
-                     done.params["text"])
+    assert re.search(
+        r":white_check_mark: \*Attachment-A-PWS.pdf\*: \d+ passages indexed into `dropbox`",
+        done.params["text"],
+    )
     bot.idle()
 
     bot.api.reset()

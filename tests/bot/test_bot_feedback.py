@@ -71,15 +71,29 @@ def test_votes_and_a_suggested_answer_are_stored_and_exported(bot, settings, tmp
     lines = {}
     for fmt in ("kto", "dpo", "sft"):
         out = tmp_path / f"{fmt}.jsonl"
-        result = CliRunner().invoke(app, ["feedback", "export", "--format", fmt, "--out", str(out),
-                                          "--since", before.strftime("%Y-%m-%dT%H:%M:%S")], env=env)
+        result = CliRunner().invoke(
+            app,
+            [
+                "feedback",
+                "export",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "--since",
+                before.strftime("%Y-%m-%dT%H:%M:%S"),
+            ],
+            env=env,
+        )
         assert result.exit_code == 0, result.output
         lines[fmt] = [json.loads(x) for x in out.read_text().splitlines()]
     prompt = user_message(record.question, record.sources)
     messages = prompt_messages(record)  # preference lines carry the whole prompt, system rules included
     assert messages[0]["role"] == "system" and messages[-1] == {"role": "user", "content": prompt}
-    assert sorted((x["label"], x["completion"]) for x in lines["kto"]) == [(False, record.answer),
-                                                                          (True, record.answer)]
+    assert sorted((x["label"], x["completion"]) for x in lines["kto"]) == [
+        (False, record.answer),
+        (True, record.answer),
+    ]
     assert all(x["prompt"] == messages for x in lines["kto"])
     assert lines["dpo"] == [{"prompt": messages, "chosen": better, "rejected": record.answer}]
     (sft,) = lines["sft"]
@@ -93,8 +107,15 @@ def test_the_exported_prompt_is_the_one_the_answerer_sends(services, settings, b
     from core.feedback import AnswerRecord
 
     history = [("What is this RFQ for?", "cloud.gov support [1].")]
-    record = AnswerRecord.from_answer(answer, user="U1", channel="C1", thread_ts=None, message_ts=None,
-                                      history=history, collections=["public"])
+    record = AnswerRecord.from_answer(
+        answer,
+        user="U1",
+        channel="C1",
+        thread_ts=None,
+        message_ts=None,
+        history=history,
+        collections=["public"],
+    )
     expected = services.answerer.messages(answer.question, answer.sources, history)
     assert prompt_messages(record) == expected
 

@@ -19,14 +19,24 @@ MALFORMED_TIMESTAMPS = ("abc", "", "nan", "1.5", "0x10", "1e9")
 
 
 def command_body(text: str = "help") -> bytes:
-    return urllib.parse.urlencode({"command": "/rfp", "text": text, "channel_id": PUBLIC_CHANNEL, "user_id": "W222",
-                                   "team_id": "T111", "trigger_id": "1.2.x",
-                                   "response_url": "http://127.0.0.1:9/unused"}).encode()
+    return urllib.parse.urlencode(
+        {
+            "command": "/rfp",
+            "text": text,
+            "channel_id": PUBLIC_CHANNEL,
+            "user_id": "W222",
+            "team_id": "T111",
+            "trigger_id": "1.2.x",
+            "response_url": "http://127.0.0.1:9/unused",
+        }
+    ).encode()
 
 
 UNREADABLE_BODIES = {
-    "broken JSON": (b'{"type": "event_callback", "event": {"type": "app_mention", "channel": "C111", "user": "W2',
-                    "application/json"),
+    "broken JSON": (
+        b'{"type": "event_callback", "event": {"type": "app_mention", "channel": "C111", "user": "W2',
+        "application/json",
+    ),
     "payload=[]": (b"payload=%5B%5D", FORM),
     "payload that is not JSON": (b"payload=%7Bnot+json", FORM),
     "invalid UTF-8": (b"command=%2Frfp&text=\xff\xfe\xfd&channel_id=C111&user_id=W222", FORM),
@@ -48,12 +58,16 @@ def test_malformed_timestamps_and_missing_signatures_get_401_and_no_slack_call(b
     cases: list[tuple[str, dict[str, str]]] = []
     for ts in MALFORMED_TIMESTAMPS:
         signed = sign(body, timestamp=ts)  # a valid HMAC over the malformed timestamp
-        cases += [(f"signed, timestamp {ts!r}", signed),
-                  (f"unsigned, timestamp {ts!r}", {"X-Slack-Request-Timestamp": ts})]
+        cases += [
+            (f"signed, timestamp {ts!r}", signed),
+            (f"unsigned, timestamp {ts!r}", {"X-Slack-Request-Timestamp": ts}),
+        ]
     good = sign(body)
-    cases += [("no timestamp", {"X-Slack-Signature": good["X-Slack-Signature"]}),
-              ("no signature", {"X-Slack-Request-Timestamp": good["X-Slack-Request-Timestamp"]}),
-              ("no headers", {})]
+    cases += [
+        ("no timestamp", {"X-Slack-Signature": good["X-Slack-Signature"]}),
+        ("no signature", {"X-Slack-Request-Timestamp": good["X-Slack-Request-Timestamp"]}),
+        ("no headers", {}),
+    ]
     for what, headers in cases:
         response = bot.post(body, FORM, headers)
         assert response.status_code == 401, (what, response.status_code, response.text)
@@ -103,8 +117,12 @@ def test_a_replayed_slash_command_is_answered_once(bot):
 # --- oversized bodies --------------------------------------------------------------------------------------
 
 
-def raw_post(url: str, headers: dict[str, str], parts: Iterable[bytes] = (), wait_s: float = 5.0,
-             ) -> tuple[str | None, int, float]:
+def raw_post(
+    url: str,
+    headers: dict[str, str],
+    parts: Iterable[bytes] = (),
+    wait_s: float = 5.0,
+) -> tuple[str | None, int, float]:
     """POST /slack/events over a plain socket: the head, then body parts for as long as the server has
     not answered. Returns the status line (None: no answer within `wait_s`), body bytes sent, seconds."""
     host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
@@ -169,9 +187,15 @@ def test_the_http_layer_reads_no_more_than_its_limit_of_a_body_of_unknown_length
     from bot.server import MAX_BODY_BYTES, wsgi_app
 
     stream = EndlessInput()
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/slack/events", "SERVER_PROTOCOL": "HTTP/1.1",
-               "CONTENT_TYPE": FORM, "wsgi.input": stream, "wsgi.input_terminated": True,
-               **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in sign(b"").items()}}
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": FORM,
+        "wsgi.input": stream,
+        "wsgi.input_terminated": True,
+        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in sign(b"").items()},
+    }
     statuses: list[str] = []
     body = b"".join(wsgi_app(bot.app, dict, signing_secret=SECRET)(environ, lambda s, h: statuses.append(s)))
     assert statuses[0].startswith("413") and b"limit" in body
@@ -181,9 +205,13 @@ def test_the_http_layer_reads_no_more_than_its_limit_of_a_body_of_unknown_length
 
 def test_a_signed_well_formed_request_still_works(bot):
     """The refusals above are not refusals of everything."""
-    for kind, body in ((FORM, command_body("help")),
-                       ("application/json", json.dumps({"token": "x", "type": "url_verification",
-                                                        "challenge": "abc123"}).encode())):
+    for kind, body in (
+        (FORM, command_body("help")),
+        (
+            "application/json",
+            json.dumps({"token": "x", "type": "url_verification", "challenge": "abc123"}).encode(),
+        ),
+    ):
         response = bot.post(body, kind)
         assert response.status_code == 200, response.text
     assert "abc123" in response.text

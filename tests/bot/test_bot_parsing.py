@@ -23,7 +23,11 @@ def test_draft_section_solicitation_and_requirements():
     r = parse("draft Staffing plan for transition for RFQ1349024")
     assert (r.text, r.solicitation) == ("Staffing plan for transition", "RFQ1349024")
     r = parse("draft Contract terms: period of performance; travel")
-    assert (r.text, r.requirements, r.solicitation) == ("Contract terms", ["period of performance", "travel"], None)
+    assert (r.text, r.requirements, r.solicitation) == (
+        "Contract terms",
+        ["period of performance", "travel"],
+        None,
+    )
 
 
 def test_ingest_takes_slack_file_links_and_attached_files():

@@ -29,11 +29,23 @@ def _free_port() -> int:
 def _ask(url: str, api, question: str, n: int) -> str:
     # Slack gives every invocation its own trigger_id, so two identical commands within one second
     # are two requests, not a replay (the bot drops replays of the same signed body).
-    body = urlencode({"command": "/rfp", "text": f"ask {question}", "channel_id": "C111", "user_id": "W222",
-                      "team_id": "T111", "trigger_id": f"{n}.{time.monotonic_ns()}.reload",
-                      "response_url": api.url + f"/response_url/{n}"}).encode()
-    response = httpx.post(url + "/slack/events", content=body, timeout=10,
-                          headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)})
+    body = urlencode(
+        {
+            "command": "/rfp",
+            "text": f"ask {question}",
+            "channel_id": "C111",
+            "user_id": "W222",
+            "team_id": "T111",
+            "trigger_id": f"{n}.{time.monotonic_ns()}.reload",
+            "response_url": api.url + f"/response_url/{n}",
+        }
+    ).encode()
+    response = httpx.post(
+        url + "/slack/events",
+        content=body,
+        timeout=10,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
+    )
     assert response.status_code == 200
     posts = api.wait_for("chat.postMessage", lambda p: "Model:" in json.dumps(p), count=n, timeout=300)
     footer = json.dumps(posts[n - 1].params)
@@ -54,13 +66,26 @@ def test_promotion_and_rollback_reach_a_running_bot(slack_api, tmp_path, embedde
     registry.promote("model-a")
 
     port = _free_port()
-    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": "signing-secret-for-tests",
-           "SLACK_API_URL": slack_api.api_url, "RFP_DATA_DIR": str(data), "RFP_EXTRACTIVE": "false",
-           "RFP_MAX_NEW_TOKENS": "24", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": "signing-secret-for-tests",
+        "SLACK_API_URL": slack_api.api_url,
+        "RFP_DATA_DIR": str(data),
+        "RFP_EXTRACTIVE": "false",
+        "RFP_MAX_NEW_TOKENS": "24",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("SLACK_APP_TOKEN", None)
     slack_api.reset()
-    process = subprocess.Popen([sys.executable, "-m", "bot", "--port", str(port), "--host", "127.0.0.1"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

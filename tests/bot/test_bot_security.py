@@ -26,9 +26,17 @@ QUESTION = "How does the government surveil contractor performance against accep
 
 
 def form(text: str) -> bytes:
-    return urllib.parse.urlencode({"command": "/rfp", "text": text, "channel_id": PUBLIC_CHANNEL,
-                                   "user_id": "W222", "team_id": "T111", "trigger_id": "1.2.x",
-                                   "response_url": "http://127.0.0.1:9/unused"}).encode()
+    return urllib.parse.urlencode(
+        {
+            "command": "/rfp",
+            "text": text,
+            "channel_id": PUBLIC_CHANNEL,
+            "user_id": "W222",
+            "team_id": "T111",
+            "trigger_id": "1.2.x",
+            "response_url": "http://127.0.0.1:9/unused",
+        }
+    ).encode()
 
 
 def test_bad_missing_and_stale_signatures_are_rejected_and_nothing_runs(bot):
@@ -93,20 +101,33 @@ def said(bot) -> str:
 
 def test_a_file_is_fetched_only_in_a_conversation_slack_shows_it_in(bot, services):
     text = "# Nightjar staffing plan\n\nThe incumbent staffs the Nightjar help desk with 14 analysts.\n"
-    shared = bot.api.share_file("nightjar-staffing.md", text.encode(), "text/markdown", channels=(SECRET_CHANNEL,))
+    shared = bot.api.share_file(
+        "nightjar-staffing.md", text.encode(), "text/markdown", channels=(SECRET_CHANNEL,)
+    )
     link = f"<{bot.api.file_url(shared)}>"
     attached = [{"id": shared.id, "name": shared.name, "url_private_download": bot.api.file_url(shared)}]
     asks = [  # (the request, where its reply shows)
         (lambda: bot.command(f"ingest {link}"), "chat.postMessage"),  # another channel the bot serves
-        (lambda: bot.command(f"ingest {shared.id}", channel="C777UNLISTED"), "chat.postMessage"),  # not in access
-        (lambda: bot.command(f"ingest {shared.id}", channel="D0OTHER"), "chat.postMessage"),  # a direct message
+        (
+            lambda: bot.command(f"ingest {shared.id}", channel="C777UNLISTED"),
+            "chat.postMessage",
+        ),  # not in access
+        (
+            lambda: bot.command(f"ingest {shared.id}", channel="D0OTHER"),
+            "chat.postMessage",
+        ),  # a direct message
         (lambda: bot.command(f"shred {link}"), "response_url"),
-        (lambda: bot.event(mention("ingest", "1726136000.000100", files=attached)), "chat.update"),  # attached
+        (
+            lambda: bot.event(mention("ingest", "1726136000.000100", files=attached)),
+            "chat.update",
+        ),  # attached
     ]
     for ask, reply in asks:
         bot.api.reset()
         assert ask().status_code == 200
-        bot.api.wait_for(reply, lambda p: f"{shared.id} is not shared in this conversation" in p.get("text", ""))
+        bot.api.wait_for(
+            reply, lambda p: f"{shared.id} is not shared in this conversation" in p.get("text", "")
+        )
         bot.idle()
         assert bot.api.calls_to("files.info")  # looked up ...
         assert not bot.api.calls_to("download") and not bot.api.calls_to("upload")  # ... never fetched
@@ -135,8 +156,9 @@ def test_buttons_and_forms_carrying_another_conversations_answer_get_nothing_of_
     for action in (SUGGEST, HELPFUL):
         assert bot.interaction(click_payload(action, answer_id, PUBLIC_CHANNEL, public_ts)).status_code == 200
     refusals = bot.api.wait_for("chat.postEphemeral", count=2)
-    assert all(r.params["channel"] == PUBLIC_CHANNEL and "another conversation" in r.params["text"]
-               for r in refusals)
+    assert all(
+        r.params["channel"] == PUBLIC_CHANNEL and "another conversation" in r.params["text"] for r in refusals
+    )
     # A suggestion form whose answer is the secret channel's, sent from a modal opened in the public one.
     view = suggestion_modal(answer_id, "q", "a", PUBLIC_CHANNEL, public_ts)
     assert bot.interaction(submission_payload(view, "A better answer [1].")).status_code == 200
@@ -154,7 +176,9 @@ def test_text_echoed_back_is_escaped(bot):
     response = bot.command("shred &lt;!channel&gt; &lt;!here&gt;.pdf")
     assert "<!channel>" not in response.text
     bot.idle()
-    (reply,) = [c for c in bot.api.calls_to("response_url") if "not a file or solicitation" in c.params["text"]]
+    (reply,) = [
+        c for c in bot.api.calls_to("response_url") if "not a file or solicitation" in c.params["text"]
+    ]
     shown = said(bot)
     assert "&lt;!channel&gt;" in reply.params["text"] or "&lt;!here&gt;" in reply.params["text"]
     assert "<!channel>" not in shown and "<!here>" not in shown

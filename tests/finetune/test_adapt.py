@@ -16,9 +16,13 @@ from finetune.tools import tools_dir
 from tests.conftest import make_services
 
 SMALL = ["max_steps=2", "batch_size=2", "max_seq_len=64", "lora_r=4", "lora_alpha=8"]
-STEP_SETS = {"cpt": SMALL, "sft": [*SMALL, "max_seq_len=384"], "align": [*SMALL, "max_seq_len=384"],
-             "eval": ["max_seq_len=64", "max_heldout_tokens=256", "max_new_tokens=8"],
-             "export": ["quantization=none"]}
+STEP_SETS = {
+    "cpt": SMALL,
+    "sft": [*SMALL, "max_seq_len=384"],
+    "align": [*SMALL, "max_seq_len=384"],
+    "eval": ["max_seq_len=64", "max_heldout_tokens=256", "max_new_tokens=8"],
+    "export": ["quantization=none"],
+}
 
 
 @pytest.fixture
@@ -29,9 +33,9 @@ def world(tmp_path, embedder, converter):
     docs.mkdir()
     texts = {
         "pws.md": "# PWS\n\nThe contractor shall operate the benefits portal and deliver monthly status reports. "
-                  "Severity 1 incidents get a response within 30 minutes.\n",
+        "Severity 1 incidents get a response within 30 minutes.\n",
         "rfq.md": "# RFQ\n\nQuotes are due by 2:00 PM Eastern Time on March 16, 2026. The technical volume is "
-                  "limited to 15 pages in 12-point font.\n",
+        "limited to 15 pages in 12-point font.\n",
         "qasp.md": "# QASP\n\nThe COR reviews each sprint's work against the acceptable quality levels.\n",
     }
     for name, text in texts.items():
@@ -43,8 +47,9 @@ def world(tmp_path, embedder, converter):
 
     feedback = FeedbackStore(services.settings.feedback_path)
     answer = services.answerer.answer("When are quotes due?", ["public"], extractive=True)
-    record = AnswerRecord.from_answer(answer, user="W1", channel="C1", thread_ts="1.0", message_ts="1.1",
-                                      history=[], collections=["public"])
+    record = AnswerRecord.from_answer(
+        answer, user="W1", channel="C1", thread_ts="1.0", message_ts="1.1", history=[], collections=["public"]
+    )
     feedback.record_answer(record)
     feedback.vote(record.id, "W1", False)
     feedback.suggest(record.id, "W1", "Quotes are due by 2:00 PM Eastern Time on March 16, 2026 [1].")
@@ -62,8 +67,10 @@ def test_adapt_cycle_promotes_then_gates_then_rolls_back(world):
     assert [s for s, _ in p.steps] == ["cpt", "sft", "align"] and len(p.new_documents) == 4
 
     qa = docs.parent / "qa.jsonl"
-    qa.write_text(json.dumps({"question": "When are quotes due?", "answer": "2:00 PM Eastern Time on March 16, 2026"})
-                  + "\n")
+    qa.write_text(
+        json.dumps({"question": "When are quotes due?", "answer": "2:00 PM Eastern Time on March 16, 2026"})
+        + "\n"
+    )
     gate = AdaptConfig(max_perplexity_increase=10.0, max_qa_drop=1.0, qa_file=str(qa))
     passed = run_adapt(settings, gate, services, feedback, STEP_SETS)
     assert passed.promoted, passed.reason
@@ -75,7 +82,9 @@ def test_adapt_cycle_promotes_then_gates_then_rolls_back(world):
     tip = load_run(settings, passed.candidate)
     assert tip.step == "align"  # cpt -> sft -> align, each on top of the previous
     cpt_run = load_run(settings, current.manifest["adapt"]["knowledge"])
-    assert cpt_run.step == "cpt" and cpt_run.manifest["data"][0]["excluded_chunks"] >= 1  # expired: never trained
+    assert (
+        cpt_run.step == "cpt" and cpt_run.manifest["data"][0]["excluded_chunks"] >= 1
+    )  # expired: never trained
     assert set(passed.results) == {passed.candidate, "base"}
 
     nothing = run_adapt(settings, AdaptConfig(), services, feedback, STEP_SETS)

@@ -22,20 +22,28 @@ def test_convert_qa_writes_sft_lines_with_retrieved_sources(tmp_path, embedder):
 
     services = make_services(tmp_path / "data", embedder)
     doc = tmp_path / "rfq.md"
-    doc.write_text("# RFQ\n\n## Place of performance\n\nAll work is performed remotely from the contractor's site.\n")
+    doc.write_text(
+        "# RFQ\n\n## Place of performance\n\nAll work is performed remotely from the contractor's site.\n"
+    )
     services.indexer.index_file(doc, "public", display="rfq.md")
     settings = services.settings
     services.close()
     src, dst = tmp_path / "qa.jsonl", tmp_path / "out" / "sft.jsonl"
-    src.write_text(json.dumps({"question": "Is the work performed remotely?", "answer": "Yes.", "solicitation": "X"})
-                   + "\n" + json.dumps({"id": "n2", "question": "What CMMC level is required?", "answer": "2."})
-                   + "\n")
+    src.write_text(
+        json.dumps({"question": "Is the work performed remotely?", "answer": "Yes.", "solicitation": "X"})
+        + "\n"
+        + json.dumps({"id": "n2", "question": "What CMMC level is required?", "answer": "2."})
+        + "\n"
+    )
     result = runner.invoke(app, ["convert-qa", str(src), str(dst)], obj=settings)
     assert result.exit_code == 0, result.output
     assert "1 lines" in result.output and "n2" in result.output  # not covered: no line, and said so
     (line,) = [json.loads(x) for x in dst.read_text().splitlines()]
     assert [m["role"] for m in line["messages"]] == ["system", "user", "assistant"]
-    assert "[1] rfq.md, RFQ > Place of performance\n<<<\nAll work is performed remotely" in line["messages"][1]["content"]
+    assert (
+        "[1] rfq.md, RFQ > Place of performance\n<<<\nAll work is performed remotely"
+        in line["messages"][1]["content"]
+    )
     assert line["messages"][-1] == {"role": "assistant", "content": "Yes."}
 
 

@@ -112,24 +112,32 @@ def test_vendor_qa_lines_carry_the_bot_prompt(sft_file):
     system, user, assistant = by_id["q1"]["messages"]
     assert system == {"role": "system", "content": SYSTEM_PROMPT}
     assert user["role"] == "user" and user["content"].startswith("Sources:\n\n[1] ")
-    assert ("rfp/cloudgov/PWS.md, page 1\n<<<\nWork is performed remotely; the period of performance is one "
-            "base year and four option years.\n>>>") in user["content"]
+    assert (
+        "rfp/cloudgov/PWS.md, page 1\n<<<\nWork is performed remotely; the period of performance is one "
+        "base year and four option years.\n>>>"
+    ) in user["content"]
     assert user["content"].endswith(
-        "Question: Solicitation: Cloud.gov Support Services\n\nIs the work remote?\n" + ANSWER_INSTRUCTION)
+        "Question: Solicitation: Cloud.gov Support Services\n\nIs the work remote?\n" + ANSWER_INSTRUCTION
+    )
     assert "EXPIREDSENTINEL" not in user["content"], "expired documents are never sources"
     assert assistant == {"role": "assistant", "content": "Yes, work is performed remotely."}
     examples, _ = read_sft([sft_file])
     assert examples[0]["prompt"] == by_id["q1"]["messages"][:2]
 
 
-def test_the_shared_vendor_questions_convert_with_their_solicitation_as_sources(data_root, embedder, tmp_path):
+def test_the_shared_vendor_questions_convert_with_their_solicitation_as_sources(
+    data_root, embedder, tmp_path
+):
     from tests.conftest import make_services
 
     services = make_services(tmp_path / "data", embedder)
     services.indexer.index_file(data_root / CLOUDGOV / "RFQ.md", "public", display="RFQ.md")
     src = tmp_path / "cloudgov_qa.jsonl"
-    records = [json.loads(line) for line in (data_root / VENDOR_QA).read_text().splitlines()
-               if '"rfq_number": "RFQ1349024"' in line]
+    records = [
+        json.loads(line)
+        for line in (data_root / VENDOR_QA).read_text().splitlines()
+        if '"rfq_number": "RFQ1349024"' in line
+    ]
     src.write_text("".join(json.dumps(r) + "\n" for r in records))
     converted = vendor_qa_to_sft(src, tmp_path / "sft.jsonl", services.answerer, ["public"])
     assert len(records) == 36 and converted.lines + len(converted.declined) == 36

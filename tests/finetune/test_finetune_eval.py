@@ -28,13 +28,20 @@ def test_scores():
     assert rouge_l("down sat cat", "cat sat down") < token_f1("down sat cat", "cat sat down")
 
 
-def test_eval_compares_with_the_base_model_through_the_answer_path(settings, collection, cpt_run, embedder,
-                                                                   tmp_path):
+def test_eval_compares_with_the_base_model_through_the_answer_path(
+    settings, collection, cpt_run, embedder, tmp_path
+):
     qa = tmp_path / "qa.jsonl"
     qa.write_text("".join(json.dumps({"question": q, "answer": a}) + "\n" for q, a in REFERENCES.items()))
     conf = cfg.load_config(cfg.EvalConfig, max_new_tokens=8, max_seq_len=32, qa_limit=2)
-    results = run_eval(settings, conf, cpt_run.version, store=collection, qa_path=qa,
-                       retriever=Retriever(collection, embedder))
+    results = run_eval(
+        settings,
+        conf,
+        cpt_run.version,
+        store=collection,
+        qa_path=qa,
+        retriever=Retriever(collection, embedder),
+    )
     assert set(results) == {cpt_run.version, "base"}
     for metrics in results.values():
         assert metrics["heldout_perplexity"] > 1 and metrics["qa_items"] == 2
@@ -55,7 +62,9 @@ def test_eval_compares_with_the_base_model_through_the_answer_path(settings, col
     assert results[cpt_run.version]["heldout_perplexity"] != results["base"]["heldout_perplexity"]
     saved = load_run(settings, cpt_run.version).manifest["metrics"]["eval"]
     assert saved["against"] == "base" and (cpt_run.dir / saved["file"]).exists()
-    assert "answers" not in saved["results"][cpt_run.version], "the manifest keeps the figures, the file the answers"
+    assert "answers" not in saved["results"][cpt_run.version], (
+        "the manifest keeps the figures, the file the answers"
+    )
     written = json.loads((cpt_run.dir / saved["file"]).read_text())
     assert written["results"][cpt_run.version]["answers"][0]["prompt"]
     console = Console(record=True, width=160)

@@ -32,19 +32,33 @@ def server(settings, base, tokenizer):
 
 def chat_requests(server, question: str) -> list[str]:
     """The messages of every chat request for `question`, serialized as they were received."""
-    return [json.dumps(r["body"]["messages"]) for r in server.requests
-            if r["path"] == "/api/chat" and f"Question: {question}\n" in r["body"]["messages"][-1]["content"]]
+    return [
+        json.dumps(r["body"]["messages"])
+        for r in server.requests
+        if r["path"] == "/api/chat" and f"Question: {question}\n" in r["body"]["messages"][-1]["content"]
+    ]
 
 
-def test_evaluation_sends_the_bot_prompt_byte_for_byte(settings, collection, embedder, cpt_run, server, tmp_path):
+def test_evaluation_sends_the_bot_prompt_byte_for_byte(
+    settings, collection, embedder, cpt_run, server, tmp_path
+):
     # The bot: its Services and Answerer as `rfp bot` builds them, on the same store, answering with
     # the chat model served over Ollama's API (a fresh data folder: no registry entry renames it).
-    bot_settings = settings.model_copy(update={
-        "data_dir": tmp_path / "bot", "chat_backend": "ollama", "ollama_host": server.url,
-        "chat_model": "rfp-copilot", "extractive": False, "max_new_tokens": 16})
+    bot_settings = settings.model_copy(
+        update={
+            "data_dir": tmp_path / "bot",
+            "chat_backend": "ollama",
+            "ollama_host": server.url,
+            "chat_model": "rfp-copilot",
+            "extractive": False,
+            "max_new_tokens": 16,
+        }
+    )
     services = Services(bot_settings, embedder=embedder, store=collection)
-    bot_answers = {q: services.answerer.answer(q, [settings.collection], history=[], extractive=None)
-                   for q in [*ANSWERED, DECLINED]}
+    bot_answers = {
+        q: services.answerer.answer(q, [settings.collection], history=[], extractive=None)
+        for q in [*ANSWERED, DECLINED]
+    }
     assert all(bot_answers[q].prompt for q in ANSWERED) and bot_answers[DECLINED].declined
     sent_by_bot = {q: chat_requests(server, q) for q in [*ANSWERED, DECLINED]}
     assert all(len(sent_by_bot[q]) == 1 for q in ANSWERED) and not sent_by_bot[DECLINED]
@@ -54,8 +68,14 @@ def test_evaluation_sends_the_bot_prompt_byte_for_byte(settings, collection, emb
     qa.write_text("".join(json.dumps({"question": q, "answer": "-"}) + "\n" for q in [*ANSWERED, DECLINED]))
     conf = cfg.load_config(cfg.EvalConfig, max_new_tokens=8, qa_limit=0)
     retriever = Retriever(collection, embedder)
-    served = run_eval(settings, conf, cpt_run.version, qa_path=qa, retriever=retriever,
-                      chat_for=lambda name, model: OllamaChat(server.url, "rfp-copilot"))
+    served = run_eval(
+        settings,
+        conf,
+        cpt_run.version,
+        qa_path=qa,
+        retriever=retriever,
+        chat_for=lambda name, model: OllamaChat(server.url, "rfp-copilot"),
+    )
     assert len(served) == 2
     for q in ANSWERED:
         received = chat_requests(server, q)

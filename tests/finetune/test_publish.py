@@ -29,8 +29,9 @@ def registered(tmp_path, metrics: dict) -> tuple[Settings, ModelEntry]:
     run = tmp_path / "runs" / "export-1"
     run.mkdir(parents=True)
     (run / "model.gguf").write_bytes(b"GGUF" + bytes(range(256)) * 64)
-    entry = ModelEntry("export-1", str(run), "model.gguf", "2026-03-01T00:00:00+00:00",
-                       manifest={"metrics": metrics})
+    entry = ModelEntry(
+        "export-1", str(run), "model.gguf", "2026-03-01T00:00:00+00:00", manifest={"metrics": metrics}
+    )
     registry = Registry(settings.models_dir)
     registry.register(entry)
     registry.promote("export-1")
@@ -43,8 +44,15 @@ def test_publishing_needs_an_ollama_server(tmp_path):
 
 
 def test_the_current_model_is_created_with_its_exported_format(tmp_path, httpserver):
-    settings, entry = registered(tmp_path, {"template": TEMPLATE, "stop": ["<|im_end|>", "<|im_start|>"],
-                                            "num_ctx": 8192, "system": "Be brief."})
+    settings, entry = registered(
+        tmp_path,
+        {
+            "template": TEMPLATE,
+            "stop": ["<|im_end|>", "<|im_start|>"],
+            "num_ctx": 8192,
+            "system": "Be brief.",
+        },
+    )
     digest = digest_of(entry.gguf_path)
     httpserver.expect_ordered_request(f"/api/blobs/{digest}", method="POST").respond_with_data("", status=201)
     httpserver.expect_ordered_request("/api/create", method="POST").respond_with_json({"status": "success"})
@@ -57,7 +65,9 @@ def test_the_current_model_is_created_with_its_exported_format(tmp_path, httpser
     assert body["model"] == "rfp-team" and body["files"] == {"model.gguf": digest}
     assert body["template"] == TEMPLATE and body["system"] == "Be brief."
     assert body["parameters"] == {"stop": ["<|im_end|>", "<|im_start|>"], "num_ctx": 8192}
-    assert Registry(settings.models_dir).current().ollama_model == "rfp-team", "the bot then asks for it by name"
+    assert Registry(settings.models_dir).current().ollama_model == "rfp-team", (
+        "the bot then asks for it by name"
+    )
 
 
 def test_a_current_model_without_its_format_must_be_exported_again(tmp_path, httpserver):

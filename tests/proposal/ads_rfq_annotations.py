@@ -10,13 +10,22 @@ words (Pool One and Pool Two criteria share some) is annotated once.
 
 ANNOTATED = [
     # 1.1 Request for Quote
-    (3, "approximately 5 BPAs in support of Pool One. The total set of labor categories which quoters must carry"),
-    (3, "approximately 5 BPAs in support of Pool Two. The total set of labor categories which quoters must carry"),
+    (
+        3,
+        "approximately 5 BPAs in support of Pool One. The total set of labor categories which quoters must carry",
+    ),
+    (
+        3,
+        "approximately 5 BPAs in support of Pool Two. The total set of labor categories which quoters must carry",
+    ),
     (3, "approximately 10 BPAs for Pool Three. The total set of labor categories which quoters must carry"),
     # 1.2 Quote Submission
     (4, "Quotes will only be accepted via GSA eBuy"),
     (4, "Quotes submitted must comply with all instructions and requirements set forth in the RFQ"),
-    (4, "Quoters shall complete the Agile Delivery Services RFQ Compliance Review Checklist Google form in its entirety"),
+    (
+        4,
+        "Quoters shall complete the Agile Delivery Services RFQ Compliance Review Checklist Google form in its entirety",
+    ),
     (4, "Compliance Review will be a pass/fail factor"),
     (4, "The quoter shall submit the following documents"),
     (4, "Complete Agile Delivery Services RFQ Compliance Review Checklist Google form"),
@@ -29,7 +38,10 @@ ANNOTATED = [
     (4, "Quoter shall complete Attachment C Tab One for Pool One Design"),
     (5, "Attachment C shall be submitted in eBuy"),
     # 1.3 Compliance Review: the form's required fields
-    (5, "The quoter shall complete the following fields on the Agile Delivery Services RFQ Compliance Review Checklist"),
+    (
+        5,
+        "The quoter shall complete the following fields on the Agile Delivery Services RFQ Compliance Review Checklist",
+    ),
     (5, "Contractor Name"),
     (5, "GSA Schedule Contract Number"),
     (5, "Point of Contact Name, Email and Phone Number"),
@@ -58,17 +70,26 @@ ANNOTATED = [
     (6, "The quoter shall comnpletely fill out Attachment E (spreadsheet), Approach Criteria Evidence"),
     (6, "The Attachment E spreadsheet must not be modified or extended in any way"),
     (6, "Include a publicly-available URL to your prototype at the top of a README.md file"),
-    (6, "The prototype can be accessed via the publicly-available URL at the top of the README.md file without "
-        "generating any HTTP 4xx or 5xx errors"),
+    (
+        6,
+        "The prototype can be accessed via the publicly-available URL at the top of the README.md file without "
+        "generating any HTTP 4xx or 5xx errors",
+    ),
     (6, "Write a brief description, no greater than 750 words, of the approach used to create the prototype"),
     (6, "Place this description in the README.md file located in the root directory of your repository"),
     (6, "shall constitute a deficiency, and fully disqualify a quoter from receiving an award"),
-    (6, "If a commit is made to the branch subject to evaluation after the quoter has sent the repository URL"),
+    (
+        6,
+        "If a commit is made to the branch subject to evaluation after the quoter has sent the repository URL",
+    ),
     (6, "If the code, or any design asset, of the prototype is changed on the server"),
     (6, "If any defect, of any severity, is discovered in the code"),
     (7, "Any quoter making such a change will be immediately disqualified"),
     # 1.5 Questions
-    (7, "Any questions submitted concerning the RFQ must be received no later than Monday June 22, 2015, 4:00 pm"),
+    (
+        7,
+        "Any questions submitted concerning the RFQ must be received no later than Monday June 22, 2015, 4:00 pm",
+    ),
     (7, "Questions must be submitted via email to agilebpa@gsa.gov"),
     # 5.0 - 22.0 terms of the BPA
     (9, "BPA pricing will be based on fixed unit price, fixed labor category rates"),
@@ -99,8 +120,14 @@ ANNOTATED = [
     (12, "each vendor must be eligible on its own to compete for task orders"),
     (13, "The cancellation of a BPA shall have no effect on a preexisting order placed under the BPA"),
     (13, "On-ramped quoter’s quote must be rated equal to or higher than the lowest rated Contractor"),
-    (14, "The contractor may be required to obtain, or already possess, varying levels of security clearances"),
-    (14, "All costs associated with obtaining/possessing such security clearances should be factored into the price"),
+    (
+        14,
+        "The contractor may be required to obtain, or already possess, varying levels of security clearances",
+    ),
+    (
+        14,
+        "All costs associated with obtaining/possessing such security clearances should be factored into the price",
+    ),
     (14, "Federal Supply Schedule 70 contract shall apply to the BPA and orders issued against the BPA"),
     (14, "Federal Supply Schedule 70 contract shall prevail over the BPA and all orders"),
     (14, "The terms and conditions of this BPA shall apply to all purchases made pursuant to it"),
@@ -111,23 +138,44 @@ ANNOTATED = [
     (14, "GSAM 533.103"),
     # 24.0 Evaluation and basis for award
     (15, "The evaluation criteria for the ADS I BPA will be based on Best Value Tradeoff"),
-    (15, "determined by a Compliance Review which is a pass/fail and two evaluation factors: Technical Approach and Price"),
-    (15, "For ADS I BPAs Pool One Design, the best value basis for awards will be determined by two evaluation factors"),
-    (15, "For ADS I BPAs Pool Two Development, the best value basis for awards will be determined by two evaluation"),
-    (15, "For ADS I BPAs Pool Three Full Stack (Design and Development), the best value basis for awards will be "
-         "determined"),
+    (
+        15,
+        "determined by a Compliance Review which is a pass/fail and two evaluation factors: Technical Approach and Price",
+    ),
+    (
+        15,
+        "For ADS I BPAs Pool One Design, the best value basis for awards will be determined by two evaluation factors",
+    ),
+    (
+        15,
+        "For ADS I BPAs Pool Two Development, the best value basis for awards will be determined by two evaluation",
+    ),
+    (
+        15,
+        "For ADS I BPAs Pool Three Full Stack (Design and Development), the best value basis for awards will be "
+        "determined",
+    ),
     (15, "There are three ratings associated with Technical Approach rating"),
     (15, "additional awards will be made at the next Technical Approach rating of “Acceptable”"),
-    (15, "Factor 2, Price will be used as the deciding factor with companies that receive the same Technical Approach "
-         "rating"),
+    (
+        15,
+        "Factor 2, Price will be used as the deciding factor with companies that receive the same Technical Approach "
+        "rating",
+    ),
     (16, "The Government intends to evaluate quotes and issue multiple BPAs based on initial quotes"),
     (16, "Quotes should contain the vendor’s best terms in the initial quote"),
     (16, "Quoters are required to submit a working prototype for each Pool"),
     (16, "as reflected in Attachment C, shall be evaluated to assess the quoter’s understanding"),
     (16, "Demonstration of their agile capabilities shall consist of the following"),
-    (16, "Write a brief description, no greater than 750 words, of the approach used to create the working prototype"),
-    (16, "Pool One Design: In addition to the Description, above, the Quoter must demonstrate that they followed the "
-         "U.S. Digital Services Playbook"),
+    (
+        16,
+        "Write a brief description, no greater than 750 words, of the approach used to create the working prototype",
+    ),
+    (
+        16,
+        "Pool One Design: In addition to the Description, above, the Quoter must demonstrate that they followed the "
+        "U.S. Digital Services Playbook",
+    ),
     (16, "The README.md file should also make reference to the following for Pool One design"),
     (16, "assigned one leader and gave that person authority and responsibility"),
     (16, "includes at a minimum three of the labor categories limited to the Design Pool Labor categories"),
@@ -136,34 +184,55 @@ ANNOTATED = [
     (16, "created or used a design style guide and/or a pattern library"),
     (16, "used at least three modern (see Note#2) and open source frontend or client side"),
     (17, "performed usability tests with people"),
-    (17, "used an interactive approach, where feedback informed subsequent work or versions of the prototype"),
+    (
+        17,
+        "used an interactive approach, where feedback informed subsequent work or versions of the prototype",
+    ),
     (17, "created a prototype that works on multiple devices and presents a responsive design"),
     (17, "provided sufficient documentation to install and run their prototype on another machine"),
-    (17, "prototype and underlying platforms used to create and run the prototype are openly licensed and free of "
-         "charge"),
+    (
+        17,
+        "prototype and underlying platforms used to create and run the prototype are openly licensed and free of "
+        "charge",
+    ),
     (17, "Development Pool: In addition to the Description, above, the Quoter must demonstrate"),
     (17, "The README.md file should also make reference to the following for Pool Two Development"),
     (17, "assigned one leader, gave that person authority and responsibility"),
-    (17, "includes at a minimum two of the labor categories limited to the Development Pool labor categories"),
+    (
+        17,
+        "includes at a minimum two of the labor categories limited to the Development Pool labor categories",
+    ),
     (17, "used at least five modern and open-source technologies, regardless of architectural layer"),
-    (17, "deployed the prototype on an Infrastructure as a Service (IaaS) or Platform as a Service (PaaS) provider"),
+    (
+        17,
+        "deployed the prototype on an Infrastructure as a Service (IaaS) or Platform as a Service (PaaS) provider",
+    ),
     (17, "wrote unit tests for their code"),
     (17, "set up or used a continuous integration system to automate the running of tests"),
     (17, "set up or used configuration management"),
     (17, "set up or used continuous monitoring"),
     (17, "deploy their software in a container"),
     (18, "provided sufficient documentation to install and run their prototype on another machine"),
-    (18, "prototype and underlying platforms used to create and run the prototype are openly licensed and free of "
-         "charge"),
+    (
+        18,
+        "prototype and underlying platforms used to create and run the prototype are openly licensed and free of "
+        "charge",
+    ),
     (18, "the Full Stack Pool: In addition to the Description, above, the quoter must demonstrate"),
     (18, "The README.md file should also make reference to the following for Pool Three Full Stack"),
     (18, "met all the evidence criteria listed above in the Design Pool and Development Pool"),
     (18, "Attachment C includes at a minimum five of the labor categories from the Full Stack"),
     (18, "Price is significantly less important than Technical Approach"),
-    (18, "the Government will verify that the discounted rates quoted by the offeror for all quoted categories"),
+    (
+        18,
+        "the Government will verify that the discounted rates quoted by the offeror for all quoted categories",
+    ),
     (18, "shall enable the Government to assess the price of performance as between competing quotes"),
     (18, "Quoters must submit a separate Attachment C for each pool"),
-    (18, "Price evaluation for BPA best value selection purposes will be based on the offeror’s total discounted price"),
+    (
+        18,
+        "Price evaluation for BPA best value selection purposes will be based on the offeror’s total discounted price",
+    ),
     (18, "Attachment C should be completed as follows"),
     (18, "Column A: List labor categories from Attachment B used to create working prototype"),
     (18, "Column B: Insert Proposed BPA Price Labor Rates from Attachment B"),

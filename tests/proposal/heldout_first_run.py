@@ -72,7 +72,8 @@ def fragment_reason(row) -> str:
     last = row.section.split(" > ")[-1] if row.section else ""
     is_item = bool(row.parent) or " | " in text
     is_heading = flat(text) == flat(last) or bool(
-        re.fullmatch(r"(?:Task \d+: )?[A-Z][\w/&-]*(?: (?:[A-Z][\w/&-]*|and|of|for|to|in|the))*:?", text))
+        re.fullmatch(r"(?:Task \d+: )?[A-Z][\w/&-]*(?: (?:[A-Z][\w/&-]*|and|of|for|to|in|the))*:?", text)
+    )
     if not TERMINAL.search(text) and not is_item and not is_heading:
         return "no terminal punctuation"
     if text.endswith(",") and not is_item:
@@ -93,8 +94,12 @@ def report(title: str, path: Path, annotated, n_misses: int, show_rows: bool) ->
     print(f"rows {len(rows)}; annotated {n}")
     zero_width = sum(1 for r in rows if ZERO_WIDTH.search(r.text))
     print(f"rows with zero-width characters: {zero_width}")
-    print(f"(a) loose (whole sentence contained, right page/section): {sum(loose)}/{n} = {sum(loose) / n:.3f}")
-    print(f"(b) whole sentence contained in some row (any place):       {sum(whole)}/{n} = {sum(whole) / n:.3f}")
+    print(
+        f"(a) loose (whole sentence contained, right page/section): {sum(loose)}/{n} = {sum(loose) / n:.3f}"
+    )
+    print(
+        f"(b) whole sentence contained in some row (any place):       {sum(whole)}/{n} = {sum(whole) / n:.3f}"
+    )
     fragments = [(fragment_reason(r), r) for r in rows]
     fragments = [(why, r) for why, r in fragments if why]
     print(f"fragment rows: {len(fragments)}/{len(rows)}")
@@ -108,8 +113,10 @@ def report(title: str, path: Path, annotated, n_misses: int, show_rows: bool) ->
         if row is None:
             print("    CLOSEST: none")
         else:
-            print(f"    CLOSEST ({share:.0%} of its words; p{row.page} {row.section!r}; {row.type}): "
-                  f"{' '.join(row.text.split())}")
+            print(
+                f"    CLOSEST ({share:.0%} of its words; p{row.page} {row.section!r}; {row.type}): "
+                f"{' '.join(row.text.split())}"
+            )
     placed = [(w, s) for (w, s), a, b in zip(annotated, loose, whole, strict=True) if b and not a]
     if placed:
         print(f"found but not at the annotated place: {len(placed)}")
@@ -118,7 +125,9 @@ def report(title: str, path: Path, annotated, n_misses: int, show_rows: bool) ->
             print(f"- [{w}] {s[:90]!r} -> {[(r.page, r.section) for r in hits]}")
     if show_rows:
         for r in rows:
-            print(f"  {r.id} p{r.page} [{r.type}] {r.section!r} parent={r.parent!r}: {' '.join(r.text.split())}")
+            print(
+                f"  {r.id} p{r.page} [{r.type}] {r.section!r} parent={r.parent!r}: {' '.join(r.text.split())}"
+            )
 
 
 def main() -> None:

@@ -25,8 +25,15 @@ ADS_MOD = "rfp/gsa-18f-agile-delivery-services-bpa-2015/ADS_RFQ_Final_Modificati
 def bot(tmp_path_factory, embedder, data_root):
     data_dir = tmp_path_factory.mktemp("shred-bot")
     api = MockSlackAPI(token=TOKEN).start()
-    settings = Settings(data_dir=data_dir, extractive=True, slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                        slack_app_token=None, slack_api_url=api.api_url, _env_file=None)
+    settings = Settings(
+        data_dir=data_dir,
+        extractive=True,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
+        slack_app_token=None,
+        slack_api_url=api.api_url,
+        _env_file=None,
+    )
     services = Services(settings, embedder=embedder)
     result = services.indexer.index_file(data_root / ADS, "public", display=Path(ADS).name)
     assert result.status == "new", result
@@ -76,8 +83,11 @@ def test_shred_names_what_it_cannot_find(bot):
     bot.api.reset()
     bot.command("shred nosuch_rfp.pdf")
     bot.idle()
-    said = " ".join(str(c.params.get("text", "")) for c in bot.api.calls
-                    if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"))
+    said = " ".join(
+        str(c.params.get("text", ""))
+        for c in bot.api.calls
+        if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
+    )
     assert "nosuch_rfp.pdf" in said and "not a file or solicitation ingested" in said, said
     assert not bot.api.calls_to("files.completeUploadExternal")
 

@@ -24,8 +24,9 @@ def corpus(tmp_path_factory, embedder, data_root):
     result = services.indexer.index_file(data_root / ADS, "public", display="ADS_RFQ_Final_2015-06-16.pdf")
     assert result.status == "new"
     for path in sorted((data_root / PROPOSAL).glob("*.md")):
-        result = services.indexer.index_file(path, "public", display=f"vendor-response/{path.name}",
-                                             tags={"kind": "proposal"})
+        result = services.indexer.index_file(
+            path, "public", display=f"vendor-response/{path.name}", tags={"kind": "proposal"}
+        )
         assert result.status == "new", result.reason
     yield services
     services.close()
@@ -57,19 +58,28 @@ def test_rows_the_team_assigned_to_the_section_win(corpus, matrix):
 def test_draft_docx_cites_only_sources_it_lists_and_lists_gaps(corpus, matrix, tmp_path):
     import docx
 
-    chosen = [r for r in matrix.live_rows if any(s in r.text for s in (
-        "assigned one leader and gave that person authority",
-        "performed usability tests with people",
-        "created or used a design style guide",
-        "The contractor may be required to obtain, or already possess, varying levels of security clearances",
-    ))]
+    chosen = [
+        r
+        for r in matrix.live_rows
+        if any(
+            s in r.text
+            for s in (
+                "assigned one leader and gave that person authority",
+                "performed usability tests with people",
+                "created or used a design style guide",
+                "The contractor may be required to obtain, or already possess, varying levels of security clearances",
+            )
+        )
+    ]
     assert len(chosen) == 4
     started = time.perf_counter()
     section = draft_from_matrix(corpus.answerer, "Design Approach", matrix, ["public"], chosen)
     seconds = time.perf_counter() - started
     path = write_docx(section, tmp_path / "draft.docx")
-    print(f"\ndrafted {len(chosen)} requirements in {seconds:.1f}s: {len(section.draft.paragraphs)} paragraphs, "
-          f"{len(section.draft.sources)} sources, gaps {[r.id for r in section.gaps]}")
+    print(
+        f"\ndrafted {len(chosen)} requirements in {seconds:.1f}s: {len(section.draft.paragraphs)} paragraphs, "
+        f"{len(section.draft.sources)} sources, gaps {[r.id for r in section.gaps]}"
+    )
 
     document = docx.Document(str(path))
     paragraphs = [p.text for p in document.paragraphs]
@@ -93,4 +103,6 @@ def test_draft_docx_cites_only_sources_it_lists_and_lists_gaps(corpus, matrix, t
     gaps_at = paragraphs.index("Gaps: requirements the documents do not support")
     assert any(p.startswith(clearance.id) for p in paragraphs[gaps_at:sources_at])
     assert len(section.draft.paragraphs) + len(section.draft.gaps) == len(chosen)
-    assert all(question(r) in [p.requirement for p in section.draft.paragraphs] + section.draft.gaps for r in chosen)
+    assert all(
+        question(r) in [p.requirement for p in section.draft.paragraphs] + section.draft.gaps for r in chosen
+    )

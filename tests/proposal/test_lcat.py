@@ -55,8 +55,15 @@ def test_va_task_order_labor_categories_are_found_on_their_page(data_root):
 
 def test_numbered_categories_of_the_ads_rfq(data_root):
     titles = {c.title for c in find_labor_categories(parse(data_root / ADS))}
-    assert {"Product Manager", "Technical Architect", "DevOps Engineer", "Agile Coach", "Business Analyst",
-            "Digital Performance Analyst", "Interaction Designer/User Researcher/Usability Tester"} <= titles
+    assert {
+        "Product Manager",
+        "Technical Architect",
+        "DevOps Engineer",
+        "Agile Coach",
+        "Business Analyst",
+        "Digital Performance Analyst",
+        "Interaction Designer/User Researcher/Usability Tester",
+    } <= titles
     assert not any(t.lower().startswith("category") for t in titles)
 
 
@@ -67,8 +74,10 @@ def test_va_categories_map_to_plausible_soc_codes_or_are_flagged(codes, data_roo
     mappings = {m.category.title: m for m in mapper.map(categories, ["codes"])}
     print(f"mapped {len(mappings)} categories in {time.perf_counter() - started:.1f}s")
     for title, m in mappings.items():
-        print(f"  {title}: SOC {m.soc.label() if m.soc else None}; OPM {m.opm.label() if m.opm else None}; "
-              f"rates {m.rates.label() if m.rates else None}; flags {m.flags}")
+        print(
+            f"  {title}: SOC {m.soc.label() if m.soc else None}; OPM {m.opm.label() if m.opm else None}; "
+            f"rates {m.rates.label() if m.rates else None}; flags {m.flags}"
+        )
     plausible = [t for t, m in mappings.items() if m.soc and m.soc.code in PLAUSIBLE[t]]
     for title, m in mappings.items():
         assert m.soc is not None and m.opm is not None
@@ -90,17 +99,30 @@ def test_rates_are_min_median_max_of_every_calc_row_with_the_title(codes, data_r
 
     mapper = LcatMapper(codes.retriever, codes.store, codes.embedder)
     (m,) = mapper.map([LaborCategory("Business Analyst", "test", None, "", "")], ["codes"])
-    with (data_root / "codes/gsa_calc_it_schedule70_labor_rates_2017.csv").open(encoding="utf-8", errors="replace") as f:
-        titles = {"business analyst", "senior business analyst", "junior business analyst", "business analyst i",
-                  "business analyst ii", "business analyst iii"}
-        expected = [price(r["PRICE OFFERED TO GSA (including IFF)"]) for r in csv.DictReader(f)
-                    if r["SERVICE PROPOSED (e.g. Job Title/Task)"].strip().lower() in titles
-                    and r["UNIT OF ISSUE (e.g. Hour, Task, Sq ft)"].strip().lower().startswith("hour")]
+    with (data_root / "codes/gsa_calc_it_schedule70_labor_rates_2017.csv").open(
+        encoding="utf-8", errors="replace"
+    ) as f:
+        titles = {
+            "business analyst",
+            "senior business analyst",
+            "junior business analyst",
+            "business analyst i",
+            "business analyst ii",
+            "business analyst iii",
+        }
+        expected = [
+            price(r["PRICE OFFERED TO GSA (including IFF)"])
+            for r in csv.DictReader(f)
+            if r["SERVICE PROPOSED (e.g. Job Title/Task)"].strip().lower() in titles
+            and r["UNIT OF ISSUE (e.g. Hour, Task, Sq ft)"].strip().lower().startswith("hour")
+        ]
     expected = [p for p in expected if p]
     assert m.rates is not None and m.rates.n >= len(expected) > 5
     assert m.rates.low <= min(expected) and m.rates.high >= max(expected)
     assert abs(m.rates.median - statistics.median(expected)) / statistics.median(expected) < 0.15
-    assert m.soc is not None and m.soc.code == "13-1111" and m.soc.exact, "BLS lists 'Business Analyst' itself"
+    assert m.soc is not None and m.soc.code == "13-1111" and m.soc.exact, (
+        "BLS lists 'Business Analyst' itself"
+    )
 
 
 def test_lcat_cli_without_code_tables_says_what_to_ingest(data_root, tmp_path):
@@ -108,7 +130,8 @@ def test_lcat_cli_without_code_tables_says_what_to_ingest(data_root, tmp_path):
 
     from rfp.cli import app
 
-    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "empty"), "lcat", "--rfp", str(data_root / VA),
-                                      "-c", "codes"])
+    result = CliRunner().invoke(
+        app, ["--data-dir", str(tmp_path / "empty"), "lcat", "--rfp", str(data_root / VA), "-c", "codes"]
+    )
     assert result.exit_code != 0
     assert "ingest the code tables first" in str(result.exception or result.output)

@@ -39,8 +39,9 @@ def on_page(page: int, row) -> bool:
 
 
 def under_number(number: str, row) -> bool:
-    return not number or any(re.match(rf"^{re.escape(number)}(?:[.\s]|$)", part.strip())
-                             for part in row.section.split(" > "))
+    return not number or any(
+        re.match(rf"^{re.escape(number)}(?:[.\s]|$)", part.strip()) for part in row.section.split(" > ")
+    )
 
 
 def in_part(path: str, row) -> bool:
@@ -60,10 +61,15 @@ DOCUMENTS = {
 def test_whole_sentence_recall_on_hand_annotated_solicitations(data_root, name):
     path, annotated, placed = DOCUMENTS[name]
     rows = [(flat(r.text), r) for r in shred_files([data_root / path]).rows if is_whole(r)]
-    missed = [(where, text) for where, text in annotated
-              if not any(flat(text) in row_text and placed(where, row) for row_text, row in rows)]
+    missed = [
+        (where, text)
+        for where, text in annotated
+        if not any(flat(text) in row_text and placed(where, row) for row_text, row in rows)
+    ]
     found = len(annotated) - len(missed)
-    print(f"\n{name}: annotated {len(annotated)}, found {found}, recall {found / len(annotated):.3f}, "
-          f"whole rows {len(rows)}; missed: {missed}")
+    print(
+        f"\n{name}: annotated {len(annotated)}, found {found}, recall {found / len(annotated):.3f}, "
+        f"whole rows {len(rows)}; missed: {missed}"
+    )
     assert len(annotated) >= 50
     assert found / len(annotated) >= 0.9, missed

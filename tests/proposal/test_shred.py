@@ -45,7 +45,12 @@ def ads_amended(data_root):
     [
         ("Attachment B shall be submitted in eBuy", 4, "1.2 Quote Submission", "instruction"),
         ("The uploaded repository shall be in git", 6, "1.4", "instruction"),
-        ("Contractor shall furnish reports via email to the Contracting Officer", 11, "13.0 REPORTING", "requirement"),
+        (
+            "Contractor shall furnish reports via email to the Contracting Officer",
+            11,
+            "13.0 REPORTING",
+            "requirement",
+        ),
         ("Quoters must submit a separate Attachment C for each pool", 18, "B. PRICE", "evaluation"),
         ("performed usability tests with people", 17, "A. NON-PRICE FACTORS", "evaluation"),
         ("FAR 52.212-4", 14, "23.1 FAR Clauses", "clause"),
@@ -96,7 +101,9 @@ def test_the_modification_changes_show_in_the_matrix(ads_amended):
     assert typo and typo[0].change == "changed" and typo[0].amendment == mod
     assert "comnpletely" in typo[0].previous and "must not be modified" in typo[0].previous
 
-    dropped = rows_with(ads_amended, "Must provide a copy of your most recent approved SF294", live_only=False)
+    dropped = rows_with(
+        ads_amended, "Must provide a copy of your most recent approved SF294", live_only=False
+    )
     assert dropped and dropped[0].change in ("removed", "changed"), dropped
     assert rows_with(ads_amended, "294 and 295 is no longer required")[0].amendment == mod
 
@@ -132,7 +139,9 @@ def test_a_stated_change_revises_and_deletes_sections(data_root, tmp_path):
     revised = rows_with(matrix, "no later than Friday June 26, 2015")
     assert revised and revised[0].change == "changed" and revised[0].amendment == amendment.name
     assert "June 22, 2015" in revised[0].previous
-    assert [f.value for f in revised[0].facts if f.kind == "questions due"] == ["Friday June 26, 2015, 4:00 pm Eastern Time"]
+    assert [f.value for f in revised[0].facts if f.kind == "questions due"] == [
+        "Friday June 26, 2015, 4:00 pm Eastern Time"
+    ]
     clearances = rows_with(matrix, "varying levels of security clearances", live_only=False)
     assert clearances[0].change == "removed"
 
@@ -146,8 +155,18 @@ def test_xlsx_and_csv_open_with_the_expected_columns(ads_amended, tmp_path):
     sheet = book["Compliance Matrix"]
     header = [c.value for c in sheet[1]]
     assert header == COLUMNS
-    assert {"ID", "Requirement", "Type", "Source File", "Page", "Section", "Amendment", "Owner", "Status",
-            "Response Location"} <= set(header)
+    assert {
+        "ID",
+        "Requirement",
+        "Type",
+        "Source File",
+        "Page",
+        "Section",
+        "Amendment",
+        "Owner",
+        "Status",
+        "Response Location",
+    } <= set(header)
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
     assert sheet.max_row == len(ads_amended.rows) + 1
     assert sheet.cell(2, 2).alignment.wrap_text
@@ -171,7 +190,9 @@ def test_shred_cli_writes_the_matrix_and_prints_the_summary(data_root, tmp_path)
 
     out = tmp_path / "m.xlsx"
     started = time.perf_counter()
-    result = CliRunner().invoke(app, ["shred", str(data_root / ADS), str(data_root / ADS_MOD), "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["shred", str(data_root / ADS), str(data_root / ADS_MOD), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.exists() and out.with_suffix(".csv").exists()
     assert "Questions due" in result.output and "1500 words" in result.output

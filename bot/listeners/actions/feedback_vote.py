@@ -1,4 +1,4 @@
-""""Helpful" / "Not helpful" under an answer: stored (one vote per person, the latest counts), for an
+""" "Helpful" / "Not helpful" under an answer: stored (one vote per person, the latest counts), for an
 answer given in the conversation the click came from."""
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ def register(app: App, tasks: Tasks) -> None:
             user, helpful = body["user"]["id"], action["action_id"] == HELPFUL
             record = tasks.answer_here(action["value"], where(body)[0], user)
             tasks.feedback.vote(record.id, user, helpful)
-            text = ("Thanks: noted that this answer helped." if helpful else "Thanks: noted that this answer "
-                    "did not help. *Suggest a better answer* teaches me the right one.")
-            client.chat_postEphemeral(channel=record.channel, user=user, thread_ts=record.thread_ts, text=text)
+            text = (
+                "Thanks: noted that this answer helped."
+                if helpful
+                else "Thanks: noted that this answer "
+                "did not help. *Suggest a better answer* teaches me the right one."
+            )
+            client.chat_postEphemeral(
+                channel=record.channel, user=user, thread_ts=record.thread_ts, text=text
+            )

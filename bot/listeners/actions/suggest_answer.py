@@ -1,4 +1,4 @@
-""""Suggest a better answer": opens a modal with the question, the bot's answer and a text box, only
+""" "Suggest a better answer": opens a modal with the question, the bot's answer and a text box, only
 for an answer given in the conversation the click came from."""
 
 from __future__ import annotations
@@ -18,5 +18,9 @@ def register(app: App, tasks: Tasks) -> None:
         with reporting(client, body, "suggest button"):
             channel, user = where(body)
             record = tasks.answer_here(action["value"], channel, user)
-            client.views_open(trigger_id=body["trigger_id"], view=suggestion_modal(
-                record.id, record.question, record.answer, record.channel, record.thread_ts))
+            client.views_open(
+                trigger_id=body["trigger_id"],
+                view=suggestion_modal(
+                    record.id, record.question, record.answer, record.channel, record.thread_ts
+                ),
+            )

@@ -20,10 +20,16 @@ log = logging.getLogger(__name__)
 
 def register(app: App, tasks: Tasks) -> None:
     @app.command(tasks.command)
-    def rfp_command(ack: Ack, command: dict, client: WebClient, respond: Respond, request: BoltRequest) -> None:
+    def rfp_command(
+        ack: Ack, command: dict, client: WebClient, respond: Respond, request: BoltRequest
+    ) -> None:
         if not tasks.claims.claim(request_key(request)):
-            log.warning("ignored a replay of %s from %s in %s", tasks.command, command.get("user_id"),
-                        command.get("channel_id"))
+            log.warning(
+                "ignored a replay of %s from %s in %s",
+                tasks.command,
+                command.get("user_id"),
+                command.get("channel_id"),
+            )
             ack()
             return
         conv = Conversation(client, command["channel_id"], command["user_id"], respond=respond)

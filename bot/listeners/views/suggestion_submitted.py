@@ -26,5 +26,9 @@ def register(app: App, tasks: Tasks) -> None:
             user = body["user"]["id"]
             record = tasks.answer_here(meta["answer_id"], meta.get("channel"), user)
             tasks.feedback.suggest(record.id, user, value)
-            client.chat_postEphemeral(channel=meta["channel"], user=user, thread_ts=meta.get("thread_ts"),
-                                      text="Thanks: your answer is saved and will be used to improve mine.")
+            client.chat_postEphemeral(
+                channel=meta["channel"],
+                user=user,
+                thread_ts=meta.get("thread_ts"),
+                text="Thanks: your answer is saved and will be used to improve mine.",
+            )
