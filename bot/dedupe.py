@@ -3,8 +3,9 @@ signed request (the same body under the same timestamp: a slash command re-sent 
 minutes) are recognised and ignored.
 
 Claims are kept in the `events` table of the bot's SQLite file (`settings.feedback_path`), the table
-earlier versions kept event ids in, so a data folder made by them keeps its claims. A connection per
-claim: claims are rare (one per request) and this needs no closing.
+earlier versions kept event ids in, so a data folder made by them keeps its claims; the table's schema
+is `core.migrations.SLACK_EVENTS` (the file's feedback tables have their own history there). A
+connection per claim: claims are rare (one per request) and this needs no closing.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 
 from slack_bolt import BoltRequest
 
+from core import migrations
+
 MEMORY_S = 24 * 3600  # Slack retries within minutes and signatures expire after 5; older claims are forgotten
-_SCHEMA = "CREATE TABLE IF NOT EXISTS events (event_id TEXT PRIMARY KEY, created_at REAL NOT NULL)"
 
 
 def request_key(request: BoltRequest) -> str:
@@ -36,9 +38,9 @@ class Claims:
         self.memory_s = memory_s
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._count = 0
-        with self._db() as db, db:
+        with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
+            migrations.migrate(db, "slack_events", migrations.SLACK_EVENTS, self.path)
 
     def _db(self) -> closing[sqlite3.Connection]:
         return closing(sqlite3.connect(self.path, timeout=30))

@@ -8,7 +8,8 @@ float32 vector. The namespace is the embedder's `version`: the model's content f
 backend (torch-bf16, onnx-int8, ...), so a vector never comes back for another model or another
 backend. WAL mode: the bot reads while an ingest writes; writers wait for each other (busy timeout).
 Rows carry the day they were last used; past `max_rows` the least recently used go first. It is a
-cache: deleting the file loses nothing but time.
+cache: deleting the file loses nothing but time. The tables' schema and its history are
+`core.migrations.EMBED_CACHE`; opening a file upgrades it.
 """
 
 from __future__ import annotations
@@ -23,22 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from core import migrations
+
 log = logging.getLogger(__name__)
 
 ROW_BYTES = 1700  # a 384-float vector, its key and SQLite's overhead, for turning megabytes into rows
 LOOKUP_BATCH = 500
-LAYOUT = 2  # PRAGMA user_version; a file of another layout is emptied (it is a cache)
-
-# A rowid table with 16 kB pages: rows of 1.6 kB fill a page nine or ten at a time (a WITHOUT ROWID
-# table with 4 kB pages took 4.7 kB a row, measured).
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS namespaces (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
-CREATE TABLE IF NOT EXISTS vectors (
-    id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL, vec BLOB NOT NULL, used INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS vectors_key ON vectors (ns, key);
-CREATE INDEX IF NOT EXISTS vectors_used ON vectors (used);
-"""
 
 
 def rows_for(megabytes: float) -> int:
@@ -64,16 +55,11 @@ class EmbedCache:
         self._db.execute("PRAGMA page_size=16384")  # takes effect on a new file only
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("BEGIN IMMEDIATE")
-        if self._db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
-            self._db.execute("DROP TABLE IF EXISTS vectors")
-            self._db.execute(f"PRAGMA user_version={LAYOUT}")
-        for statement in filter(str.strip, SCHEMA.split(";")):
-            self._db.execute(statement)
+        self._db.row_factory = sqlite3.Row
+        migrations.migrate(self._db, "embed_cache", migrations.EMBED_CACHE, self.path)
         self._db.execute("INSERT OR IGNORE INTO namespaces (name) VALUES (?)", (namespace,))
-        self._db.execute("COMMIT")
         self.namespace = namespace
-        self._ns = self._db.execute("SELECT id FROM namespaces WHERE name = ?", (namespace,)).fetchone()[0]
+        self._ns = self._db.execute("SELECT id FROM namespaces WHERE name = ?", (namespace,)).fetchone()["id"]
 
     def get(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """The vectors this cache holds for these keys (missing keys are absent)."""
@@ -86,9 +72,9 @@ class EmbedCache:
                 rows = self._db.execute(
                     f"SELECT key, vec FROM vectors WHERE ns = ? AND key IN ({marks})", (self._ns, *part)
                 ).fetchall()
-                for key, vec in rows:
-                    if len(vec) == size:  # a row of another width is not this model's: a miss
-                        found[key] = np.frombuffer(vec, dtype=np.float32)
+                for row in rows:
+                    if len(row["vec"]) == size:  # a row of another width is not this model's: a miss
+                        found[row["key"]] = np.frombuffer(row["vec"], dtype=np.float32)
             if found:
                 today = _today()
                 self._db.execute("BEGIN IMMEDIATE")
@@ -113,7 +99,7 @@ class EmbedCache:
                     "ON CONFLICT (ns, key) DO UPDATE SET vec = excluded.vec, used = excluded.used",
                     rows,
                 )
-                count = self._db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+                count = self._db.execute("SELECT count(*) AS n FROM vectors").fetchone()["n"]
                 if count > self.max_rows:  # least recently used first, whatever their namespace
                     self._db.execute(
                         "DELETE FROM vectors WHERE id IN (SELECT id FROM vectors ORDER BY used LIMIT ?)",
@@ -126,7 +112,9 @@ class EmbedCache:
 
     def __len__(self) -> int:
         with self._lock:
-            return self._db.execute("SELECT count(*) FROM vectors WHERE ns = ?", (self._ns,)).fetchone()[0]
+            return self._db.execute("SELECT count(*) AS n FROM vectors WHERE ns = ?", (self._ns,)).fetchone()[
+                "n"
+            ]
 
     def close(self) -> None:
         with self._lock:

@@ -6,6 +6,8 @@ One SQLite file (`settings.feedback_path`) holds:
 - votes: "Helpful" / "Not helpful", one per person per answer (a later click replaces an earlier one);
 - suggestions: a better answer written by a person.
 (The bot keeps the Slack requests it has acted on in the same file: `bot/dedupe.py`.)
+The tables' schema and its history are `core.migrations.FEEDBACK`; opening a file upgrades it, and
+rows are read by column name.
 
 A Slack thread holding a bot answer is a conversation: `history()` gives its earlier turns.
 
@@ -25,47 +27,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from core import migrations
 from core.answer import Answer, AnswerMode, Source
 from core.errors import UserFacingError
 
 RecordMode = AnswerMode | Literal["draft"]
 HISTORY_ANSWER_CHARS = 1200  # a long earlier turn (a draft) is cut to this in the history given to the model
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY,
-    created_at REAL NOT NULL,
-    kind TEXT NOT NULL,                -- answer | draft
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    mode TEXT NOT NULL,                -- generated | extractive | declined | draft
-    sources TEXT NOT NULL,             -- JSON list of SourceRecord
-    history TEXT NOT NULL,             -- JSON list of [question, answer]
-    collections TEXT NOT NULL,         -- JSON list of collection names searched
-    model_version TEXT,
-    user TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    thread_ts TEXT,                    -- the thread the answer is in (its root message ts)
-    message_ts TEXT                    -- the answer's own message
-);
-CREATE INDEX IF NOT EXISTS answers_thread ON answers(channel, thread_ts, created_at);
-CREATE TABLE IF NOT EXISTS votes (
-    answer_id TEXT NOT NULL REFERENCES answers(id),
-    user TEXT NOT NULL,
-    helpful INTEGER NOT NULL,
-    created_at REAL NOT NULL,
-    PRIMARY KEY (answer_id, user)
-);
-CREATE INDEX IF NOT EXISTS votes_time ON votes(created_at);
-CREATE TABLE IF NOT EXISTS suggestions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    answer_id TEXT NOT NULL REFERENCES answers(id),
-    user TEXT NOT NULL,
-    text TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS suggestions_time ON suggestions(created_at);
-"""
 
 
 @dataclass
@@ -182,7 +149,7 @@ class FeedbackStore:
         self._db.row_factory = sqlite3.Row
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+        migrations.migrate(self._db, "feedback", migrations.FEEDBACK, self.path)
 
     def close(self) -> None:
         with self._lock:
@@ -305,18 +272,18 @@ class FeedbackStore:
     @staticmethod
     def _record(r: sqlite3.Row) -> AnswerRecord:
         return AnswerRecord(
-            r["id"],
-            r["question"],
-            r["answer"],
-            r["mode"],
-            [SourceRecord(**s) for s in json.loads(r["sources"])],
-            r["user"],
-            r["channel"],
-            r["thread_ts"],
-            r["message_ts"],
-            [tuple(t) for t in json.loads(r["history"])],
-            json.loads(r["collections"]),
-            r["model_version"],
-            r["kind"],
-            _time(r["created_at"]),
+            id=r["id"],
+            question=r["question"],
+            answer=r["answer"],
+            mode=r["mode"],
+            sources=[SourceRecord(**s) for s in json.loads(r["sources"])],
+            user=r["user"],
+            channel=r["channel"],
+            thread_ts=r["thread_ts"],
+            message_ts=r["message_ts"],
+            history=[(q, a) for q, a in json.loads(r["history"])],
+            collections=json.loads(r["collections"]),
+            model_version=r["model_version"],
+            kind=r["kind"],
+            created_at=_time(r["created_at"]),
         )

@@ -3,37 +3,19 @@
 SQLite in the data folder. A row is written only after a file's new chunks are live and its old
 ones deleted, so a crash mid-file leaves the previous row (and the previous chunks) in place, and the
 next run redoes that file.
+
+The table's schema and its history are `core.migrations.MANIFEST`; opening a file upgrades it.
+Rows are read and written by column name.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
-    collection   TEXT NOT NULL,
-    abs_path     TEXT NOT NULL,
-    path         TEXT NOT NULL,
-    doc_id       TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    version      TEXT NOT NULL,
-    size         INTEGER NOT NULL,
-    mtime        REAL NOT NULL,
-    chunks       INTEGER NOT NULL,
-    doc_kind     TEXT,
-    title        TEXT,
-    solicitation TEXT,
-    ingested_at  TEXT NOT NULL,
-    seq          INTEGER NOT NULL,
-    family       TEXT,
-    recency      TEXT,
-    minhash      TEXT,
-    PRIMARY KEY (collection, abs_path)
-);
-"""
+from core import migrations
 
 
 @dataclass
@@ -57,46 +39,36 @@ class FileRecord:
     minhash: str | None = None  # JSON list of ints (core.fingerprint)
 
 
+COLUMNS = tuple(f.name for f in fields(FileRecord))
+_INSERT = (
+    f"INSERT OR REPLACE INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"
+)
+
+
+def _record(row: sqlite3.Row) -> FileRecord:
+    return FileRecord(**{name: row[name] for name in COLUMNS})
+
+
 class Manifest:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
+        migrations.migrate(self._db, "manifest", migrations.MANIFEST, path)
 
     def get(self, collection: str, abs_path: str) -> FileRecord | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM files WHERE collection=? AND abs_path=?", (collection, abs_path)
             ).fetchone()
-        return FileRecord(*row) if row else None
+        return _record(row) if row else None
 
     def put(self, record: FileRecord) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    record.collection,
-                    record.abs_path,
-                    record.path,
-                    record.doc_id,
-                    record.content_hash,
-                    record.version,
-                    record.size,
-                    record.mtime,
-                    record.chunks,
-                    record.doc_kind,
-                    record.title,
-                    record.solicitation,
-                    record.ingested_at,
-                    record.seq,
-                    record.family,
-                    record.recency,
-                    record.minhash,
-                ),
-            )
+            self._db.execute(_INSERT, asdict(record))
 
     def remove(self, collection: str, abs_path: str) -> None:
         with self._lock:
@@ -110,7 +82,7 @@ class Manifest:
                 rows = self._db.execute(
                     "SELECT * FROM files WHERE collection=? ORDER BY path", (collection,)
                 ).fetchall()
-        return [FileRecord(*r) for r in rows]
+        return [_record(r) for r in rows]
 
     def close(self) -> None:
         with self._lock:
