@@ -8,6 +8,11 @@ The swap is ordered so a crash never loses a document and never shows two versio
 A crash before 2 leaves the old version live and the pending points are swept at the next run; a
 crash between 2 and 3 is resolved by `recover()` (newest live version wins) at the next run, and
 retrieval meanwhile keeps only the newest version of a document among its hits.
+
+Pending points are another writer's work in flight when a Qdrant server is shared (QDRANT_URL):
+there each carries a claim (when it was written, by which host and process), and `recover()` sweeps
+only those whose writer is gone (a dead process on this host) or that are older than a grace period.
+An embedded store is held by one process (core/datalock.py), so every pending point in it is left over.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import logging
 import os
 import re
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -38,13 +44,14 @@ from core.identifiers import find_ids, title_key
 from core.manifest import FileRecord, Manifest
 from core.parser_pool import ParserPool
 from core.sparse import SparseEncoder
-from core.store import ChunkPayload, Match, PointData, Store, Where, scroll_all
+from core.store import ChunkPayload, HasId, Match, PointData, Store, Where, scroll_all
 
 log = logging.getLogger(__name__)
 
 NAMESPACE = uuid.UUID("6f1c3a52-8d0e-4a8f-9a51-2f3c9b7e1d10")
 UPSERT_BATCH = 256
 SAME_DOCUMENT = 0.5  # MinHash similarity above which two files are versions of one document
+PENDING_GRACE_S = 3600.0  # on a shared server, a pending point younger than this may be in flight
 
 
 def version_rank(path: str, doc_kind: str | None, fmt: str | None, seq: int) -> str:
@@ -161,6 +168,7 @@ class Indexer:
         max_file_bytes: int | None = None,
         workers: int = 0,
         max_expanded_bytes: int = DEFAULT_MAX_EXPANDED,
+        pending_grace_s: float = PENDING_GRACE_S,
     ):
         self.store = store
         self.embedder = embedder
@@ -177,14 +185,36 @@ class Indexer:
         self.chunk_tokens = chunk_tokens
         cores = os.cpu_count() or 1  # -1: none on 2 cores, where a parser process slowed ingest (README)
         self.workers = (0 if cores <= 2 else min(4, cores - 1)) if workers < 0 else workers
+        self.pending_grace_s = pending_grace_s
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may write to the store at the same time (a Qdrant server). An
+        embedded store is opened by one process only (the data folder's lock, and Qdrant's own)."""
+        return getattr(self.store, "backend", "") == "server"
 
     # --- recovery ---------------------------------------------------------------------------------
-    def recover(self, collection: str) -> int:
+    def recover(self, collection: str, grace_s: float | None = None) -> int:
         """Remove what an interrupted run left: pending points, and live points of a document whose
-        newer version is also live. Returns the number of documents repaired."""
+        newer version is also live. Returns the number of documents repaired.
+
+        On a shared server only pending points whose writer is gone are removed (see `abandoned`);
+        another process's file in flight is left alone."""
         if not self.store.has_collection(collection):
             return 0
-        self.store.delete(collection, Where.of(Match("state", "pending")))
+        pending = Where.of(Match("state", "pending"))
+        if not self.shared:
+            self.store.delete(collection, pending)
+        else:
+            grace = self.pending_grace_s if grace_s is None else grace_s
+            now = time.time()
+            left = [
+                h.id for h in scroll_all(self.store, collection, pending) if abandoned(h.chunk, now, grace)
+            ]
+            for start in range(0, len(left), UPSERT_BATCH):
+                self.store.delete(collection, Where.of(HasId(tuple(left[start : start + UPSERT_BATCH]))))
+            if left:
+                log.warning("removed %d pending points left by a writer that is gone", len(left))
         newest: dict[str, tuple[int, str]] = {}
         stale: set[tuple[str, str]] = set()
         for hit in scroll_all(self.store, collection, Where.of(Match("state", "live"))):
@@ -419,9 +449,11 @@ class Indexer:
         collection, doc_id, version = p.collection, p.doc_id, p.version
         recency = version_rank(p.display, p.doc_kind, p.doc.format, p.seq)
         family, latest = self._family(collection, p.abs_path, doc_id, p.fingerprint, recency)
+        claim = claim_fields() if self.shared else {}
         for point in p.points:
             point.payload["family"] = family
             point.payload["family_latest"] = latest
+            point.payload.update(claim)
         self.store.ensure_collection(collection)
         for start in range(0, len(p.points), UPSERT_BATCH):
             self.store.upsert(collection, p.points[start : start + UPSERT_BATCH])
@@ -545,6 +577,49 @@ class Indexer:
             return
         self.store.delete(collection, Where.of(Match("doc_id", record.doc_id)))
         self.manifest.remove(collection, abs_path)
+
+
+# --- claims on pending points (a shared server) ----------------------------------------------------
+def this_host() -> str:
+    """The host name with the process id namespace: two containers may share a host name, and a pid
+    means something only within its namespace."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()}|{namespace}" if namespace else socket.gethostname()
+
+
+def claim_fields() -> dict[str, object]:
+    """Who writes pending points now, and when."""
+    return {"claimed_at": time.time(), "claim_host": this_host(), "claim_pid": os.getpid()}
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def abandoned(chunk: ChunkPayload, now: float, grace_s: float) -> bool:
+    """Whether a pending point on a shared server was left by a writer that is gone: written by a
+    process of this host that has ended, or older than the grace period (a writer elsewhere, whose
+    process cannot be checked, has had that long to make it live). A point written before claims
+    existed is dated by when its file was read."""
+    pid = chunk.claim_pid
+    if chunk.claim_host == this_host() and pid is not None and pid != os.getpid() and not process_alive(pid):
+        return True
+    claimed = chunk.claimed_at
+    if claimed is None and chunk.ingested_at:
+        try:
+            claimed = dt.datetime.fromisoformat(chunk.ingested_at).timestamp()
+        except ValueError:
+            claimed = None
+    return claimed is None or now - claimed > grace_s
 
 
 def walk(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:

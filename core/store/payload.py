@@ -45,6 +45,11 @@ class ChunkPayload:
     end_page: int | None = None  # the last page of a chunk that runs over a page break
     family: str | None = None  # the document family (versions of one document), set when made live
     family_latest: str | None = None  # the family's latest doc_id
+    # Who wrote the point while it was pending, so that `Indexer.recover` on a shared Qdrant server
+    # removes only what a dead or long-gone writer left: unix seconds, host (with its pid namespace), pid.
+    claimed_at: float | None = None
+    claim_host: str | None = None
+    claim_pid: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # stored keys this type does not name
 
     @classmethod
@@ -69,4 +74,4 @@ class ChunkPayload:
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(ChunkPayload)) - {"extra"}
 _COLLECTIONS = ("section_path", "ids", "defines", "tags", "tag_list")
-_OPTIONAL = ("end_page", "family", "family_latest")
+_OPTIONAL = ("end_page", "family", "family_latest", "claimed_at", "claim_host", "claim_pid")
