@@ -1,10 +1,24 @@
-"""Our retrieval inside LangChain and LlamaIndex pipelines keeps its citations."""
+"""Our retrieval inside LangChain and LlamaIndex pipelines keeps its citations.
+
+The frameworks are optional extras (`pip install '.[langchain]'`, `'.[llamaindex]'`; the `dev` extra has
+both): where one is absent its test is skipped, with the reason, before the index is built."""
 
 from __future__ import annotations
+
+import importlib
 
 import pytest
 
 from tests.conftest import make_services
+
+
+def needs(module: str, extra: str) -> pytest.MarkDecorator:
+    try:
+        importlib.import_module(module)
+        missing = False
+    except ImportError:
+        missing = True
+    return pytest.mark.skipif(missing, reason=f"{module} is not installed (pip install '.[{extra}]')")
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +29,7 @@ def services(tmp_path_factory, embedder, data_root):
     services.close()
 
 
+@needs("langchain_core", "langchain")
 def test_langchain_retriever(services):
     from core.integrations.langchain import RfpRetriever
 
@@ -26,6 +41,7 @@ def test_langchain_retriever(services):
     assert any("14 calendar days" in d.page_content for d in docs)
 
 
+@needs("llama_index.core", "llamaindex")
 def test_llamaindex_retriever(services):
     from core.integrations.llamaindex import RfpLlamaRetriever
 
