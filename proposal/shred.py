@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from core.documents import parse
+from core.documents import ReadOptions, parse
 from core.documents.classify import guess_kind
 from core.documents.model import ParsedDocument
 from core.errors import UserFacingError
@@ -260,24 +260,34 @@ def shred_document(doc: ParsedDocument, source: str | None = None) -> list[Requi
     return shredder.rows
 
 
-def read(path: Path, display: str | None = None) -> ParsedDocument:
+def read(path: Path, display: str | None = None, options: ReadOptions | None = None) -> ParsedDocument:
     path = Path(path)
     if not path.is_file():
         raise UserFacingError(f"{display or path}: no such file")
-    return parse(path, display or path.name)
+    options = options or ReadOptions()
+    return parse(
+        path,
+        display or path.name,
+        max_bytes=options.max_bytes,
+        max_expanded=options.max_expanded,
+        ocr=options.ocr,
+    )
 
 
-def shred_files(paths: list[Path], names: list[str] | None = None) -> Matrix:
-    """The first file is the solicitation; later files are applied in the order given."""
+def shred_files(
+    paths: list[Path], names: list[str] | None = None, options: ReadOptions | None = None
+) -> Matrix:
+    """The first file is the solicitation; later files are applied in the order given. `options`:
+    the read limits and OCR setting (ingest's, from the settings)."""
     if not paths:
         raise UserFacingError("give at least one solicitation file")
     names = names or [Path(p).name for p in paths]
-    first = read(paths[0], names[0])
+    first = read(paths[0], names[0], options)
     matrix = Matrix([names[0]], shred_document(first, names[0]))
     matrix.number()
     before = document_text(first)
     for path, name in zip(paths[1:], names[1:], strict=True):
-        doc = read(path, name)
+        doc = read(path, name, options)
         rows = shred_document(doc, name)
         matrix.sources.append(name)
         if guess_kind(doc, Path(path).name) == "amendment" or is_revision(matrix.rows, rows):

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from core.cli_support import get_settings
+from core.documents import ReadOptions
 from core.errors import UserFacingError
 
 RfpFiles = Annotated[
@@ -35,7 +36,7 @@ def shred(
     from proposal.summary import summary_lines
     from proposal.writers import COLUMNS, row_values, write_matrix
 
-    matrix = shred_files(files)
+    matrix = shred_files(files, options=ReadOptions.from_settings(get_settings()))
     written = write_matrix(matrix, out)
     if as_json:
         typer.echo(
@@ -93,7 +94,11 @@ def draft(
         raise UserFacingError(
             "give the solicitation (--rfp FILE) or a matrix from `rfp shred` (--matrix FILE)"
         )
-    matrix = read_matrix(matrix_file) if matrix_file is not None else shred_files(rfp)
+    matrix = (
+        read_matrix(matrix_file)
+        if matrix_file is not None
+        else shred_files(rfp, options=ReadOptions.from_settings(get_settings()))
+    )
     settings = get_settings(ctx)
     services = Services(settings)
     console = Console()
@@ -142,9 +147,10 @@ def lcat(
     from proposal.lcat_codes import LcatMapper
     from proposal.shred import read
 
+    options = ReadOptions.from_settings(get_settings(ctx))
     categories = []
     for path in rfp:
-        categories += find_labor_categories(read(path, path.name), path.name)
+        categories += find_labor_categories(read(path, path.name, options), path.name)
     if not categories:
         raise UserFacingError(f"no labor categories found in {', '.join(str(p) for p in rfp)}")
     settings = get_settings(ctx)

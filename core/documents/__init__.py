@@ -9,16 +9,40 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.documents import limits
 from core.documents.model import Block, ParsedDocument
 from core.documents.normalize import normalize_document
 from core.errors import DocumentError
 
+if TYPE_CHECKING:
+    from core.settings import Settings
+
 log = logging.getLogger(__name__)
 
-__all__ = ["SUPPORTED", "Block", "DocumentError", "ParsedDocument", "is_derived_twin", "parse"]
+__all__ = ["SUPPORTED", "Block", "DocumentError", "ParsedDocument", "ReadOptions", "is_derived_twin", "parse"]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a file may be read: its size on disk, how far it may expand while read, OCR of pages with
+    no text layer. The same for ingest and for `rfp shred` (`RFP_MAX_FILE_MB`, `RFP_MAX_EXPANDED_MB`,
+    `RFP_OCR`)."""
+
+    max_bytes: int | None = None
+    max_expanded: int = limits.DEFAULT_MAX_EXPANDED
+    ocr: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReadOptions:
+        return cls(
+            max_bytes=int(settings.max_file_mb * 2**20),
+            max_expanded=int(settings.max_expanded_mb * 2**20),
+            ocr=settings.ocr,
+        )
 
 
 def _pdf(path: Path, display: str, ocr: bool = True) -> ParsedDocument:
