@@ -143,3 +143,25 @@ def test_feedback_on_an_answer_that_is_gone_says_so(bot):
     assert bot.interaction(body).status_code == 200
     (note,) = bot.api.wait_for("chat.postEphemeral")
     assert note.params["user"] == "W111" and "can't find that answer" in note.params["text"]
+
+
+def test_a_replayed_suggestion_is_stored_once(bot):
+    import urllib.parse
+
+    from bot_harness import sign
+
+    before = dt.datetime.now(dt.UTC)
+    answer_id, post = ask(bot, "How long is the base period?")
+    click(bot, SUGGEST, answer_id, post)
+    (opened,) = bot.api.wait_for("views.open")
+    body = urllib.parse.urlencode(
+        {"payload": json.dumps(submission_payload(opened.params["view"], "One year [1].", "W444"))}
+    ).encode()
+    headers = sign(body)
+    form = "application/x-www-form-urlencoded"
+    assert bot.post(body, form, headers).status_code == 200
+    assert bot.post(body, form, headers).status_code == 200  # the same signed submission again
+    bot.api.wait_for("chat.postEphemeral", lambda p: "saved" in p.get("text", ""))
+    bot.idle()
+    suggestions = [f for f in bot.feedback.feedback_since(before) if f.kind == "suggestion"]
+    assert len(suggestions) == 1
