@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF
 DEMO_DATA := .rfp-demo
 
-.PHONY: all setup demo test lint bench clean
+.PHONY: all setup demo test lint typecheck bench clean
 
 all: lint test
 
@@ -40,6 +40,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	@# mypy on core ([tool.mypy] in pyproject.toml) joins lint once `make typecheck` reports no errors:
+	@# replace this comment with: $(BIN)/mypy
+
+typecheck: setup
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
