@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from types import ModuleType
 
 import click
 import typer
@@ -19,6 +20,7 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 # Typer 0.2x carries its own copy of click: catch its exceptions as well as click's.
+_vendored: ModuleType
 try:
     from typer._click import exceptions as _vendored
 except ImportError:  # an older typer on plain click
@@ -30,8 +32,8 @@ CLICK_ERRORS = (click.ClickException, _vendored.ClickException)
 
 def get_settings(ctx: typer.Context | None = None) -> Settings:
     """The Settings built at the entry point (stored on the root context), built once on demand."""
-    ctx = ctx or click.get_current_context(silent=True)
-    root = ctx.find_root() if ctx is not None else None
+    context: typer.Context | click.Context | None = ctx or click.get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
     if root is not None and isinstance(root.obj, Settings):
         return root.obj
     try:

@@ -15,6 +15,7 @@ and ONNX Runtime version.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -94,7 +96,7 @@ def model_fingerprint(model_dir: Path, memo: Path | None = None) -> str:
     for f in files:
         if f.exists():
             with open(f, "rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                for block in iter(functools.partial(fh.read, 1 << 22), b""):
                     h.update(block)
     digest = h.hexdigest()
     if memo is not None:
@@ -142,6 +144,29 @@ def onnx_model(model_dir: Path, artifacts_dir: Path, variant: str) -> Path:
     return target
 
 
+class ModelBackend(Protocol):
+    """What core.embed_onnx.OnnxBackend and core.embed_torch.TorchBackend provide: token ids and their
+    mask in, one pooled vector per row out."""
+
+    def run(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray: ...
+
+
+class TextEmbedder(Protocol):
+    """What ingest needs of an embedder: an Embedder, or core.embed_cache.CachedEmbedder in front of one."""
+
+    @property
+    def model_dir(self) -> Path: ...
+    @property
+    def dim(self) -> int: ...
+    @property
+    def version(self) -> str: ...
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+    def truncate(self, texts: Sequence[str], max_tokens: int) -> list[str]: ...
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_counted(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]: ...
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
 class Embedder:
     """Sentence embeddings, L2-normalized, mean-pooled, 384 dimensions."""
 
@@ -164,7 +189,7 @@ class Embedder:
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
         self.backend = resolve_backend(backend, dtype)
-        self._model = None
+        self._model: ModelBackend | None = None
         self._lock = threading.Lock()
         self.name = "all-MiniLM-L6-v2"
         self.embedded = 0  # texts that went through the model (a cache in front of it counts its hits)

@@ -185,5 +185,6 @@ class Services:
         """Close what was built here (the store, the manifest, the embedding cache)."""
         for name in ("store", "manifest", "cached_embedder"):
             part = self._parts.get(name)
-            if name in self._owned and hasattr(part, "close"):  # an Embedder alone has nothing to close
+            # an Embedder alone has nothing to close
+            if name in self._owned and part is not None and hasattr(part, "close"):
                 part.close()

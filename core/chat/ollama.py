@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from core.chat.base import GenerationStats, Message, Timer, safe_messages
 
@@ -30,7 +31,7 @@ class OllamaChat:
         stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         timer = Timer(stats)
-        options = {
+        options: dict[str, Any] = {
             "temperature": temperature,
             "num_predict": max_tokens,
             "num_ctx": self.n_ctx,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from core.documents.hidden import RGBA, TINY_PT, WHITE, hidden_warning, invisible_on, parse_colour
 from core.documents.model import Block, ParsedDocument
@@ -187,7 +187,13 @@ def _format(n: int, fmt: str) -> str:
     return "" if fmt == "none" else str(n)
 
 
-def _val(element, tag: str, default: str = "") -> str:
+@overload
+def _val(element, tag: str, default: str = "") -> str: ...
+@overload
+def _val(element, tag: str, default: None) -> str | None: ...
+
+
+def _val(element, tag: str, default: str | None = "") -> str | None:
     found = element.find(f"{_W}{tag}") if element is not None else None
     return found.get(f"{_W}val", default) if found is not None else default
 
@@ -247,7 +253,7 @@ class Numbering:
             ilvl = ilvl or _val(num_pr, "ilvl", None)
         num = self.nums.get(num_id)
         abstract = self._abstract(num) if num is not None else None
-        if abstract is None:
+        if num_id is None or num is None or abstract is None:
             return None
         defined = {_int(lvl.get(f"{_W}ilvl", "")): lvl for lvl in abstract.findall(f"{_W}lvl")}
         overrides = {_int(o.get(f"{_W}ilvl", "")): o for o in num.findall(f"{_W}lvlOverride")}
@@ -274,7 +280,8 @@ class Numbering:
         def number(m: re.Match) -> str:
             k = int(m.group(1)) - 1
             fmt = "decimal" if legal else _val(defined.get(k), "numFmt", "decimal")
-            return _format(start[k] if counters[k] is None else counters[k], fmt)
+            counter = counters[k]
+            return _format(start[k] if counter is None else counter, fmt)
 
         text = normalize_space(re.sub(r"%([1-9])", number, _val(lvl, "lvlText")))
         return ListNumber(text, bool(re.search(r"\w\.\d", text)))
@@ -351,7 +358,7 @@ def parse_docx(path: Path, display: str) -> ParsedDocument:
             current_page = page if has_pages else None
             m = re.match(r"Heading\s*(\d)", style)
             if style == "Title" or m:
-                level = 1 if style == "Title" else int(m.group(1)) + 1
+                level = 1 if style == "Title" or m is None else int(m.group(1)) + 1
                 if style == "Title" and not title:
                     title = text
                 if number and number.text and not text.startswith(number.text):

@@ -105,11 +105,14 @@ def _style_sheet(soup) -> dict[int, dict[str, str]]:
                         matched.setdefault(id(el), []).append((key, name, value))
     sheet: dict[int, dict[str, str]] = {}
     for el_id, entries in matched.items():
-        decls: dict[str, str] = {}
-        for _, name, value in sorted(entries, key=lambda e: e[0]):
-            decls[name] = value
-        sheet[el_id] = decls
+        sheet[el_id] = {name: value for _, name, value in sorted(entries, key=lambda e: e[0])}
     return sheet
+
+
+def _attribute(el, name: str) -> str | None:
+    """A tag's attribute as text (bs4 gives a list for the multi-valued ones, such as class)."""
+    value = el.get(name)
+    return value if isinstance(value, str) or value is None else " ".join(value)
 
 
 def drop_hidden(soup) -> int:
@@ -124,9 +127,8 @@ def drop_hidden(soup) -> int:
     def visit(el: Tag, colour, background, invisible: bool, tiny: bool) -> None:
         nonlocal removed
         decls = dict(sheet.get(id(el), {}))
-        for name, value in css_declarations(
-            el.get("style") if isinstance(el.get("style"), str) else None
-        ).items():
+        style = el.get("style")
+        for name, value in css_declarations(style if isinstance(style, str) else None).items():
             if "!important" not in decls.get(name, ""):
                 decls[name] = value
         hides = (
@@ -147,7 +149,7 @@ def drop_hidden(soup) -> int:
         tiny = tiny_font(decls.get("font-size"), tiny) if "font-size" in decls else tiny
         colour = (
             parse_colour(decls.get("color"))
-            or (parse_colour(el.get("color")) if el.name == "font" else None)
+            or (parse_colour(_attribute(el, "color")) if el.name == "font" else None)
             or colour
         )
         background = (

@@ -37,7 +37,19 @@ class Line:
 
     @property
     def height(self) -> float:
-        return (self.top - self.bottom) if self.placed else 0.0
+        return (self.top - self.bottom) if self.top is not None and self.bottom is not None else 0.0
+
+    @property
+    def right(self) -> float:
+        """Where the line ends (0 for text without a layout)."""
+        return self.x1 if self.x1 is not None else 0.0
+
+
+def _space(above: Line, below: Line) -> float:
+    """The space between two placed lines (negative: `below` starts higher than `above` ends)."""
+    if above.bottom is None or below.top is None:
+        return 0.0
+    return above.bottom - below.top
 
 
 @dataclass
@@ -64,13 +76,11 @@ class PageLayout:
         placed = [x for x in lines if x.placed and x.text.strip()]
         if len(placed) < 3:
             return None
-        long_lines = [x.x1 for x in placed if len(x.text.split()) >= 6] or [x.x1 for x in placed]
+        long_lines = [x.right for x in placed if len(x.text.split()) >= 6] or [x.right for x in placed]
         long_lines.sort()
         right = long_lines[int(len(long_lines) * 0.9)]
         height = statistics.median(x.height for x in placed)
-        gaps = [
-            a.bottom - b.top for a, b in itertools.pairwise(placed) if 0 <= a.bottom - b.top <= 2 * height
-        ]
+        gaps = [_space(a, b) for a, b in itertools.pairwise(placed) if 0 <= _space(a, b) <= 2 * height]
         gap = statistics.median(gaps) if gaps else height * 0.3
         body = [x for x in placed if len(x.text.split()) >= 6] or placed
         weight = statistics.median(x.weight for x in body)
@@ -88,13 +98,13 @@ class PageLayout:
         if not (line.placed and following.placed):
             return False
         space = self.height * 0.3
-        return line.x1 + space + following.first_word < self.right - self.height * 0.5
+        return line.right + space + following.first_word < self.right - self.height * 0.5
 
     def separated(self, line: Line, following: Line) -> bool:
         """Space between the two lines (or a jump upwards) that no line wrap makes."""
         if not (line.placed and following.placed):
             return False
-        gap = line.bottom - following.top
+        gap = _space(line, following)
         if gap < -self.height * 0.5:  # above the line before: another column or box
             return True
         return gap > max(1.6 * self.gap, self.gap + 0.45 * self.height)

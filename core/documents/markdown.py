@@ -141,11 +141,11 @@ def parse_markdown_text(text: str, display: str, fallback_title: str) -> ParsedD
         if tok.type == "inline":
             content = _inline(tok, hidden)
             bare = BARE_HEADING.match(content) if tok.level == 1 and numbered_levels else None
-            level = numbered_levels.get(_shape(bare["num"])) if bare else None
-            if level is not None and bare is not None:
+            bare_level = numbered_levels.get(_shape(bare["num"])) if bare else None
+            if bare_level is not None:
                 # Same numbering as the document's real headings: it is one of them.
                 title = content.rstrip(".")
-                tracker.push(level, title)
+                tracker.push(bare_level, title)
                 blocks.append(Block(text=title, kind="heading", section=tracker.path))
             elif content:
                 blocks.append(Block(text=content, section=tracker.path))

@@ -91,12 +91,11 @@ def join_words(previous: str, following: str, words: Counter[str]) -> str:
     """Two pieces of one paragraph cut at a line end, joined: a word hyphenated across the cut is one word
     again ("require-" + "ments"), a compound keeps its hyphen ("Foundry-" + "based")."""
     m = HYPHENATED.search(previous)
-    if m and re.match(r"[a-z]", following):
+    first = re.match(r"[a-z]+", following)
+    if m and first:
         head = previous[: m.end(1)]
-        first = re.match(r"[a-z]+", following).group(0)
-        if (
-            words[(m.group(1) + first).lower()] > 0
-        ):  # "require-" + "ments": the document writes "requirements"
+        # "require-" + "ments": the document writes "requirements"
+        if words[(m.group(1) + first.group(0)).lower()] > 0:
             return head + following
         return previous + following  # "Foundry-" + "based": a compound keeps its hyphen
     return f"{previous} {following}"
@@ -105,7 +104,8 @@ def join_words(previous: str, following: str, words: Counter[str]) -> str:
 def _continues(previous: Block, following: Block, last_line: str, width: float | None) -> bool:
     if previous.kind != "text" or following.kind != "text" or previous.section != following.section:
         return False
-    if previous.page is not None and following.page is not None and following.page - previous.last_page > 1:
+    last = previous.last_page
+    if last is not None and following.page is not None and following.page - last > 1:
         return False
     text = previous.text
     if TERMINAL.search(text) or ITEM_START.match(following.text):

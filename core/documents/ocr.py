@@ -24,8 +24,12 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from core.errors import DocumentError, UserFacingError
+
+if TYPE_CHECKING:
+    from rapidocr.utils.output import RapidOCROutput
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +107,10 @@ class PageReader:
         started = time.perf_counter()
         bitmap = page.render(scale=self.scale)
         image = bitmap.to_numpy()[:, :, :3].copy()  # PDFium renders BGR(A), what OpenCV expects
-        result = self._engine(image)
+        # detection and recognition both run, so the engine's answer is a RapidOCROutput
+        result = cast("RapidOCROutput", self._engine(image))
         boxes = []
-        if result.boxes is not None:
+        if result.boxes is not None and result.txts is not None and result.scores is not None:
             for points, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
                 if not text.strip():
                     continue

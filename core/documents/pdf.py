@@ -63,7 +63,7 @@ def _check(path: Path, display: str) -> tuple[str, int]:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok = int(reader.decrypt(""))  # PasswordType: 0 when the empty password does not open it
             except Exception:
                 ok = 0
             if not ok:
@@ -87,7 +87,8 @@ def _check(path: Path, display: str) -> tuple[str, int]:
             raise DocumentError(display, "encrypted PDF that cannot be opened without its password") from exc
         raise DocumentError(display, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     try:
-        meta_title = str((reader.metadata or {}).get("/Title") or "")
+        metadata = reader.metadata
+        meta_title = str(metadata.get("/Title") or "") if metadata else ""
     except Exception:
         meta_title = ""
     return meta_title, pages

@@ -35,7 +35,8 @@ def _type(textpage, text: str, start: int, end: int) -> tuple[float, float]:
 
     import pypdfium2.raw as pdfium_c
 
-    weights, sizes = [], []
+    weights: list[float] = []
+    sizes: list[float] = []
     for i in range(start, end):
         if len(weights) >= 12:
             break
@@ -49,7 +50,7 @@ def _type(textpage, text: str, start: int, end: int) -> tuple[float, float]:
 
 
 def _line(textpage, text: str, start: int, end: int) -> Line:
-    boxes = []
+    boxes: list[tuple[float, float, float, float]] = []
     first_word_end = None
     for i in range(start, end):
         ch = text[i]

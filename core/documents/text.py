@@ -400,10 +400,11 @@ def lines_to_blocks(
             para.clear()
             para_pages.clear()
         if para:
-            text, marks, on = para[0], [], start
+            text, on = para[0], start
+            marks: list[tuple[int, int]] = []
             for line, number in zip(para[1:], para_pages[1:], strict=True):
                 text = join_words(text, line, words)
-                if number != on:
+                if number is not None and number != on:
                     marks.append((len(text) - len(line), number))
                     on = number
             if text.strip():

@@ -34,7 +34,7 @@ from core.store.base import (
 log = logging.getLogger(__name__)
 
 
-def _condition(c) -> qe.FieldCondition:
+def _condition(c) -> qe.FieldCondition | qe.HasIdCondition:
     if isinstance(c, Match):
         return qe.FieldCondition(key=c.key, match=qe.MatchValue(c.value))
     if isinstance(c, MatchAny):
@@ -51,6 +51,15 @@ def to_filter(where: Where | None) -> qe.Filter | None:
         must=[_condition(c) for c in where.must] or None,
         must_not=[_condition(c) for c in where.must_not] or None,
     )
+
+
+def write_filter(where: Where) -> qe.Filter:
+    """The filter of a payload update or a delete, which must select something: an empty one would
+    touch every point (before this check each backend refused it with its own error)."""
+    selected = to_filter(where)
+    if selected is None:
+        raise ValueError("a payload update or delete needs a condition")
+    return selected
 
 
 def _hit(p) -> StoredHit:
@@ -141,12 +150,12 @@ class EdgeStore:
         shard.update(qe.UpdateOperation.upsert_points(batch))
 
     def set_payload(self, name: str, where: Where, payload: dict[str, Any]) -> None:
-        self._shard(name).update(qe.UpdateOperation.set_payload_by_filter(to_filter(where), payload))
+        self._shard(name).update(qe.UpdateOperation.set_payload_by_filter(write_filter(where), payload))
 
     def delete(self, name: str, where: Where) -> None:
         if not self.has_collection(name):
             return
-        self._shard(name).update(qe.UpdateOperation.delete_points_by_filter(to_filter(where)))
+        self._shard(name).update(qe.UpdateOperation.delete_points_by_filter(write_filter(where)))
 
     def search_dense(
         self, name: str, vector: np.ndarray, where: Where | None, limit: int, with_payload: bool = True

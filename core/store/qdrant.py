@@ -30,7 +30,7 @@ from core.store.base import (
 log = logging.getLogger(__name__)
 
 
-def _condition(c) -> models.FieldCondition:
+def _condition(c) -> models.FieldCondition | models.HasIdCondition:
     if isinstance(c, Match):
         return models.FieldCondition(key=c.key, match=models.MatchValue(value=c.value))
     if isinstance(c, MatchAny):
@@ -47,6 +47,15 @@ def to_filter(where: Where | None) -> models.Filter | None:
         must=[_condition(c) for c in where.must] or None,
         must_not=[_condition(c) for c in where.must_not] or None,
     )
+
+
+def write_filter(where: Where) -> models.Filter:
+    """The filter of a payload update or a delete, which must select something: an empty one would
+    touch every point (before this check each backend refused it with its own error)."""
+    selected = to_filter(where)
+    if selected is None:
+        raise ValueError("a payload update or delete needs a condition")
+    return selected
 
 
 def _hit(p) -> StoredHit:
@@ -139,12 +148,12 @@ class QdrantStore:
 
     def set_payload(self, name: str, where: Where, payload: dict[str, Any]) -> None:
         self._require(name)
-        self.client.set_payload(name, payload=payload, points=to_filter(where), wait=True)
+        self.client.set_payload(name, payload=payload, points=write_filter(where), wait=True)
 
     def delete(self, name: str, where: Where) -> None:
         if not self.has_collection(name):
             return
-        self.client.delete(name, points_selector=models.FilterSelector(filter=to_filter(where)), wait=True)
+        self.client.delete(name, points_selector=models.FilterSelector(filter=write_filter(where)), wait=True)
 
     def search_dense(
         self, name: str, vector: np.ndarray, where: Where | None, limit: int, with_payload: bool = True
