@@ -19,6 +19,8 @@ from ingest.run import ingest_paths, summary_table
 
 log = logging.getLogger(__name__)
 
+STOP_CHECK_S = 0.5  # how soon a set `stop` ends the wait between passes
+
 
 def watch(
     indexer: Indexer,
@@ -62,9 +64,19 @@ def watch(
             heartbeat.write_text(str(time.time()))
             if on_pass is not None:
                 on_pass(report)
-            changed.wait(timeout=interval)
+            _wait(changed, stop, interval)
             if changed.is_set():
-                time.sleep(debounce)  # let a copy finish before reading the file
+                stop.wait(debounce)  # let a copy finish before reading the file
     finally:
         observer.stop()
         observer.join(timeout=5)
+
+
+def _wait(changed: threading.Event, stop: threading.Event, timeout: float) -> None:
+    """Until something in the folder changed, `stop` is set, or `timeout` seconds passed."""
+    deadline = time.monotonic() + timeout
+    while not (changed.is_set() or stop.is_set()):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        changed.wait(min(left, STOP_CHECK_S))
