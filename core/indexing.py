@@ -13,6 +13,11 @@ Pending points are another writer's work in flight when a Qdrant server is share
 there each carries a claim (when it was written, by which host and process), and `recover()` sweeps
 only those whose writer is gone (a dead process on this host) or that are older than a grace period.
 An embedded store is held by one process (core/datalock.py), so every pending point in it is left over.
+
+An amendment's stated changes (core/amendments.py) are stored on its passages (`amends`) and linked
+to the passages of the documents it amends (`amended_by`), whichever of the two is ingested first:
+a new amendment updates the stored passages it changes, a new solicitation document takes the links
+of the amendments already stored before it is written.
 """
 
 from __future__ import annotations
@@ -33,6 +38,16 @@ from functools import partial
 from pathlib import Path
 from stat import S_ISREG
 
+from core.amendments import (
+    AMENDING_KINDS,
+    TARGET_KINDS,
+    Change,
+    DocRef,
+    document_changes,
+    in_scope,
+    link,
+    references,
+)
 from core.chunking import Chunk, Chunker
 from core.documents import ParsedDocument, parse
 from core.documents.classify import DOC_KINDS, guess_kind, guess_solicitation
@@ -153,6 +168,20 @@ class Prepared:
     fingerprint: list[int]
     seconds: float
     cached: int = 0
+    changes: list[Change] = field(default_factory=list)  # what an amendment states it changes
+    refs: str = ""  # an amendment's name and opening text, flattened: which solicitation it names
+
+
+def _ref(record: FileRecord) -> DocRef:
+    return DocRef(
+        record.doc_id,
+        record.path,
+        record.abs_path,
+        record.title or "",
+        record.doc_kind,
+        record.solicitation,
+        record.seq,
+    )
 
 
 class Indexer:
@@ -186,6 +215,8 @@ class Indexer:
         cores = os.cpu_count() or 1  # -1: none on 2 cores, where a parser process slowed ingest (README)
         self.workers = (0 if cores <= 2 else min(4, cores - 1)) if workers < 0 else workers
         self.pending_grace_s = pending_grace_s
+        # (collection, doc_id, version) -> the changes a stored amendment states, with its references
+        self._stated_cache: dict[tuple[str, str, str], list[tuple[str, Change]]] = {}
 
     @property
     def shared(self) -> bool:
@@ -392,6 +423,12 @@ class Indexer:
                 display,
                 abs_path,
             )
+            changes = document_changes(doc) if doc_kind in AMENDING_KINDS else []
+            refs = ""
+            if changes:
+                me = DocRef(doc_id, display, abs_path, doc.title, doc_kind, solicitation, seq)
+                refs = references(me, doc.head_text(2000))
+                _state_changes(changes, refs, points)
         except DocumentError as exc:
             return FileResult(display, "failed", reason=exc.reason, seconds=time.perf_counter() - started)
         except MemoryError:
@@ -427,6 +464,8 @@ class Indexer:
             ingested_at,
             minhash([c.text for c in chunks]),
             time.perf_counter() - started,
+            changes=changes,
+            refs=refs,
         )
 
     def embed(self, prepared: list[Prepared]) -> None:
@@ -450,10 +489,14 @@ class Indexer:
         recency = version_rank(p.display, p.doc_kind, p.doc.format, p.seq)
         family, latest = self._family(collection, p.abs_path, doc_id, p.fingerprint, recency)
         claim = claim_fields() if self.shared else {}
+        changed_by = self._changes_to(p)
+        previous = self._previous_statements(p)
         for point in p.points:
             point.payload["family"] = family
             point.payload["family_latest"] = latest
             point.payload.update(claim)
+            if changed_by.get(point.payload["chunk_index"]):
+                point.payload["amended_by"] = changed_by[point.payload["chunk_index"]]
         self.store.ensure_collection(collection)
         for start in range(0, len(p.points), UPSERT_BATCH):
             self.store.upsert(collection, p.points[start : start + UPSERT_BATCH])
@@ -464,6 +507,9 @@ class Indexer:
         )
         if family != doc_id or latest != doc_id:  # tell the family's other versions which one is latest
             self.store.set_payload(collection, Where.of(Match("family", family)), {"family_latest": latest})
+        if p.changes or previous:
+            me = DocRef(doc_id, p.display, p.abs_path, p.doc.title, p.doc_kind, p.solicitation, p.seq)
+            self._relink(collection, me, p.changes, p.refs, [refs for refs, _ in previous])
         self.manifest.put(
             FileRecord(
                 collection,
@@ -570,13 +616,91 @@ class Indexer:
         members.append((recency, doc_id))
         return family, max(members)[1]
 
+    # --- amendments ------------------------------------------------------------------------------
+    def _stated(self, collection: str, record: FileRecord) -> list[tuple[str, Change]]:
+        """The changes a stored amendment states (read from its passages), each with its references."""
+        key = (collection, record.doc_id, record.version)
+        if key not in self._stated_cache:
+            found: list[tuple[str, Change]] = []
+            if self.store.has_collection(collection):
+                where = Where.of(Match("doc_id", record.doc_id), Match("state", "live"))
+                for hit in scroll_all(self.store, collection, where):
+                    for stated in hit.chunk.amends:
+                        found.append((stated.get("refs", ""), Change.from_dict(stated)))
+            self._stated_cache[key] = found
+        return self._stated_cache[key]
+
+    def _changes_to(self, p: Prepared) -> dict[int, list[dict]]:
+        """chunk index -> what the amendments already stored change in this file's passages."""
+        if p.doc_kind not in TARGET_KINDS:
+            return {}
+        target = DocRef(p.doc_id, p.display, p.abs_path, p.doc.title, p.doc_kind, p.solicitation, p.seq)
+        out: dict[int, list[dict]] = {}
+        for record in self.manifest.files(p.collection):
+            if record.doc_kind not in AMENDING_KINDS or record.doc_id == p.doc_id:
+                continue
+            amendment = _ref(record)
+            for refs, change in self._stated(p.collection, record):
+                if not in_scope(amendment, refs, target):
+                    continue
+                for point in p.points:
+                    found = link(change, amendment, point.payload["text"], point.payload["section_path"])
+                    if found is not None:
+                        out.setdefault(point.payload["chunk_index"], []).append(found)
+        return out
+
+    def _previous_statements(self, p: Prepared) -> list[tuple[str, Change]]:
+        """What the version this file replaces stated, if it was an amendment (its links are redone)."""
+        if p.previous is None or p.previous.doc_kind not in AMENDING_KINDS:
+            return []
+        return self._stated(p.collection, p.previous)
+
+    def _relink(
+        self, collection: str, amendment: DocRef, changes: list[Change], refs: str, old_refs: list[str]
+    ) -> int:
+        """Link the amendment's changes to the stored passages they change, replacing its earlier
+        links (those of a previous version, or all of them when `changes` is empty: it was removed).
+        Returns the number of passages updated."""
+        updated = 0
+        for record in self.manifest.files(collection):
+            target = _ref(record)
+            scoped = bool(changes) and in_scope(amendment, refs, target)
+            if not scoped and not any(in_scope(amendment, old, target) for old in old_refs):
+                continue
+            where = Where.of(Match("doc_id", record.doc_id), Match("state", "live"))
+            for hit in scroll_all(self.store, collection, where):
+                chunk = hit.chunk
+                links = [x for x in chunk.amended_by if x.get("doc_id") != amendment.doc_id]
+                if scoped:
+                    for change in changes:
+                        found = link(change, amendment, chunk.text, chunk.section_path)
+                        if found is not None:
+                            links.append(found)
+                if links != chunk.amended_by:
+                    self.store.set_payload(collection, Where.of(HasId((hit.id,))), {"amended_by": links})
+                    updated += 1
+        if updated:
+            log.info("%s: %d passages it changes are marked", amendment.path, updated)
+        return updated
+
     # --- removal ---------------------------------------------------------------------------------
     def remove(self, collection: str, abs_path: str) -> None:
         record = self.manifest.get(collection, abs_path)
         if record is None:
             return
+        stated = self._stated(collection, record) if record.doc_kind in AMENDING_KINDS else []
         self.store.delete(collection, Where.of(Match("doc_id", record.doc_id)))
         self.manifest.remove(collection, abs_path)
+        if stated:  # the passages it changed are current again
+            self._relink(collection, _ref(record), [], "", [refs for refs, _ in stated])
+
+
+def _state_changes(changes: list[Change], refs: str, points: list[PointData]) -> None:
+    """Store each change on the amendment's passage that states it (else its first passage)."""
+    for change in changes:
+        start = " ".join(change.statement.split())[:80]
+        holder = next((p for p in points if start in " ".join(p.payload["text"].split())), points[0])
+        holder.payload.setdefault("amends", []).append({**change.to_dict(), "refs": refs})
 
 
 # --- claims on pending points (a shared server) ----------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from core.amendments import SF30_BOXES, Change, read_changes
 from core.documents.model import Block, ParsedDocument
 from proposal import cues
 from proposal.model import Fact, Requirement
@@ -28,26 +29,6 @@ from proposal.revision import document_text, is_revision, merge_revision
 from proposal.units import walk
 
 Shred = Callable[[ParsedDocument, str], list[Requirement]]
-
-_TARGET = r"(?:Section|Paragraph|Para\.?|Clause|Item|Article|Part|Subsection|Subparagraph)\s+(?P<num>[A-Z]?\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)*)\b"
-CHANGE = re.compile(
-    rf"\b{_TARGET}(?P<title>[^.:;]{{0,80}}?),?\s+(?:of the (?:RFQ|RFP|solicitation|PWS|SOW|SOO)\s+)?"
-    r"(?:is|are|has been|have been)\s+(?:hereby\s+)?"
-    r"(?P<verb>revised|amended|changed|modified|replaced|updated|corrected|deleted|removed|rescinded|added|inserted)\b"
-    r"(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-COMMAND = re.compile(
-    rf"^(?P<verb>Delete|Add|Replace|Revise|Insert|Change|Amend)\b[^:]*?\b{_TARGET}(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-DATE_CHANGE = re.compile(
-    r"\b(?P<what>due date|closing date|(?:date|time|hour) (?:and (?:date|time|hour) )?(?:specified )?for receipt of "
-    r"(?:offers|quotes|quotations|proposals)|response date|questions? (?:due )?date)\b[^.]{0,80}?"
-    r"\b(?:is|are|has been|have been)\s+(?:hereby\s+)?(?:extended|changed|revised|moved|amended)\b[^.]*?\bto\b",
-    re.IGNORECASE,
-)
-SF30_BOXES = re.compile(r"receipt of Offers\s+is extended\.?\s+is not extended", re.IGNORECASE)
 
 
 # --- stated changes (SF-30 style) --------------------------------------------------------------------
@@ -63,43 +44,14 @@ def apply_stated(
 ) -> tuple[list[Requirement], list[str]]:
     rows = list(current)
     notes: list[str] = []
-    changes: list[dict] = []
-    open_change: dict | None = None
-    for unit in walk(doc):
-        text = unit.text
-        m = CHANGE.search(text) or COMMAND.match(text)
-        if m:
-            verb = m.group("verb").lower()
-            rest = re.sub(
-                r"^\s*(?:as follows|to read(?: as follows)?|in (?:its|their) entirety)?\s*[:.]?\s*",
-                "",
-                m.group("rest") or "",
-            )
-            open_change = {
-                "num": m.group("num"),
-                "verb": verb,
-                "texts": [(rest, unit.page)] if rest else [],
-                "statement": text,
-                "page": unit.page,
-            }
-            changes.append(open_change)
-            continue
-        if DATE_CHANGE.search(text):
-            rows = _change_due_date(rows, text, unit.page, name, notes)
-            open_change = None
-            continue
-        if unit.kind == "heading" or re.search(r"\bquestions and answers\b", text, re.IGNORECASE):
-            open_change = None
-            continue
-        if open_change is not None and open_change["verb"] not in (
-            "deleted",
-            "removed",
-            "rescinded",
-            "delete",
-        ):
-            open_change["texts"].append((text, unit.page))
+    # The statements are recognised in core (core/amendments.py), as ingest recognises them.
+    changes = read_changes((u.text, u.page, u.kind == "heading") for u in walk(doc))
     for change in changes:
-        rows = _apply_change(rows, change, name, notes, shred)
+        if change.kind == "date":
+            rows = _change_due_date(rows, change, name, notes)
+    for change in changes:
+        if change.kind == "section":
+            rows = _apply_change(rows, change, name, notes, shred)
     full = " ".join(b.text for b in doc.blocks)
     if SF30_BOXES.search(full):
         notes.append(
@@ -123,18 +75,18 @@ def apply_stated(
 
 
 def _apply_change(
-    rows: list[Requirement], change: dict, name: str, notes: list[str], shred: Shred
+    rows: list[Requirement], change: Change, name: str, notes: list[str], shred: Shred
 ) -> list[Requirement]:
-    num, verb = change["num"], change["verb"]
+    num, verb = change.num, change.verb
     targets = [i for i, r in enumerate(rows) if r.live and in_section(r, num)]
     section = rows[targets[0]].section if targets else f"Section {num}"
-    if verb in ("deleted", "removed", "rescinded", "delete"):
+    if change.removes:
         for i in targets:
             rows[i].amendment, rows[i].change = name, "removed"
         notes.append(f"{name}: section {num} deleted ({len(targets)} rows marked removed)")
         return rows
-    new = _shred_text(change["texts"], section, name, shred)
-    if verb in ("added", "inserted", "add", "insert") or not targets:
+    new = _shred_text(change.texts, section, name, shred)
+    if change.adds or not targets:
         for r in new:
             r.amendment, r.change = name, "added"
         at = (targets[-1] + 1) if targets else len(rows)
@@ -155,13 +107,12 @@ def _apply_change(
 
 
 def _change_due_date(
-    rows: list[Requirement], text: str, page: int | None, name: str, notes: list[str]
+    rows: list[Requirement], change: Change, name: str, notes: list[str]
 ) -> list[Requirement]:
-    new_date = cues.when(text[DATE_CHANGE.search(text).end() :]) or cues.when(text)
+    text, page, new_date, kind = change.statement, change.page, change.value, change.what
     if new_date is None:
         notes.append(f"{name}: a date change was stated without a readable date: {text[:160]}")
         return rows
-    kind = "questions due" if cues.QUESTIONS.search(DATE_CHANGE.search(text).group("what")) else "due"
     olds = [r for r in rows if r.live and any(f.kind == kind for f in r.facts)]
     row = Requirement(
         text,

@@ -50,6 +50,10 @@ class ChunkPayload:
     claimed_at: float | None = None
     claim_host: str | None = None
     claim_pid: int | None = None
+    # Amendments (core/amendments.py): the changes a passage of an amendment states, and on a passage
+    # an amendment changes, each change with the amendment, what the passage said and what holds now.
+    amends: list[dict[str, Any]] = field(default_factory=list)
+    amended_by: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # stored keys this type does not name
 
     @classmethod
@@ -68,10 +72,14 @@ class ChunkPayload:
         for key in _OPTIONAL:
             if out[key] is None:
                 del out[key]
+        for key in _OMITTED_EMPTY:
+            if not out[key]:
+                del out[key]
         out.update(self.extra)
         return out
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(ChunkPayload)) - {"extra"}
-_COLLECTIONS = ("section_path", "ids", "defines", "tags", "tag_list")
+_COLLECTIONS = ("section_path", "ids", "defines", "tags", "tag_list", "amends", "amended_by")
 _OPTIONAL = ("end_page", "family", "family_latest", "claimed_at", "claim_host", "claim_pid")
+_OMITTED_EMPTY = ("amends", "amended_by")  # most passages have none: not stored
