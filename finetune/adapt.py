@@ -10,9 +10,13 @@ One cycle:
 3. **Feedback (sft, align)**: on top of the knowledge, instruction tuning on suggested answers and
    preference alignment (DPO from suggestions, else KTO from votes), using all feedback so earlier
    lessons stay.
-4. **Gate**: held-out perplexity and, with a QA file, answer quality through the bot's answer path
-   (`finetune.evaluate`: the same Answerer, Retriever and prompt), against the current model; promoted only if neither is worse than allowed. The table prints either way, the
-   decision goes to `models_dir/adapt.jsonl` and to Slack (RFP_REPORT_CHANNEL).
+4. **Gate**: with a QA file, the answer benchmark (`rfp eval answers`' scoring, `core.answer_eval`)
+   over the bot's answer path (`finetune.evaluate.score_answers`: the same Answerer, Retriever and
+   prompt), candidate against the current model on the same questions (the held-back half of the
+   split by default): promoted only if key-fact agreement and citation support are not lower and
+   there are not more wrong-but-confident answers or invented citations. Without a QA file, held-out
+   perplexity decides. The table prints either way, the decision goes to `models_dir/adapt.jsonl`
+   and to Slack (RFP_REPORT_CHANNEL).
 
 Content tagged status=expired or status=withdrawn is never trained on (finetune.data.excluded).
 """
@@ -54,8 +58,24 @@ class AdaptConfig:
     min_new_documents: int = _help(1, "Run cpt only with at least this many new documents.")
     min_new_feedback: int = _help(1, "Run sft/align only with at least this much new feedback.")
     max_perplexity_increase: float = _help(0.05, "Gate: held-out perplexity may rise at most this share.")
-    max_qa_drop: float = _help(0.02, "Gate: QA token F1 may drop at most this much.")
-    qa_file: str = _help("", "QA JSONL (question, answer) scored with retrieval in the gate; empty: none.")
+    max_qa_drop: float = _help(
+        0.02,
+        "Gate without the answer benchmark (results with token F1 only): QA token F1 may drop at most this much.",
+    )
+    qa_file: str = _help(
+        "",
+        "Question file of the answer benchmark (rfp eval answers: question, answer, kind) the gate scores "
+        "both models on; empty: none (held-out perplexity decides).",
+    )
+    qa_split: str = _help(
+        "held_back", "Which half of the split the gate scores: held_back, train or all (every question)."
+    )
+    qa_split_file: str = _help(
+        "eval/vendor_split.json", "The split (rfp eval split); questions it does not list are all scored."
+    )
+    max_agreement_drop: float = _help(0.0, "Gate: key-fact agreement may drop at most this much.")
+    max_support_drop: float = _help(0.0, "Gate: citation support may drop at most this much.")
+    max_wrong_increase: int = _help(0, "Gate: at most this many more wrong-but-confident answers.")
     merge_method: str = _help("linear", "How the new knowledge adapter joins the previous one.")
     trigger_documents: int = _help(50, "With --every: adapt early once this many new documents arrived.")
     trigger_feedback: int = _help(25, "With --every: adapt early once this much new feedback arrived.")
@@ -155,10 +175,37 @@ def plan_table(p: Plan) -> Table:
     return table
 
 
+def _benchmark_reasons(new: dict[str, Any], old: dict[str, Any], config: AdaptConfig) -> list[str]:
+    reasons = []
+    for key, name, drop in (
+        ("key_fact_agreement", "key-fact agreement", config.max_agreement_drop),
+        ("citation_support", "citation support", config.max_support_drop),
+    ):
+        if old.get(key) is None:
+            continue
+        if new.get(key) is None:
+            reasons.append(f"{name} cannot be judged for the candidate (current: {old[key]:.3f})")
+        elif new[key] < old[key] - drop - 1e-9:
+            reasons.append(f"{name} {new[key]:.3f} < {old[key] - drop:.3f} allowed")
+    wrong = old.get("wrong_confident", 0) + config.max_wrong_increase
+    if new.get("wrong_confident", 0) > wrong:
+        reasons.append(f"wrong-but-confident answers {new['wrong_confident']} > {wrong} allowed")
+    if new.get("invented_citations", 0) > old.get("invented_citations", 0):
+        reasons.append(f"invented citations {new['invented_citations']} > {old.get('invented_citations', 0)}")
+    return reasons
+
+
 def gate(
     results: dict[str, dict[str, Any]], candidate: str, current: str, config: AdaptConfig
 ) -> tuple[bool, str]:
+    """Whether the candidate may replace the current model. With the answer benchmark's figures
+    (a QA file), only they decide: key-fact agreement and citation support not lower (by more than
+    allowed), not more wrong-but-confident answers, not more invented citations. Without them,
+    held-out perplexity (and QA token F1 from an older evaluation) decide."""
     new, old = results[candidate], results[current]
+    if "bench_questions" in new and "bench_questions" in old:
+        reasons = _benchmark_reasons(new, old, config)
+        return (not reasons), ("; ".join(reasons) or "answers not worse than the current model's")
     reasons = []
     if "heldout_perplexity" in new and "heldout_perplexity" in old:
         limit = old["heldout_perplexity"] * (1 + config.max_perplexity_increase)
@@ -173,14 +220,38 @@ def gate(
     return (not reasons), ("; ".join(reasons) or "not worse than the current model")
 
 
+def gate_questions(config: AdaptConfig) -> list:
+    """The answer benchmark's questions for the gate: the QA file, narrowed to `qa_split`."""
+    from core.answer_eval.questions import load_questions
+    from core.answer_eval.split import NAMES, in_split, load_split
+
+    questions = load_questions(Path(config.qa_file))
+    if config.qa_split == "all":
+        return questions
+    if config.qa_split not in NAMES:
+        raise UserFacingError(f"qa_split={config.qa_split!r}: use held_back, train or all")
+    chosen = load_split(Path(config.qa_split_file))
+    return [q for q in questions if in_split(q.id, chosen, config.qa_split)]
+
+
+COLUMNS = (
+    ("held-out ppl", "heldout_perplexity", "{:.3f}"),
+    ("key-fact agreement", "key_fact_agreement", "{:.3f}"),
+    ("citation support", "citation_support", "{:.3f}"),
+    ("wrong but confident", "wrong_confident", "{}"),
+    ("invented citations", "invented_citations", "{}"),
+    ("QA token F1", "token_f1", "{:.4f}"),
+)
+
+
 def decision_table(decision: Decision) -> Table:
     table = Table(title=f"adaptation: {'PROMOTED' if decision.promoted else 'not promoted'}")
-    for col in ("model", "held-out ppl", "QA token F1", "ROUGE-L"):
-        table.add_column(col, justify="right")
+    table.add_column("model")
+    shown = [c for c in COLUMNS if any(c[1] in m for m in decision.results.values())]
+    for title, _, _ in shown:
+        table.add_column(title, justify="right")
     for name, m in decision.results.items():
-        table.add_row(
-            name, *(f"{m[k]:.4f}" if k in m else "-" for k in ("heldout_perplexity", "token_f1", "rouge_l"))
-        )
+        table.add_row(name, *(fmt.format(m[k]) if m.get(k) is not None else "-" for _, k, fmt in shown))
     return table
 
 
@@ -199,7 +270,7 @@ def run_adapt(
     from finetune import config as cfg
     from finetune.align import align
     from finetune.cpt import cpt
-    from finetune.evaluate import run_eval
+    from finetune.evaluate import DETAIL_KEYS, run_eval
     from finetune.export import export
     from finetune.feedback import export as export_feedback
     from finetune.merge import merge
@@ -265,18 +336,18 @@ def run_adapt(
     decision.candidate = tip
 
     eval_conf = cfg.load_config(cfg.EvalConfig, None, step_sets.get("eval"), collection=collection)
-    qa = Path(config.qa_file) if config.qa_file else None
+    questions = gate_questions(config) if config.qa_file else None
     results = run_eval(
         settings,
         eval_conf,
         tip,
         against=state.get("run"),
         store=services.store,
-        qa_path=qa,
-        retriever=services.retriever if qa else None,
+        retriever=services.retriever if questions else None,
+        questions=questions,
     )
     current_name = state.get("run") or "base"
-    decision.results = {k: {m: v for m, v in r.items() if m != "answers"} for k, r in results.items()}
+    decision.results = {k: {m: v for m, v in r.items() if m not in DETAIL_KEYS} for k, r in results.items()}
     passed, why = gate(results, tip, current_name, config)
     decision.reason = why
     if passed:
@@ -290,7 +361,7 @@ def run_adapt(
             "knowledge_parent": knowledge_parent,
             "tip": tip,
         }
-        entry.metrics.update({k: v for k, v in results[tip].items() if k != "answers"})
+        entry.metrics.update({k: v for k, v in results[tip].items() if k not in DETAIL_KEYS})
         registry.register(entry)
         registry.promote(exported.version, reason=f"adapt: {why}")
         decision.promoted, decision.exported = True, exported.version

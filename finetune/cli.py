@@ -242,6 +242,51 @@ def convert_qa(
         )
 
 
+@app.command("answer-data")
+def answer_data(
+    ctx: typer.Context,
+    dst: Annotated[Path, typer.Argument(help="SFT JSONL to write.")],
+    qa: Annotated[
+        list[Path] | None,
+        typer.Option("--qa", help="Question file with reference answers (vendor Q&A); only its train split."),
+    ] = None,
+    split_file: Annotated[
+        Path, typer.Option(help="The split (rfp eval split); only its 'train' ids are used.")
+    ] = Path("eval/vendor_split.json"),
+    documents: Annotated[
+        int, typer.Option(help="Examples made from section headings of the documents.")
+    ] = 120,
+    collection: Annotated[
+        list[str] | None,
+        typer.Option("--collection", "-c", help="Collection(s) the sources are retrieved from (repeatable)."),
+    ] = None,
+) -> None:
+    """Answer-format SFT lines in the bot's prompt: cited short answers built from the vendor Q&A's
+    train split and from the documents' section headings (finetune/answer_data.py)."""
+    from core.answer_eval.questions import load_questions
+    from core.answer_eval.split import load_split
+    from core.services import Services
+    from finetune.answer_data import Built, document_examples, vendor_examples, write_jsonl
+
+    settings = get_settings(ctx)
+    chosen = load_split(split_file)
+    # Never the held-back half: only ids the split lists as train.
+    questions = [q for f in qa or [] for q in load_questions(f) if q.id in chosen["train"]]
+    services = Services(settings)
+    built = Built()
+    collections = collection or [settings.collection]
+    try:
+        vendor_examples(services.answerer, questions, collections, built)
+        if documents:
+            document_examples(services.answerer, services.store, collections, documents, built)
+    finally:
+        services.close()
+    write_jsonl(built.examples, dst)
+    for why, n in sorted(built.skipped.items()):
+        typer.echo(f"{n:5d}  {why}", err=True)
+    typer.echo(f"{len(built.examples)} lines -> {dst}")
+
+
 @app.command()
 def runs(
     ctx: typer.Context, step: Annotated[str | None, typer.Option(help="Only this step.")] = None

@@ -26,6 +26,7 @@ from typing import Any
 from rich.table import Table
 
 from core.answer import Answerer, build_answerer
+from core.answer_eval.questions import BenchQuestion
 from core.chat import ChatModel
 from core.errors import UserFacingError
 from core.prompt import cited_numbers, strip_citations
@@ -183,6 +184,41 @@ def score_qa(chat: ChatModel, items: list[QAItem], path: AnswerPath) -> dict[str
     }
 
 
+# The answer benchmark's figures (`rfp eval answers`, core.answer_eval) kept in a model's metrics.
+BENCH_FIGURES = (
+    "key_fact_agreement",
+    "citation_support",
+    "wrong_confident",
+    "wrong_confident_share",
+    "invented_citations",
+    "decline_accuracy",
+    "wrongly_declined",
+    "answered",
+    "seconds_total",
+)
+
+
+def score_answers(chat: ChatModel, questions: list[BenchQuestion], path: AnswerPath) -> dict[str, Any]:
+    """The answer benchmark over the bot's answer path with `chat` as the model: each question asked
+    as `rfp eval answers` asks it and scored by the same code (`core.answer_eval`: key-fact agreement,
+    citation support, wrong-but-confident answers, declines). `bench_answers` holds every scored
+    answer (the lines `rfp eval answers --details` writes)."""
+    from core.answer_eval.report import summarize
+    from core.answer_eval.run import run
+
+    answerer = path.answerer(chat)
+    results = run(questions, {chat.version: lambda q: answerer.answer(q, path.collections, extractive=False)})
+    figures = summarize(results)
+    return {
+        "bench_questions": len(questions),
+        **{k: figures[k] for k in BENCH_FIGURES},
+        "bench_answers": [r.to_json() for r in results],
+    }
+
+
+DETAIL_KEYS = ("answers", "bench_answers")  # per-answer lists: in eval-<time>.json, not in manifests
+
+
 # --- comparison -----------------------------------------------------------------------------------------
 
 
@@ -193,15 +229,17 @@ def evaluate_models(
     heldout_texts: list[str] | None,
     qa_items: list[QAItem] | None,
     answer_path: AnswerPath | None,
+    questions: list[BenchQuestion] | None = None,
     chat_for: ChatFor | None = None,
     window: int = 256,
     max_heldout_tokens: int = 0,
     device: str = "cpu",
 ) -> dict[str, dict[str, Any]]:
-    """{name: metrics} for each model: held-out perplexity and/or QA scores through the answer path."""
+    """{name: metrics} for each model: held-out perplexity, QA scores and/or the answer benchmark's
+    figures (`questions`), both through the answer path."""
     from finetune.chat import TransformersChat
 
-    if qa_items and answer_path is None:
+    if (qa_items or questions) and answer_path is None:
         raise UserFacingError("QA scoring needs the retriever (it measures answers the way the bot answers)")
     if chat_for is None:
 
@@ -217,6 +255,8 @@ def evaluate_models(
             )
         if qa_items and answer_path is not None:
             metrics.update(score_qa(chat_for(name, model), qa_items, answer_path))
+        if questions and answer_path is not None:
+            metrics.update(score_answers(chat_for(name, model), questions, answer_path))
         results[name] = metrics
     return results
 
@@ -288,10 +328,12 @@ def run_eval(
     qa_path: Path | None = None,
     retriever: Retriever | None = None,
     chat_for: ChatFor | None = None,
+    questions: list[BenchQuestion] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Score `version` and `against` (default: the registry's current model, else the base model) on
-    the same data: held-out perplexity over `store`'s collection, and the QA file answered through
-    the bot's answer path over `retriever` (searching the same collection). The results go into the
+    the same data: held-out perplexity over `store`'s collection, the QA file answered through
+    the bot's answer path over `retriever` (searching the same collection), and the answer
+    benchmark's `questions` (`score_answers`) through the same path. The results go into the
     candidate's manifest (`metrics.eval`) and `eval-<time>.json` beside it (every answer, with the
     prompt its model was sent). `chat_for` serves a loaded model some other way (default: in-process)."""
     import json
@@ -312,10 +354,12 @@ def run_eval(
     items = read_qa(qa_path) if qa_path else None
     if items and config.qa_limit:
         items = items[: config.qa_limit]
-    if not texts and not items:
+    if questions and config.qa_limit:
+        questions = questions[: config.qa_limit]
+    if not texts and not items and not questions:
         raise UserFacingError("nothing to evaluate: give a collection with held-out documents or a QA file")
     answer_path = None
-    if items:
+    if items or questions:
         if retriever is None:
             raise UserFacingError(
                 "QA scoring needs the retriever (it measures answers the way the bot answers)"
@@ -335,6 +379,7 @@ def run_eval(
                 heldout_texts=texts,
                 qa_items=items,
                 answer_path=answer_path,
+                questions=questions,
                 chat_for=chat_for,
                 window=config.max_seq_len,
                 max_heldout_tokens=config.max_heldout_tokens,
@@ -349,7 +394,7 @@ def run_eval(
             {"created_at": stamp, "qa_file": str(qa_path) if qa_path else None, "results": results}, indent=2
         )
     )
-    summary = {n: {k: v for k, v in m.items() if k != "answers"} for n, m in results.items()}
+    summary = {n: {k: v for k, v in m.items() if k not in DETAIL_KEYS} for n, m in results.items()}
     candidate.manifest["metrics"]["eval"] = {
         "created_at": stamp,
         "against": against or "base",

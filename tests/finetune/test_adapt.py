@@ -10,7 +10,7 @@ import pytest
 
 from core.feedback import AnswerRecord, FeedbackStore
 from core.registry import Registry
-from finetune.adapt import AdaptConfig, plan, run_adapt
+from finetune.adapt import AdaptConfig, gate, plan, run_adapt
 from finetune.artifacts import load_run
 from finetune.tools import tools_dir
 from tests.conftest import make_services
@@ -74,9 +74,12 @@ def test_adapt_cycle_promotes_then_gates_then_rolls_back(world):
     gate = AdaptConfig(max_perplexity_increase=10.0, max_qa_drop=1.0, qa_file=str(qa))
     passed = run_adapt(settings, gate, services, feedback, STEP_SETS)
     assert passed.promoted, passed.reason
-    for scores in passed.results.values():  # the gate's QA figures come from the bot's answer path
-        assert scores["qa_items"] == 1 and "token_f1" in scores
-        assert scores["generated_share"] + scores["extractive_share"] + scores["declined_share"] == 1.0
+    for scores in passed.results.values():  # the answer benchmark's figures, through the bot's answer path
+        assert scores["bench_questions"] == 1 and scores["answered"] == 1
+        assert {"key_fact_agreement", "citation_support", "wrong_confident"} <= set(scores)
+        assert "token_f1" not in scores  # promotion is decided on the benchmark only
+    decided = json.loads((settings.models_dir / "adapt.jsonl").read_text().splitlines()[0])
+    assert "bench_answers" not in json.dumps(decided)  # per-answer details stay in the eval file
     current = registry.current()
     assert current.version == passed.exported and current.gguf_path.exists()
     tip = load_run(settings, passed.candidate)
@@ -102,3 +105,40 @@ def test_adapt_cycle_promotes_then_gates_then_rolls_back(world):
     log = (settings.models_dir / "adapt.jsonl").read_text().splitlines()
     assert len(log) == 3
     assert registry.rollback() is None and registry.current() is None  # back to the packaged base
+
+
+def _figures(agreement, support, wrong, invented=0, ppl=10.0):
+    return {
+        "bench_questions": 68,
+        "key_fact_agreement": agreement,
+        "citation_support": support,
+        "wrong_confident": wrong,
+        "invented_citations": invented,
+        "heldout_perplexity": ppl,
+    }
+
+
+def test_gate_decides_on_the_answer_benchmark():
+    config = AdaptConfig()
+    current = _figures(0.40, 0.80, 5)
+
+    def decide(candidate):
+        return gate({"new": candidate, "old": current}, "new", "old", config)
+
+    assert decide(_figures(0.45, 0.90, 4, ppl=50.0)) == (True, "answers not worse than the current model's")
+    ok, why = decide(_figures(0.39, 0.95, 3))
+    assert not ok and why == "key-fact agreement 0.390 < 0.400 allowed"
+    ok, why = decide(_figures(0.50, 0.79, 3))
+    assert not ok and why == "citation support 0.790 < 0.800 allowed"
+    ok, why = decide(_figures(0.50, 0.95, 6))
+    assert not ok and why == "wrong-but-confident answers 6 > 5 allowed"
+    ok, why = decide(_figures(0.50, 0.95, 5, invented=1))
+    assert not ok and "invented citations 1 > 0" in why
+    ok, why = decide(_figures(None, 0.95, 0))  # answered nothing with key facts: cannot be judged
+    assert not ok and "key-fact agreement cannot be judged" in why
+    loose = AdaptConfig(max_agreement_drop=0.05, max_wrong_increase=1)
+    assert gate({"new": _figures(0.36, 0.80, 6), "old": current}, "new", "old", loose)[0]
+    # without the benchmark (no QA file) held-out perplexity still decides
+    assert not gate(
+        {"new": {"heldout_perplexity": 12.0}, "old": {"heldout_perplexity": 10.0}}, "new", "old", config
+    )[0]
