@@ -82,6 +82,21 @@ def version(db: sqlite3.Connection, part: str) -> int:
     return int(row["version"]) if row else 0
 
 
+def _current(db: sqlite3.Connection, part: str) -> int | None:
+    """The part's version read without writing anything (None: the file has no version table yet)."""
+    cursor = db.cursor()
+    cursor.row_factory = sqlite3.Row
+    try:
+        if not cursor.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchall():
+            return None
+        rows = cursor.execute("SELECT version FROM schema_version WHERE part = ?", (part,)).fetchall()
+        return int(rows[0]["version"]) if rows else 0
+    finally:
+        cursor.close()
+
+
 def migrate(db: sqlite3.Connection, part: str, migrations: Sequence[Migration], path: Path | str = "") -> int:
     """Bring `part`'s tables in this file up to the last of `migrations`; returns that version.
 
@@ -91,6 +106,8 @@ def migrate(db: sqlite3.Connection, part: str, migrations: Sequence[Migration], 
         raise ValueError(f"{part}: migrations must be numbered 1..{latest} in order")
     if db.in_transaction:
         raise RuntimeError("migrate() needs a connection with no open transaction")
+    if _current(db, part) == latest:  # the usual case: no write lock taken
+        return latest
     isolation = db.isolation_level
     db.isolation_level = None  # transactions below are ours, not the module's implicit ones
     try:
@@ -124,10 +141,7 @@ def versions(path: Path) -> dict[str, int]:
     """Each part's schema version in a file (empty for a file never versioned), for tests and support."""
     with closing(sqlite3.connect(path)) as db:
         db.row_factory = sqlite3.Row
-        exists = db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-        ).fetchone()
-        if not exists:
+        if _current(db, "") is None:
             return {}
         return {row["part"]: row["version"] for row in db.execute("SELECT part, version FROM schema_version")}
 

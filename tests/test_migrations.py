@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from contextlib import closing
 
 import numpy as np
@@ -285,3 +286,16 @@ def test_every_migration_list_is_numbered_in_order():
     for part in (migrations.MANIFEST, migrations.FEEDBACK, migrations.SLACK_EVENTS, migrations.EMBED_CACHE):
         assert [m.version for m in part] == list(range(1, len(part) + 1))
     assert [f for f in FileRecord.__dataclass_fields__][-3:] == ["family", "recency", "minhash"]
+
+
+def test_an_up_to_date_file_opens_while_another_process_writes(tmp_path):
+    path = tmp_path / "manifest.sqlite"
+    Manifest(path).close()
+    with closing(sqlite3.connect(path, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # an ingest in the middle of a write
+        started = time.monotonic()
+        manifest = Manifest(path)  # reads its version, takes no write lock
+        assert time.monotonic() - started < 5
+        assert manifest.files() == []
+        manifest.close()
+        writer.execute("ROLLBACK")
