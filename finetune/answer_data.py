@@ -174,7 +174,7 @@ def _prose(sentence: str) -> bool:
         30 <= len(sentence) <= 300
         and len(words) >= 6
         and "...." not in sentence
-        and letters >= 0.6 * len(sentence)
+        and letters >= 0.5 * len(sentence)
         and not sentence.isupper()
     )
 
@@ -225,11 +225,13 @@ def document_examples(
         if not own:
             built.skip("document: its section not retrieved")
             continue
-        sentences = [s for s in quotable(own[0].excerpt) if _prose(s)][:2]
-        if not sentences:
+        quoted = [(src, [s for s in quotable(src.excerpt) if _prose(s)][:2]) for src in own]
+        quoted = [(src, sentences) for src, sentences in quoted if sentences]
+        if not quoted:
             built.skip("document: no quotable sentence")
             continue
-        raw = cite([(s.strip(), own[0].n) for s in sentences])
+        src, sentences = quoted[0]
+        raw = cite([(s.strip(), src.n) for s in sentences])
         answer = _claims_answer(answerer, cand["question"], prepared.sources, raw)
         q = BenchQuestion("documents", cand["id"], cand["question"])
         if len(answer.claims) != len(sentences) or not _fully_supported(answer, q):
