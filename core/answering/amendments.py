@@ -11,7 +11,9 @@ core/amendments.py). Once an answer is made (`mark_amendments`):
   the answer already gives the current value, else it is followed by the same "replaced by" mark;
 - a sentence that states the current value says what it replaced, once per change;
 - a sentence resting on a passage that a revision replaced or a deletion removed says so.
-So a superseded passage is never shown as support without its mark.
+So a superseded passage is never shown as support without its mark. The marks are written into the
+answer's text only: each claim stays what its quote supports, as the claim check and the answer
+benchmark's citation check read it.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ class _Link:
 
 
 def mark_amendments(answer: Answer, min_support: float = 0.5) -> Answer:
-    """The answer with what amendments changed in its sources said (see the module docstring)."""
+    """The answer with what amendments changed in its sources said (see the module docstring). The
+    marks are in the answer's text, not in its claims: a claim stays what its source supports."""
     links = [_Link(s.n, data) for s in answer.sources for data in s.hit.payload.amended_by]
     if not links:
         return answer
@@ -88,9 +91,28 @@ def mark_amendments(answer: Answer, min_support: float = 0.5) -> Answer:
         by_n[link.n].hit.superseded = True
     answer.notes = answer.notes + [_note(link, by_n[link.n]) for link in links]
     if answer.claims:
-        answer.claims = _claims(answer.claims, links, answer.sources, min_support)
-        answer.text = " ".join(c.text for c in answer.claims)
+        marked = _claims(answer.claims, links, answer.sources, min_support)
+        answer.claims = [m.claim for m in marked]
+        answer.text = " ".join(m.display() for m in marked)
     return answer
+
+
+@dataclass
+class _Marked:
+    """A claim and the marks shown with it: (offset in the claim's text, mark)."""
+
+    claim: Claim
+    marks: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, mark: str, at: int | None = None) -> _Marked:
+        self.marks.append((len(self.claim.text) if at is None else at, mark))
+        return self
+
+    def display(self) -> str:
+        text = self.claim.text
+        for at, mark in sorted(self.marks, reverse=True):
+            text = f"{text[:at]} {mark}{text[at:]}"
+        return text
 
 
 def _note(link: _Link, source: Source) -> str:
@@ -119,21 +141,21 @@ def _source_of(claim: Claim) -> int | None:
 
 def _claims(
     claims: list[Claim], links: list[_Link], sources: list[Source], min_support: float
-) -> list[Claim]:
+) -> list[_Marked]:
     amended: dict[int, list[_Link]] = {}
     for link in links:
         amended.setdefault(link.n, []).append(link)
     explained: set[tuple] = set()  # changes whose old value the answer already gives
-    out: list[Claim] = []
+    out: list[_Marked] = []
     for claim in claims:
         quoted = claim.text.startswith('"')
-        kept: Claim | None = claim
+        kept: _Marked | None = _Marked(claim)
         for link in amended.get(_source_of(claim) or 0, []):
             if kept is None:
                 break
             if link.change == "deleted":
-                kept = _append(kept, f"(deleted by {link.label})")
-            elif _keys(kept.text) & link.was_keys:
+                kept.add(f"(deleted by {link.label})")
+            elif _keys(kept.claim.text) & link.was_keys:
                 if quoted:
                     current = any(
                         other is not claim
@@ -145,32 +167,28 @@ def _claims(
                     if current:  # the current wording is quoted; it will say what it replaced
                         kept = None
                         break
-                    kept = _append(kept, f"(replaced by {link.label}: {', '.join(link.now)})")
+                    kept.add(f"(replaced by {link.label}: {', '.join(link.now)})")
                 else:
                     kept = _rewrite(kept, link, sources, min_support)
                 explained.add(link.key)
             elif link.change == "revised":
-                recited = None if quoted else _recite(kept, link, kept.text, sources, min_support)
-                kept = recited or _append(
-                    kept, f"(section {link.data.get('section')} as issued; revised by {link.label})"
-                )
+                recited = None if quoted else _recite(kept.claim, link, kept.claim.text, sources, min_support)
+                if recited is not None:
+                    kept = _Marked(recited, [(len(recited.text), mark) for _, mark in kept.marks])
+                else:
+                    kept.add(f"(section {link.data.get('section')} as issued; revised by {link.label})")
         if kept is not None:
             out.append(kept)
     # A sentence stating the current value says what it replaced, once per change.
     for link in links:
         if link.key in explained or not link.was or not link.now_keys:
             continue
-        for claim in out:
-            if link.now_keys <= _keys(claim.text) and not MARK.search(claim.text):
-                claim.text = _after_value(claim.text, link, f"({link.label}; was {', '.join(link.was)})")
+        for m in out:
+            if link.now_keys <= _keys(m.claim.text) and not m.marks:
+                m.add(f"({link.label}; was {', '.join(link.was)})", _after_value(m.claim.text, link))
                 explained.add(link.key)
                 break
     return out
-
-
-def _append(claim: Claim, mark: str) -> Claim:
-    claim.text = f"{claim.text} {mark}"
-    return claim
 
 
 def _value_spans(text: str, keys: set[tuple[str, str]]) -> list[tuple[int, int, tuple[str, str]]]:
@@ -186,21 +204,17 @@ def _value_spans(text: str, keys: set[tuple[str, str]]) -> list[tuple[int, int, 
     return sorted(spans)
 
 
-def _after_value(text: str, link: _Link, mark: str) -> str:
-    """The mark after the last of the link's current values in a generated sentence, after the
-    citation in a quote."""
-    if text.startswith('"'):
-        return f"{text} {mark}"
-    spans = _value_spans(text, link.now_keys)
-    if not spans:
-        return f"{text} {mark}"
-    end = spans[-1][1]
-    return f"{text[:end]} {mark}{text[end:]}"
+def _after_value(text: str, link: _Link) -> int:
+    """Where a mark goes: after the last of the link's current values in a generated sentence,
+    after the citation in a quote."""
+    spans = [] if text.startswith('"') else _value_spans(text, link.now_keys)
+    return spans[-1][1] if spans else len(text)
 
 
-def _rewrite(claim: Claim, link: _Link, sources: list[Source], min_support: float) -> Claim:
+def _rewrite(marked: _Marked, link: _Link, sources: list[Source], min_support: float) -> _Marked:
     """A generated sentence stating a replaced value: the current value, cited to the amendment's
     passage when it supports the sentence; else the old value, marked as replaced."""
+    claim = marked.claim
     pairs = link.pairs()
     spans = [s for s in _value_spans(claim.text, link.was_keys) if s[2] in pairs]
     if spans:
@@ -209,15 +223,10 @@ def _rewrite(claim: Claim, link: _Link, sources: list[Source], min_support: floa
             text = f"{text[:start]}{pairs[key]}{text[end:]}"
         recited = _recite(claim, link, text, sources, min_support)
         if recited is not None:
-            recited.text = _after_value(recited.text, link, f"({link.label}; was {', '.join(link.was)})")
-            return recited
+            mark = f"({link.label}; was {', '.join(link.was)})"
+            return _Marked(recited).add(mark, _after_value(recited.text, link))
     spans = _value_spans(claim.text, link.was_keys)
-    mark = f"(replaced by {link.label}: {', '.join(link.now)})"
-    if spans:
-        end = spans[-1][1]
-        claim.text = f"{claim.text[:end]} {mark}{claim.text[end:]}"
-        return claim
-    return _append(claim, mark)
+    return marked.add(f"(replaced by {link.label}: {', '.join(link.now)})", spans[-1][1] if spans else None)
 
 
 def _recite(claim: Claim, link: _Link, text: str, sources: list[Source], min_support: float) -> Claim | None:
