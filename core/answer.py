@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from core.answering.amendments import mark_amendments
 from core.answering.claims import check_claims, degenerate, support
 from core.answering.coverage import Coverage, named_things
 from core.answering.excerpts import Excerpter
@@ -148,14 +149,16 @@ class Answerer:
             text = (
                 f"The documents don't cover this: {prepared.declined}. The closest passages are listed below."
             )
-            return Answer(question, text, "declined", prepared.sources, notes=notes, retrieval_s=seconds)
+            answer = Answer(question, text, "declined", prepared.sources, notes=notes, retrieval_s=seconds)
+            return mark_amendments(answer, self.min_support)
         use_extractive = self.extractive if extractive is None else extractive
         if use_extractive:
             answer = self.quote(question, prepared.sources)
             answer.notes = notes + answer.notes
             answer.retrieval_s = seconds
-            return answer
-        return self._generate(question, prepared.sources, self.chat(), history, on_token, notes, seconds)
+            return mark_amendments(answer, self.min_support)
+        answer = self._generate(question, prepared.sources, self.chat(), history, on_token, notes, seconds)
+        return mark_amendments(answer, self.min_support)  # what amendments changed in the sources, said
 
     def _generate(
         self,
