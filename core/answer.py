@@ -55,6 +55,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+POOL = 4  # hits retrieved per source given: the solicitation's own may rank below a sibling's
 ChatOpener = Callable[[], ChatModel]  # gives the model to answer with now (it may change after a promotion)
 
 
@@ -114,8 +115,9 @@ class Answerer:
         """Retrieve for the question (a follow-up with the conversation's last question for context)
         and decide whether the documents cover it."""
         query = f"{history[-1][0]} {question}" if history else question
-        result = self.retriever.search(query, collections, k=self.top_k, filters=filters)
-        reason = self.coverage(question, result)
+        found = self.retriever.search(query, collections, k=self.top_k * POOL, filters=filters)
+        decision = self.coverage.decide(question, found, self.top_k, query)
+        result, reason = decision.result, decision.reason
         if reason is not None:
             return Prepared(question, result, self.sources(question, result.hits[:3]), reason, [reason])
         sources = self.sources(question, result.hits)

@@ -2,17 +2,25 @@
 nothing is generated.
 
 A question is declined when nothing was found, when no passage is close in meaning (unless a top
-passage holds every content word of the question), or when it names something (an acronym, "Alliant
-3") that no passage found mentions.
+passage holds every content word of the question), when it names something (an acronym, "Alliant
+3") that no passage found mentions, or when it asks for a value (a name, a code, a number, an amount,
+a date) that no sentence of the passages about the solicitation it names gives (`Coverage.decide`,
+with `core.answering.scope` and `core.answering.slots`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
+from core.answering.scope import Scope, Scoper, naming_terms
+from core.answering.slots import Slot, fill, find_slots, lower_case_words
 from core.answering.words import content_words
-from core.retrieval import Retriever, SearchResult
+from core.retrieval import Hit, Retriever, SearchResult
+from core.sparse import stem_word
+from core.store import Match, MatchAny, Where
 
 COMMON_CAPS = frozenset(
     {
@@ -83,14 +91,43 @@ COMMON_CAPS = frozenset(
 
 def named_things(question: str) -> list[str]:
     """What a question names that a passage must mention to answer it: acronyms (CMMC, GWAC), and a
-    name with a version number ("Alliant 3", "Schedule 70", "OASIS+")."""
-    names = re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", question)
+    name with a version number ("Alliant 3", "Schedule 70", "OASIS+"). Only the sentence that asks
+    counts: what a long question says first about the asker ("we use RTC") is context. An acronym
+    in parentheses after the words it abbreviates ("Agile Delivery Services (ADSI)") is an alias of
+    them, not a further name."""
+    asked = asking_sentence(question)
+    names = [
+        m.group(0)
+        for m in re.finditer(r"\b[A-Z][A-Z0-9]{2,}\b", asked)
+        if not re.search(r"(?:[A-Z][\w-]*\s+){2,}\($", asked[: m.start()])
+    ]
     names += [
         m.group(0)
-        for m in re.finditer(r"\b[A-Z][a-zA-Z]+\+?\s\d{1,3}\b(?![\d.:/-])", question)
+        for m in re.finditer(r"\b[A-Z][a-zA-Z]+\+?\s\d{1,3}\b(?![\d.:/-])", asked)
         if m.group(0).split()[0] not in COMMON_CAPS
     ]
     return list(dict.fromkeys(names))
+
+
+def asking_sentence(question: str) -> str:
+    """The sentences of a question that ask: those ending in "?", else the last one."""
+    parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+(?=[A-Z\"“(])", question.strip()) if p.strip()]
+    asking = [p for p in parts if p.endswith("?")]
+    return " ".join(asking) if asking else (parts[-1] if parts else question)
+
+
+def mention_pattern(name: str) -> re.Pattern[str]:
+    """A name as passages write it: "Tasks 1" as "Task 1", "Task #1" or "Task 01"; "GSA 70" as "GSA
+    IT Schedule 70"; "IT70" as "IT 70". Words are compared by stem."""
+    parts = re.findall(r"[A-Za-z]+|\d+", name)
+    out = []
+    for i, part in enumerate(parts):
+        if part.isdigit():
+            out.append(rf"(?:\W+(?:\w+\W+){{0,2}}|\W*(?:#|no\.?)\s*)?0*{int(part)}(?!\d)")
+        else:
+            stem = stem_word(part.lower())
+            out.append(("" if i == 0 else r"\W*") + rf"{re.escape(stem)}[a-z]*")
+    return re.compile(r"(?<![a-z0-9])" + "".join(out), re.IGNORECASE)
 
 
 def holds_every_word(question: str, texts: Iterable[str]) -> bool:
@@ -101,10 +138,95 @@ def holds_every_word(question: str, texts: Iterable[str]) -> bool:
     return len(words) >= 3 and any(words <= content_words(text) for text in texts)
 
 
+@dataclass
+class Decision:
+    """What retrieval found, narrowed to the solicitation the question names, and whether it answers
+    the question: `reason` says why not (None: it does)."""
+
+    result: SearchResult  # the hits to answer from (or, when declined, the closest ones)
+    reason: str | None
+    scope: Scope | None = None
+    missing: list[Slot] = field(default_factory=list)
+
+
 class Coverage:
     def __init__(self, retriever: Retriever, min_relevance: float = 0.35):
         self.retriever = retriever
         self.min_relevance = min_relevance
+        self.scoper = Scoper(retriever)
+
+    def decide(self, question: str, result: SearchResult, k: int, context: str | None = None) -> Decision:
+        """Keep the hits of the solicitation the question (with `context`, the conversation so far)
+        names and general references, then decide whether the best `k` of them answer it: the
+        checks of `__call__`, then every value the question asks for is given by a sentence of that
+        solicitation's passages. A passage further down that gives a value is moved into the `k`."""
+        scope = self.scoper(context or question, result)
+        pool = [h for h in result.hits if scope.holds(h)] if scope is not None else list(result.hits)
+        if scope is not None and not pool:
+            reason = f"no passage found is from the documents of {scope.label}"
+            return Decision(_with_hits(result, result.hits[:k]), reason, scope)
+        scoped = _with_hits(result, pool[:k])
+        reason = self(question, scoped)
+        if reason is not None:
+            return Decision(scoped, reason, scope)
+        own = [h for h in pool if scope.owns(h)] if scope is not None else pool
+        common = self._common_words([question, *(h.text for h in result.hits)], result)
+        # The words that name the solicitation: its own passages need not repeat them.
+        naming = content_words(" ".join(naming_terms(context or question))) if scope is not None else set()
+        chosen = list(pool[:k])
+        missing = []
+        for slot in find_slots(question):
+            found = fill(slot, own, question, common, naming)
+            if found is None and scope is not None:  # look further in the solicitation's own documents
+                further = self._own_passages(slot.head_text or slot.clause, scope, result)
+                found = fill(slot, further, question, common, naming)
+            if found is None:
+                missing.append(slot)
+            elif found.hit not in chosen:
+                chosen = [*chosen[: k - 1], found.hit] if len(chosen) >= k else [*chosen, found.hit]
+        if missing:
+            where = f" of the documents of {scope.label}" if scope is not None else ""
+            reason = f"no passage{where} gives " + " or ".join(s.describe() for s in missing)
+            return Decision(scoped, reason, scope, missing)
+        return Decision(_with_hits(result, chosen), None, scope)
+
+    def _own_passages(self, text: str, scope: Scope, result: SearchResult, k: int = 10) -> list[Hit]:
+        """The passages of the named solicitation's own documents that best match `text` by words
+        (one sparse query), for a value the passages retrieved for the whole question did not give."""
+        paths = tuple(sorted(scope.documents))
+        if not paths:
+            return []
+        where = (result.where or Where()).and_(Where.of(MatchAny("path", paths)))
+        vector = self.retriever.sparse.encode_query(text)
+        hits = []
+        for name in result.collections:
+            for stored in self.retriever.store.search_sparse(name, vector, where, k):
+                hit = Hit(stored.id, name, stored.score, stored.chunk)
+                if scope.owns(hit):
+                    hits.append(hit)
+        return hits
+
+    def _common_words(self, texts: list[str], result: SearchResult) -> Callable[[str], bool]:
+        """Whether the documents write a word in lower case: in the texts at hand, else in the
+        passages the index finds for it (one sparse lookup per word, remembered)."""
+        known = lower_case_words(texts)
+        seen: dict[str, bool] = {}
+
+        def common(word: str) -> bool:
+            if word in known:
+                return True
+            if word not in seen:
+                pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")
+                vector = self.retriever.sparse.encode_query(word)
+                prose = (result.where or Where()).and_(Where.of(Match("kind", "text")))
+                seen[word] = bool(vector.indices) and any(
+                    pattern.search(stored.chunk.text)
+                    for name in result.collections
+                    for stored in self.retriever.store.search_sparse(name, vector, prose, 100)
+                )
+            return seen[word]
+
+        return common
 
     def __call__(self, question: str, result: SearchResult) -> str | None:
         """None when the retrieved passages plausibly answer the question, else the reason not."""
@@ -115,14 +237,17 @@ class Coverage:
             return "no passage is close in meaning to the question"
         found = " ".join(f"{h.text} {h.title} {h.section} {h.path}" for h in result.hits).lower()
         found_words = set(re.findall(r"[a-z0-9]+", found))
-        found_flat = " ".join(re.findall(r"[a-z0-9]+", found))
         for name in named_things(question):
-            words = re.findall(r"[a-z0-9]+", name.lower())
-            if len(words) > 1:  # "Alliant 3": the passages found must name it
-                if " ".join(words) not in found_flat:
+            words = re.findall(r"[a-z]+|[0-9]+", name.lower())
+            if len(words) > 1:  # "Alliant 3", "CLIN0001": the passages found must name it
+                if not mention_pattern(name).search(found):
                     return f"the passages found do not mention {name}"
             elif words[0] not in found_words and not self.retriever.mentions(
                 words[0], result.collections, result.where
             ):
                 return f"the documents do not mention {name}"  # an acronym nowhere in the corpus
         return None
+
+
+def _with_hits(result: SearchResult, hits: list[Hit]) -> SearchResult:
+    return dataclasses.replace(result, hits=list(hits))

@@ -1,0 +1,454 @@
+"""What a question asks for, and whether a sentence of a passage gives it.
+
+A question such as "Which vendor won the order, and what was the total price?" has two **slots**: a
+name and an amount of money. Each is found from the question's form: its wh-word ("who", "when",
+"how many", "how much") and the head noun of its wh-phrase ("what *price*", "which *firm*", "what
+NAICS *code*"). Questions of other forms ("What does the PWS require?", "Is travel reimbursed?")
+have no slot, and nothing here applies to them.
+
+A slot is **filled** by a sentence (or a table row) that holds a value of the slot's type and is
+about what was asked:
+
+- the value: a name (a company with its suffix, a person, a proper name that the documents never
+  write in lower case), a code (three or more digits), a count (a number, not a date, a pointer
+  such as "Section 5" or an outline label), money (a dollar amount, a number of millions, a price
+  column's cell), a length of time, a date (a month and day, a numeric date, a year) or a time (a
+  date, a duration, a deadline "within 5 days", a frequency);
+- the value is not one the question itself states (echoing the question proves nothing);
+- the sentence, with its passage's title and section, holds at least half of the words of the
+  slot's head ("past performance references" for "how many past performance references"), and a
+  count stands within four words of one of them; a slot without a head ("when was it awarded",
+  "who won") needs half of the other words of its clause instead;
+- every number the question states outside a solicitation number ("in 2017", "Option Period 3",
+  "Amendment 0003", "Pool Three") is in the passage: a figure for 2019 does not answer a question
+  about 2017.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Set
+from dataclasses import dataclass
+
+from core.answering.sanitize import sentences
+from core.answering.words import content_words
+from core.identifiers import solicitation_numbers
+from core.retrieval import Hit
+from core.sparse import STOPWORDS, stem_word
+
+SlotKind = str  # "name" | "code" | "count" | "money" | "date" | "day" | "time" | "duration"
+Common = Callable[[str], bool]  # whether a word is written in lower case in the documents
+
+WHAT_IS_GIVEN = {
+    "name": "a name",
+    "code": "a code",
+    "count": "a number",
+    "duration": "a length of time",
+    "money": "an amount of money",
+    "date": "a date",
+    "day": "a date",
+    "time": "a date or time",
+}
+
+# The head nouns that make a "what/which ..." phrase ask for a typed value.
+_NAME_HEADS = (
+    r"vendors?|compan(?:y|ies)|firms?|contractors?|offerors?|quoters?|bidders?|business(?:es)?|"
+    r"awardees?|winners?|incumbents?|holders?|products?|individuals?|persons?|people|personnel|"
+    r"subcontractors?|teams?"
+)
+_MONEY_HEADS = (
+    r"prices?|costs?|amounts?|values?|estimates?|ceilings?|budgets?|fees?|salar(?:y|ies)|wages?|"
+    r"revenues?|igce|rates?|dollars?|funding|spend(?:ing)?|payments?|totals?"
+)
+_CODE_HEADS = r"codes?|series|numbers?(?!\s+of\b)"
+_DATE_HEADS = r"dates?|days?|deadlines?|years?|months?"
+_MONEY_WORDS = re.compile(
+    r"\b(?:price|cost|pay|paid|spen[dt]|fund|budget|revenue|dollar|fee|worth|charge|salar|wage|bount|"
+    r"award(?:ed)? amount|invoice)",
+    re.IGNORECASE,
+)
+_AUX = r"(?:did|does|do|is|are|was|were|will|would|has|have|had|must|shall|should|can|could|may|might)"
+_WH_START = r"(?:^|\b(?:and|or|but|then|also)\s+|[,:]\s*)"
+_CLAUSES = re.compile(
+    r"[?;]\s*|\.\s+(?=[A-Z])|,?\s+(?:and|or|but)\s+(?=(?:(?:on|by|in|at|for|from|to|until)\s+)?"
+    rf"(?:what|which|who|whom|when|how)\b)|,\s+(?:and|or|but)\s+(?={_AUX}\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: SlotKind
+    head: frozenset[str]  # stemmed words of the asked-for thing ("quotes" in "how many quotes")
+    context: frozenset[str]  # the other stemmed content words of the clause
+    clause: str  # the question's words for it, for the reader
+    head_text: str = ""  # the head's words as the question writes them
+
+    def describe(self) -> str:
+        return f'{WHAT_IS_GIVEN[self.kind]} for "{self.clause}"'
+
+
+def _head_words(text: str) -> str:
+    """The noun phrase that starts `text`: words up to the first verb-like or function word."""
+    words = []
+    for w in text.split():
+        bare = w.strip(",.'\"()").lower()
+        if not bare or re.fullmatch(_AUX, bare) or bare in _STOP_HEAD or bare in _PRONOUNS:
+            break
+        if words and bare.endswith("ed"):
+            break  # a verb: "how many vendors submitted quotes"
+        words.append(bare)
+        if len(words) == 5:
+            break
+    return " ".join(words)
+
+
+def _ends_phrase(rest: str) -> bool:
+    """Whether the head noun just matched ends its noun phrase ("which *firm* was awarded"), rather
+    than qualifying the next noun ("what *business* continuity plans")."""
+    if re.match(r"'s?\b", rest):
+        return False  # "the awardee's key personnel": the phrase goes on
+    nxt = re.match(r"\s*([\w'-]+)", rest)
+    if nxt is None or re.match(r"\s*[,?;:.()]", rest):
+        return True
+    word = nxt.group(1)
+    return bool(
+        word in STOPWORDS
+        or word in _STOP_HEAD
+        or re.fullmatch(_AUX, word)
+        or word.endswith("ed")
+        or (word.endswith("s") and not word.endswith("ss"))  # "serves", "transitions": a verb
+    ) or word in (
+        "won",
+        "paid",
+        "got",
+        "made",
+        "held",
+        "sent",
+        "gave",
+        "took",
+        "chose",
+        "bid",
+    )  # irregular verbs
+
+
+_PRONOUNS = frozenset("we i you they it he she our your their its this these those".split())
+_STOP_HEAD = frozenset(
+    "the a an of in on for to from by at with and or that which who whom as per under than about".split()
+)
+
+
+def find_slots(question: str) -> list[Slot]:
+    """The typed values the question asks for, one per clause that asks for one."""
+    out: list[Slot] = []
+    for clause in _CLAUSES.split(question):
+        clause = clause.strip(" ,.:")
+        if not clause:
+            continue
+        slot = _slot(clause)
+        if slot is not None:
+            out.append(slot)
+    return out
+
+
+def _slot(clause: str) -> Slot | None:
+    low = clause.lower()
+    kind: str | None = None
+    head = ""
+    m = re.search(rf"{_WH_START}how (many|much|long|often)\b(.*)", low)
+    if m:
+        what, rest = m.group(1), m.group(2)
+        head = _head_words(rest)
+        if what == "many":
+            kind = "count"
+        elif what == "much":
+            kind = "money" if _MONEY_WORDS.search(low) else "count"
+        elif what == "long":  # "how long must our offer prices stay firm": a duration
+            kind, head = "duration", ""
+        else:
+            kind, head = "time", ""
+    if kind is None:
+        m = re.search(
+            rf"{_WH_START}(?:on |by |as of |until |in |from )?(?:what|which) ({_DATE_HEADS})\b", low
+        )
+        if m:
+            kind = "day" if m.group(1).startswith(("date", "day", "deadline")) else "date"
+    if kind is None:
+        m = re.search(rf"{_WH_START}(?:by |until |since )?when\s+({_AUX})\b", low)
+        if m:
+            aux = m.group(1)
+            if aux in ("can", "could", "may", "might", "should", "would"):
+                return None  # "when can a late proposal be considered": conditions, not a time
+            kind = "date" if aux in ("did", "was", "were", "had") else "time"
+    if kind is None:
+        m = re.search(rf"{_WH_START}(?:who|whom)\b\s*(.*)", low)
+        if m:
+            if re.search(r"\b(?:with|to|by|for|from|about)\s*$", low):
+                return None  # "who is it coordinated with": a role, not a name
+            kind = "name"
+            # "who is the incumbent vendor": the noun phrase; "who was awarded the BPA": the verb
+            be = re.match(r"(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+)?(.*)", m.group(1))
+            head = _head_words(be.group(1)) if be else " ".join(m.group(1).split()[:1])
+    if kind is None:
+        wh = rf"{_WH_START}(?:what|which)\s+(?:of\s+the\s+)?(?:(?:is|was|are|were)\s+(?:the\s+)?)?"
+        for pattern, found in ((_MONEY_HEADS, "money"), (_CODE_HEADS, "code"), (_NAME_HEADS, "name")):
+            for n in range(6):  # the shortest phrase whose last word is such a head noun
+                m = re.search(rf"{wh}((?:[\w'/()-]+\s+){{{n}}}(?:{pattern}))\b", low)
+                if m and _ends_phrase(low[m.end() :]):
+                    kind, head = found, m.group(1)
+                    break
+            if kind is not None:
+                break
+    if kind is None or m is None:
+        return None
+    # What the clause says after its wh-word is what the answer is about; words before it frame
+    # the question ("Under the awarded TDRS contract, when did the base year start").
+    asked = re.split(r"\b(?:if|unless|provided that|assuming)\b", clause[m.start() :])[0]  # not conditions
+    typed = _SLOT_TYPE_WORDS | (_NAME_TYPE_WORDS if kind == "name" else frozenset())
+    head_words = content_words(head) - typed
+    context = content_words(asked) - head_words - typed
+    return Slot(kind, frozenset(head_words), frozenset(context), clause, head if head_words else "")
+
+
+# Words that say what type of value is asked rather than what it is about.
+_SLOT_TYPE_WORDS = frozenset(
+    content_words("date day year month time deadline number amount total value code who whom long often")
+)
+# What kind of name is asked for, not what it is the name of ("which company won").
+_NAME_TYPE_WORDS = frozenset(
+    content_words(
+        "company companies firm firms vendor vendors business businesses person persons people "
+        "individual individuals organization organizations"
+    )
+)
+
+# --- values ----------------------------------------------------------------------------------------
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY_RE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|"
+    r"\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(rf"\b{_MONTH}\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d\b|\bFY\s?\d{{2,4}}\b", re.IGNORECASE)
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty hundred thousand dozen single"
+).split()
+_COUNT_RE = re.compile(
+    r"(?<![\w.$/-])\d+\s?[-–]\s?\d+(?![\w/-]|\.\d)|"  # a range: "15-17"
+    r"(?<![\w.$/-])\d[\d,]*(?:\.\d+)?(?:[a-z]{1,3}\b)?(?![\w/-]|\.\d)|"
+    r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b",
+    re.IGNORECASE,
+)
+_MONEY_RE = re.compile(
+    r"\$\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:[mk]|million|billion|thousand)\b)?|"
+    r"\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion)\b|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd)\b|\bUSD\s?\d[\d,.]*",
+    re.IGNORECASE,
+)
+# A table cell under a money column ("Price: 241.99"), as `units` writes rows.
+_MONEY_CELL = re.compile(
+    r"\b(?:price|rate|cost|amount|value|fee|salary|wage|pay|total)[^:;]{0,40}:\s*\$?\s?\d[\d,]*(?:\.\d+)?",
+    re.IGNORECASE,
+)
+_CODE_RE = re.compile(r"(?<![\w$])\d[\d.-]*\d(?![\w])")
+_DURATION_RE = re.compile(
+    r"\b(?:\d+|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\(\d+\)\s*)?(?:business |calendar |working )?"
+    r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b",
+    re.IGNORECASE,
+)
+_TIME_RE = re.compile(
+    r"\b(?:within|after|before|prior to|no later than|not later than|by the end of|at the end of|until|"
+    r"following|upon|each|every|daily|weekly|monthly|quarterly|annually|yearly|biweekly|"
+    r"monday|tuesday|wednesday|thursday|friday|noon|midnight)\b|\b\d{1,2}(?::\d{2})?\s?(?:a\.?m|p\.?m)\b",
+    re.IGNORECASE,
+)
+_CLOCK_RE = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+_OUTLINE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+){1,}(?![\w])(?!\s*(?:%|percent|million|billion))")
+_IDENTIFIER_RE = re.compile(
+    r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b|\b[A-Z]+\d+\w*\b"
+)
+# A number after one of these says where to look, not how many ("Section 5", "Modification #5").
+_POINTER = re.compile(
+    r"(?:\b(?:sections?|subparts?|parts?|questions?|amendments?|modifications?|mods?|attachments?|pages?|"
+    r"paragraphs?|items?|clauses?|appendix|exhibits?|no\.?|nos\.?|numbers?|tables?|figures?|volumes?|"
+    r"lines?|tasks?|steps?|phases?|stages?|periods?|options?|levels?|tiers?|pools?|clins?|sins?|versions?|"
+    r"releases?|rounds?|years?|fy|grade|gs|criteri(?:on|a)|factors?|objectives?|chapters?|codes?|"
+    r"schedules?|naics|soc|series)|#|§)\s*$",
+    re.IGNORECASE,
+)
+_COMPANY_RE = re.compile(
+    r"\b(?:[A-Z][\w&.'-]*\s+){0,5}(?:Inc|LLC|L\.L\.C|Corp|Corporation|Company|Co|Ltd|LLP|Incorporated|"
+    r"Group|Technologies|Solutions|Consulting|Associates|Partners)\b\.?"
+)
+_PERSON_RE = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][a-z]+")
+_CAPITALIZED = re.compile(r"(?<![\w.])[A-Z][a-zA-Z&'-]+(?:\s+[A-Z][a-zA-Z&'-]+)*")
+
+
+def values(kind: SlotKind, sentence: str, common: Common) -> list[str]:
+    """Values of the slot's type in the sentence. `common(word)` says whether the documents write
+    the word in lower case somewhere: then, capitalized, it is a common noun ("Contractor",
+    "Oral Presentations"), not a name."""
+    if kind == "money":
+        return [m.group(0) for m in (*_MONEY_RE.finditer(sentence), *_MONEY_CELL.finditer(sentence))]
+    if kind == "code":
+        return [m.group(0) for m in _CODE_RE.finditer(sentence) if sum(c.isdigit() for c in m.group(0)) >= 3]
+    if kind == "count":
+        return [m.group(0) for m in _counts(sentence)]
+    if kind == "duration":
+        return [m.group(0) for m in _DURATION_RE.finditer(sentence)]
+    if kind == "day":
+        return [m.group(0) for m in _DAY_RE.finditer(sentence)]
+    if kind == "date":
+        return [m.group(0) for m in (*_DAY_RE.finditer(sentence), *_YEAR_RE.finditer(sentence))]
+    if kind == "time":
+        found = (*_DAY_RE.finditer(sentence), *_YEAR_RE.finditer(sentence), *_DURATION_RE.finditer(sentence))
+        return [m.group(0) for m in found] + [m.group(0) for m in _TIME_RE.finditer(sentence)]
+    return _names(sentence, common)
+
+
+def _counts(sentence: str) -> list[re.Match[str]]:
+    """Numbers that count something: not those of dates, times, money, outline labels ("12.6"),
+    identifiers, or pointers ("Section 5", "Modification #5"), nor "one of"."""
+    spans = [
+        m.span()
+        for r in (_DAY_RE, _YEAR_RE, _MONEY_RE, _CLOCK_RE, _OUTLINE_RE, _IDENTIFIER_RE)
+        for m in r.finditer(sentence)
+    ]
+    out = []
+    for m in _COUNT_RE.finditer(sentence):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        if _POINTER.search(sentence[max(0, m.start() - 20) : m.start()]):
+            continue
+        if m.group(0).lower() in ("one", "single") and re.match(r"\s+of\b", sentence[m.end() :]):
+            continue
+        out.append(m)
+    return out
+
+
+def counts_of(sentence: str, head: Set[str], span: int = 4) -> list[str]:
+    """Numbers that count the head's thing: one of its words within `span` words of the number
+    ("five past performance references", "Number of Iterations | 17 Sprints", "quotes: 12")."""
+    out = []
+    for m in _counts(sentence):
+        before = re.findall(r"[A-Za-z][\w'/-]*", sentence[: m.start()])[-span:]
+        after = re.findall(r"[A-Za-z][\w'/-]*", sentence[m.end() :])[:span]
+        if head & _words(" ".join(before + after)):
+            out.append(m.group(0))
+    return out
+
+
+def _names(sentence: str, common: Common) -> list[str]:
+    found = [m.group(0) for m in (*_COMPANY_RE.finditer(sentence), *_PERSON_RE.finditer(sentence))]
+    for m in _CAPITALIZED.finditer(sentence):
+        if m.start() == 0 or re.search(r"[.:;!?]\s*$|^\W*$", sentence[: m.start()]):
+            continue  # the first word of a sentence is capitalized anyway
+        if re.match(r"\.[a-z]{2,4}\b|/|@", sentence[m.end() :]):
+            continue  # a file or path name ("FinalPWS.md")
+        words = m.group(0).split()
+        if all(w.isupper() for w in words):
+            continue  # acronyms (COR, PWS) are roles and documents as often as names
+        if not all(common(w.lower()) for w in words):
+            found.append(m.group(0))
+    return found
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.lower())
+
+
+def asked_numbers(question: str) -> list[re.Pattern[str]]:
+    """What the question states with a number that a passage answering it must state too: a year
+    ("in 2017", "FY2015"), or a numbered thing ("Amendment 0003", "Option Period 3", "year 5").
+    Solicitation numbers are for scope, not here; percentages and "8(a)" are not numbered things."""
+    text = question
+    for n in solicitation_numbers(question):
+        text = text.replace(n, " ")
+    out = []
+    for m in re.finditer(r"(?<![\w.$/-])(?:FY\s?)?(\d+)(?![\w/%(-]|[.,]\d)", text, re.IGNORECASE):
+        number = m.group(1).lstrip("0") or "0"
+        if len(m.group(1)) == 4 and m.group(1)[:2] in ("19", "20"):
+            out.append(re.compile(rf"(?<![\d.,]){number}(?![\d]|[.,]\d)|\bFY\s?{number[2:]}\b", re.I))
+            continue
+        before = re.findall(r"[A-Za-z]+", text[: m.start()])
+        if before and before[-1].lower() not in STOPWORDS:
+            out.append(_numbered(before[-1], number))
+    # A numbered thing written out: "Pool Three", "Stage Two" (both words capitalized).
+    for m in re.finditer(r"\b([A-Z][a-z]+)\s+(" + "|".join(w.title() for w in _ORDINALS) + r")\b", text):
+        if m.group(1).lower() not in STOPWORDS:
+            out.append(_numbered(m.group(1), str(_ORDINALS.index(m.group(2).lower()) + 1)))
+    return out
+
+
+_ORDINALS = "one two three four five six seven eight nine ten".split()
+
+
+def _numbered(word: str, number: str) -> re.Pattern[str]:
+    """A word and its number, as digits or words: "Period 3", "Period #3", "Pool Three"."""
+    spelled = _ORDINALS[int(number) - 1] if 0 < int(number) <= len(_ORDINALS) else number
+    stem = re.escape(stem_word(word.lower()))
+    return re.compile(rf"\b{stem}\w*\W+(?:\w+\W+)?(?:0*{number}(?!\d)|{spelled}\b)", re.I)
+
+
+@dataclass
+class Filling:
+    hit: Hit
+    sentence: str
+    value: str
+
+
+def units(hit: Hit) -> list[str]:
+    """The sentences of a passage; a table row or record is one, with its column names."""
+    if hit.fields:
+        return ["; ".join(f"{k}: {v}" for k, v in hit.fields.items() if v)]
+    return [s for s in sentences(hit.text) if s.strip()]
+
+
+def fill(
+    slot: Slot, hits: list[Hit], question: str, common: Common, naming: Set[str] = frozenset()
+) -> Filling | None:
+    """The first sentence of the hits (in rank order) that fills the slot, or None. `naming` are the
+    stemmed words that named the solicitation: its documents need not repeat them."""
+    echoed = {_norm(v) for v in values(slot.kind, question, lambda w: False)} | {
+        _norm(m.group(0)) for m in _COUNT_RE.finditer(question)
+    }
+    stated = asked_numbers(question)
+    context = slot.context - naming
+    for hit in hits:
+        where = f"{hit.title} {hit.section}"
+        text = f"{where} {hit.text} {' '.join(hit.fields)}"
+        if not all(p.search(text) for p in stated):
+            continue
+        heading = _words(where)
+        for sentence in units(hit):
+            if sentence.rstrip().endswith("?"):
+                continue  # a question asked in a passage states nothing
+            words = _words(sentence) | heading
+            if slot.head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
+                if len(slot.head & words) * 2 < len(slot.head):
+                    continue
+            elif len(context & words) * 2 < len(context):
+                # Without a head noun ("when was it awarded") the clause's words are all there
+                # is to say what the value is of: half of them in the sentence.
+                continue
+            if slot.kind == "count" and slot.head:
+                found = counts_of(sentence, slot.head)
+            else:
+                found = values(slot.kind, sentence, common)
+            for value in found:
+                if _norm(value) and _norm(value) not in echoed:
+                    return Filling(hit, sentence, value)
+    return None
+
+
+def _words(text: str) -> set[str]:
+    """Content words, also of each part of a hyphenated or slashed word ("0854-COMPUTER")."""
+    return content_words(text) | content_words(re.sub(r"[-/]", " ", text))
+
+
+def lower_case_words(texts: list[str]) -> set[str]:
+    """Every word the texts write in lower case (for telling names from common nouns)."""
+    return {w for t in texts for w in re.findall(r"\b[a-z][a-z&'-]+\b", t)}

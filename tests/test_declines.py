@@ -1,0 +1,171 @@
+"""Declining what the documents do not say (issue 14), on a small corpus of two sibling
+solicitations and a FAR excerpt, with the real embedding model and index: a question is answered
+only from the solicitation it names, and only when a sentence there gives what it asks for (a code,
+a name, a number, an amount, a date); otherwise it is declined, the closest passages of that
+solicitation are shown, and the reason says what is missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.answering.scope import naming_terms
+from core.answering.slots import find_slots
+from tests.conftest import make_services
+
+HARBOR_RFQ = """# Request for Quotation RFQ1111111: Harbor Analytics Platform
+
+## 1. Overview
+
+The Port Authority seeks a contractor to build and operate the Harbor Analytics Platform, a data
+service that tracks vessel arrivals and berth use.
+
+## 2. Set-Aside and Size Standard
+
+This acquisition is a total small business set-aside under NAICS code 541512, Computer Systems
+Design Services, with a size standard of $34 million.
+
+## 3. Schedule
+
+Quotes are due on March 3, 2025 at 2:00 PM Eastern. The period of performance is one base year and
+two option years.
+
+## 4. Price
+
+The estimated price of the base year is $1,250,000.
+"""
+
+LIGHTHOUSE_RFQ = """# Request for Quotation RFQ2222222: Lighthouse Records Modernization
+
+## 1. Overview
+
+The Coastal Records Office seeks a contractor to modernize the Lighthouse Records system, which
+keeps inspection records for coastal lighthouses, and to migrate its legacy records to the cloud.
+
+## 2. Set-Aside
+
+Set Aside: Total small business. Quoters must be registered in SAM at the time of quote submission.
+
+## 3. Deliverables
+
+The contractor shall deliver a monthly status report to the Contracting Officer's Representative
+and a transition plan before the end of the base period.
+
+## 4. Instructions
+
+Quotes are due on April 14, 2025. Questions about this RFQ must be sent by email to the
+Contracting Officer.
+"""
+
+FAR_PART_19 = """# FAR Part 19 - Small Business Programs
+
+## 19.102 Size standards
+
+The contracting officer shall determine the appropriate North American Industry Classification
+System (NAICS) code and related small business size standard and include them in solicitations
+above the micro-purchase threshold.
+"""
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory, embedder):
+    root = tmp_path_factory.mktemp("declines")
+    files = {
+        "rfp/harbor-analytics-2025/RFQ.md": HARBOR_RFQ,
+        "rfp/lighthouse-records-2025/RFQ.md": LIGHTHOUSE_RFQ,
+        "far/FAR_part_19.md": FAR_PART_19,
+    }
+    services = make_services(root / "data", embedder)
+    for name, text in files.items():
+        path = root / "files" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        services.indexer.index_file(path, "public", display=name)
+    yield services
+    services.close()
+
+
+def ask(services, question):
+    return services.answerer.answer(question, ["public"], extractive=True)
+
+
+def paths(answer):
+    return {s.hit.path for s in answer.sources}
+
+
+def test_a_code_only_a_sibling_states_is_declined_and_says_what_is_missing(services):
+    answer = ask(services, "What NAICS code applies to the Lighthouse Records Modernization RFQ2222222?")
+    assert answer.declined, answer.text
+    assert "a code" in answer.text and "NAICS" in answer.text  # what is missing, in the question's words
+    # The closest passages shown are the named solicitation's own, never the sibling's.
+    assert answer.sources and paths(answer) <= {"rfp/lighthouse-records-2025/RFQ.md", "far/FAR_part_19.md"}
+    assert "541512" not in " ".join(s.excerpt for s in answer.sources)
+
+
+def test_the_same_question_about_the_solicitation_that_states_it_is_answered(services):
+    answer = ask(services, "What NAICS code applies to the Harbor Analytics Platform RFQ1111111?")
+    assert not answer.declined, answer.text
+    assert "541512" in answer.text
+    assert paths(answer) <= {"rfp/harbor-analytics-2025/RFQ.md", "far/FAR_part_19.md"}
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Which company was awarded the Lighthouse Records Modernization order RFQ2222222?", "a name"),
+        ("How many quotes were received for the Lighthouse Records Modernization RFQ2222222?", "a number"),
+        ("What is the estimated price of the base year of the Lighthouse Records RFQ2222222?", "money"),
+        ("On what date was the Lighthouse Records Modernization RFQ2222222 awarded?", "a date"),
+    ],
+)
+def test_a_value_no_passage_of_the_named_solicitation_gives_is_declined(services, question, missing):
+    answer = ask(services, question)
+    assert answer.declined, answer.text
+    assert missing in answer.text
+    assert "rfp/harbor-analytics-2025/RFQ.md" not in paths(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When are quotes due for the Lighthouse Records Modernization RFQ2222222?", "April 14, 2025"),
+        ("What is the estimated price of the base year of the Harbor Analytics Platform?", "$1,250,000"),
+        ("What reports does the Lighthouse Records contractor deliver each month?", "monthly status report"),
+    ],
+)
+def test_questions_the_named_solicitation_answers_are_not_declined(services, question, expected):
+    answer = ask(services, question)
+    assert not answer.declined, answer.text
+    assert expected in answer.text
+
+
+def test_a_question_naming_no_solicitation_uses_every_document(services):
+    answer = ask(services, "What size standard applies under NAICS code 541512?")
+    assert not answer.declined, answer.text
+    assert "rfp/harbor-analytics-2025/RFQ.md" in paths(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Which vendor won the order, and what was the total price?", ["name", "money"]),
+        ("How many quotations were received?", ["count"]),
+        ("On what date did GSA issue Amendment 0003?", ["day"]),
+        ("When did the agency exercise the option?", ["date"]),
+        ("When is the transition plan due?", ["time"]),
+        ("What NAICS code applies to this RFQ?", ["code"]),
+        ("Who is the incumbent?", ["name"]),
+        # Forms that ask for no typed value: conditions, a role, a description, a yes/no.
+        ("When can a late proposal still be considered?", []),
+        ("Who is the transition plan coordinated with?", []),
+        ("What business continuity plans exist for the platform?", []),
+        ("Is travel reimbursed?", []),
+    ],
+)
+def test_question_forms_and_the_values_they_ask_for(question, kinds):
+    assert [s.kind for s in find_slots(question)] == kinds
+
+
+def test_naming_terms_are_numbers_acronyms_and_names_not_sentence_starts():
+    terms = naming_terms("What is the TDRS RFQ's price under RFQ1349024 for cloud.gov and Caseflow?")
+    assert {"RFQ1349024", "TDRS", "cloud.gov", "Caseflow"} <= set(terms)
+    assert "What" not in terms
