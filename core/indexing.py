@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from stat import S_ISREG
+from typing import cast
 
 from core.amendments import (
     AMENDING_KINDS,
@@ -49,10 +50,9 @@ from core.amendments import (
     references,
 )
 from core.chunking import Chunk, Chunker
-from core.documents import ParsedDocument, parse
+from core.documents import ParsedDocument, ReadOptions, parse
 from core.documents.classify import DOC_KINDS, guess_kind, guess_solicitation
-from core.documents.limits import DEFAULT_MAX_EXPANDED
-from core.embedding import Embedder
+from core.embedding import TextEmbedder
 from core.errors import DocumentError, UserFacingError
 from core.fingerprint import minhash, similarity
 from core.identifiers import find_ids, title_key
@@ -60,6 +60,7 @@ from core.manifest import FileRecord, Manifest
 from core.parser_pool import ParserPool
 from core.sparse import SparseEncoder
 from core.store import ChunkPayload, HasId, Match, PointData, Store, Where, scroll_all
+from core.store.payload import ChunkKind
 
 log = logging.getLogger(__name__)
 
@@ -190,15 +191,15 @@ class Indexer:
     def __init__(
         self,
         store: Store,
-        embedder: Embedder,
+        embedder: TextEmbedder,
         manifest: Manifest,
         sparse: SparseEncoder | None = None,
         chunk_tokens: int = 200,
-        max_file_bytes: int | None = None,
         workers: int = 0,
-        max_expanded_bytes: int = DEFAULT_MAX_EXPANDED,
+        read: ReadOptions | None = None,
         pending_grace_s: float = PENDING_GRACE_S,
     ):
+        """`read`: how files may be read (size, expansion, OCR); the defaults without it."""
         self.store = store
         self.embedder = embedder
         self.manifest = manifest
@@ -209,8 +210,7 @@ class Indexer:
             "embed": 0.0,
             "commit": 0.0,
         }  # seconds, for benchmarks
-        self.max_file_bytes = max_file_bytes
-        self.max_expanded_bytes = max_expanded_bytes
+        self.read = read or ReadOptions()
         self.chunk_tokens = chunk_tokens
         cores = os.cpu_count() or 1  # -1: none on 2 cores, where a parser process slowed ingest (README)
         self.workers = (0 if cores <= 2 else min(4, cores - 1)) if workers < 0 else workers
@@ -339,8 +339,7 @@ class Indexer:
             self.embedder.model_dir,
             self.sparse,
             self.chunk_tokens,
-            self.max_file_bytes,
-            self.max_expanded_bytes,
+            self.read,
         )
         pool = ParserPool(
             self.workers, _start_worker, setup, ahead=8 * self.workers + 8
@@ -349,11 +348,11 @@ class Indexer:
         results = pool.map(work, files, lambda item, reason: FileResult(item[1], "failed", reason=reason))
         while True:
             started = time.perf_counter()
-            prepared = next(results, None)
+            item = next(results, None)
             self.timings["prepare"] += time.perf_counter() - started
-            if prepared is None:
+            if item is None:
                 return
-            yield prepared
+            yield item
 
     def prepare(
         self,
@@ -400,7 +399,13 @@ class Indexer:
             )
 
         try:
-            doc = parse(path, display, max_bytes=self.max_file_bytes, max_expanded=self.max_expanded_bytes)
+            doc = parse(
+                path,
+                display,
+                max_bytes=self.read.max_bytes,
+                max_expanded=self.read.max_expanded,
+                ocr=self.read.ocr,
+            )
             doc_kind = tags.get("kind") or guess_kind(doc, path.name)
             solicitation = tags.get("solicitation") or guess_solicitation(doc, path.stem, doc_kind)
             chunks = self.chunker.chunk(doc)
@@ -571,7 +576,8 @@ class Indexer:
                 page=chunk.page,
                 section=" > ".join(chunk.section),
                 section_path=list(chunk.section),
-                kind=chunk.kind,
+                kind=cast(ChunkKind, chunk.kind),
+                ocr=chunk.page in doc.ocr_pages,
                 fields=chunk.fields,
                 doc_kind=doc_kind,
                 solicitation=solicitation,
@@ -606,7 +612,7 @@ class Indexer:
         best, best_sim = None, SAME_DOCUMENT
         records = [r for r in self.manifest.files(collection) if r.abs_path != abs_path and r.minhash]
         for record in records:
-            sim = similarity(fingerprint, json.loads(record.minhash))
+            sim = similarity(fingerprint, json.loads(record.minhash or "[]"))
             if sim >= best_sim:
                 best, best_sim = record, sim
         if best is None:
@@ -795,21 +801,19 @@ def _start_worker(
     model_dir: Path,
     sparse: SparseEncoder,
     chunk_tokens: int,
-    max_file_bytes: int | None,
-    max_expanded_bytes: int,
+    read: ReadOptions,
 ) -> None:
     """A preparing-only Indexer: the tokenizer but never the model, the manifest read-only."""
     global _worker
     from core.embedding import Embedder
 
     _worker = Indexer(
-        None,
+        None,  # type: ignore[arg-type]  # a worker prepares files and never writes to a store
         Embedder(model_dir),
         Manifest(manifest_path),
         sparse,
-        chunk_tokens,  # type: ignore[arg-type]
-        max_file_bytes,
-        max_expanded_bytes=max_expanded_bytes,
+        chunk_tokens,
+        read=read,
     )
 
 

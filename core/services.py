@@ -131,6 +131,7 @@ class Services:
     @property
     def indexer(self) -> Indexer:
         def build() -> Indexer:
+            from core.documents import ReadOptions
             from core.indexing import Indexer
 
             s = self.settings
@@ -139,9 +140,8 @@ class Services:
                 self.cached_embedder,
                 self.manifest,
                 chunk_tokens=s.chunk_tokens,
-                max_file_bytes=int(s.max_file_mb * 2**20),
-                max_expanded_bytes=int(s.max_expanded_mb * 2**20),
                 workers=s.ingest_workers,
+                read=ReadOptions.from_settings(s),
             )
 
         return self._part("indexer", build)

@@ -107,3 +107,25 @@ def test_a_page_the_file_does_not_have_names_the_file(data_root, reader):
         ocr_page(data_root / CLOUD_QA, 8, reader)
     assert "cloudgov_support_services_RFQ1349024_QA_20190220.pdf" in str(caught.value)
     assert "no page 9" in str(caught.value)
+
+
+@pytest.mark.parametrize("ocr", [True, False])
+def test_ingest_marks_ocr_passages_and_rfp_ocr_false_skips_them(data_root, embedder, tmp_path, ocr):
+    from core.store import Match, Where, scroll_all
+    from tests.conftest import make_services
+
+    services = make_services(tmp_path / "data", embedder, ocr=ocr, ingest_workers=0)
+    try:
+        result = services.indexer.index_file(data_root / TDRS_AWARD, "public")
+        payloads = [p.chunk for p in scroll_all(services.store, "public", Where.of(Match("state", "live")))]
+    finally:
+        services.close()
+    read_by_ocr = [p for p in payloads if p.ocr]
+    said = [w for w in result.warnings if "read by OCR" in w]
+    if ocr:
+        assert {p.page for p in read_by_ocr} <= {1, 2} and read_by_ocr
+        assert any("THOUGHT OBJECT LLC" in p.text.upper() for p in read_by_ocr)
+        assert len(said) == 2 and all(re.search(r"page \d+ was read by OCR \(\d+\.\d s\)", w) for w in said)
+    else:
+        assert not read_by_ocr and not said
+        assert not any("THOUGHT OBJECT" in p.text.upper() for p in payloads)

@@ -45,7 +45,9 @@ class ShredFiles:
                 "Nothing to shred: attach the RFP, link a Slack file, or name a file or "
                 "solicitation number already ingested here."
             )
-        matrix = shred_files([path for path, _ in files], [name for _, name in files])
+        matrix = shred_files(
+            [path for path, _ in files], [name for _, name in files], options=self.downloader.indexer.read
+        )
         filename = matrix_name(files[0][1])
         lines = summary_lines(matrix)
         shown = lines[:SUMMARY_LINES] + (

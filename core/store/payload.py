@@ -54,6 +54,7 @@ class ChunkPayload:
     # an amendment changes, each change with the amendment, what the passage said and what holds now.
     amends: list[dict[str, Any]] = field(default_factory=list)
     amended_by: list[dict[str, Any]] = field(default_factory=list)
+    ocr: bool = False  # read by OCR from a page with no text layer
     extra: dict[str, Any] = field(default_factory=dict)  # stored keys this type does not name
 
     @classmethod
@@ -82,4 +83,4 @@ class ChunkPayload:
 _FIELDS = frozenset(f.name for f in dataclasses.fields(ChunkPayload)) - {"extra"}
 _COLLECTIONS = ("section_path", "ids", "defines", "tags", "tag_list", "amends", "amended_by")
 _OPTIONAL = ("end_page", "family", "family_latest", "claimed_at", "claim_host", "claim_pid")
-_OMITTED_EMPTY = ("amends", "amended_by")  # most passages have none: not stored
+_OMITTED_EMPTY = ("amends", "amended_by", "ocr")  # most passages have none: not stored
