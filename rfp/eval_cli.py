@@ -21,7 +21,9 @@ from core.errors import UserFacingError
 from core.evaluation import load_questions, score
 from core.services import Services
 
-DEFAULT_SPLIT = Path(__file__).resolve().parents[1] / "eval" / "vendor_split.json"
+EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
+DEFAULT_SPLIT = EVAL_DIR / "vendor_split.json"
+DEFAULT_SPLITS = [DEFAULT_SPLIT, EVAL_DIR / "unanswerable_split.json"]
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Measure the product on your own question sets."
@@ -111,10 +113,11 @@ def _label(model: str) -> str:
 def answers(
     ctx: typer.Context,
     files: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
             help="JSONL: question, answer (the reference), kind (none: must be declined), id; source_file and "
-            "context_documents if known."
+            "context_documents if known. FILE@DIR asks that file's questions of the data folder DIR "
+            "(e.g. the vendor questions of a folder without their Q&A documents)."
         ),
     ] = None,
     collection: Annotated[list[str] | None, typer.Option("--collection", "-c")] = None,
@@ -138,7 +141,19 @@ def answers(
             "--split", help="Only this half of the questions listed in the split file (others are all kept)."
         ),
     ] = None,
-    split_file: Annotated[Path, typer.Option(help="The split (rfp eval split).")] = DEFAULT_SPLIT,
+    split_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="A split (rfp eval split), repeatable; default: eval/vendor_split.json and "
+            "eval/unanswerable_split.json."
+        ),
+    ] = None,
+    by_split: Annotated[
+        bool,
+        typer.Option(
+            "--by-split", help="Figures for each half of the questions the split files list, side by side."
+        ),
+    ] = False,
     unanswered_is_none: Annotated[
         bool,
         typer.Option("--unanswered-is-none", help="A question without a reference answer must be declined."),
@@ -161,7 +176,7 @@ def answers(
     """Answer quality: key-fact agreement, citation support, declines and time, per set and column."""
     from core.answer_eval.questions import load_questions as load_bench
     from core.answer_eval.run import run
-    from core.answer_eval.split import in_split, load_split
+    from core.answer_eval.split import in_split
 
     if rescore is not None:
         _rescore(rescore, details, as_json)
@@ -169,77 +184,162 @@ def answers(
     if not files:
         raise UserFacingError("give one question file or more (or --rescore DETAILS.jsonl)")
     settings = get_settings(ctx)
-    questions = []
-    chosen = load_split(split_file) if split is not None else None
-    for file in files:
+    chosen = _load_splits(split_file or DEFAULT_SPLITS) if split is not None or by_split else None
+    by_folder: dict[Path, list] = {}  # data folder -> its questions, in the order given
+    for spec in files:
+        file, folder = _file_and_folder(spec, settings.data_dir)
         qs = load_bench(file, unanswered_is_none)
         if chosen is not None and split is not None:
             qs = [q for q in qs if in_split(q.id, chosen, split.value)]
-        questions += qs[:limit] if limit else qs
+        if chosen is not None and by_split:
+            for q in qs:
+                half = next((name for name, ids in chosen.items() if q.id in ids), None)
+                q.set = f"{q.set} ({half})" if half else q.set
+        by_folder.setdefault(folder, []).extend(qs[:limit] if limit else qs)
     if not generated and baseline is None and not model:
         raise UserFacingError("nothing to run: --no-generated needs --baseline or --model")
     collections = collection or [settings.collection]
     err = Console(stderr=True)
-    services = Services(settings)
-    others = [
-        Services(
-            settings.model_copy(update={"chat_model": m}), embedder=services.embedder, store=services.store
-        )
-        for m in model or []
-    ]
+    first = Services(settings)
+    opened = [first]
     out = details.open("w", encoding="utf-8") if details is not None else None
+    results: list = []
+    models: dict[str, str | None] = {}
+    total = sum(len(qs) for qs in by_folder.values())
     try:
-        columns = {}
-        models: dict[str, str | None] = {}
-        if generated:
-            columns["generated"] = lambda q: services.answerer.answer(q, collections, extractive=False)
-            models["generated"] = services.chat.version  # loaded before the clock starts
-        if baseline is not None:
-            columns["extractive"] = lambda q: services.answerer.answer(q, collections, extractive=True)
-        for name, other in zip(model or [], others, strict=True):
-            columns[_label(name)] = lambda q, o=other: o.answerer.answer(q, collections, extractive=False)
-            models[_label(name)] = other.chat.version
-        services.retriever.search("warm up", collections, k=1)
-
-        def progress(result, done: int, total: int) -> None:
-            if out is not None:
-                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-                out.flush()
-            err.print(
-                f"[{done}/{total}] {escape(result.question.set)} {escape(result.question.id)} "
-                f"{result.column}: {result.mode} {result.seconds:.1f}s",
-                highlight=False,
+        for folder, questions in by_folder.items():
+            here = (
+                settings if folder == settings.data_dir else settings.model_copy(update={"data_dir": folder})
             )
+            services = (
+                first
+                if here is settings
+                else Services(here, embedder=first.embedder, current_model=first.current_model)
+            )
+            if services is not first:
+                opened.append(services)
+            others = [
+                Services(
+                    here.model_copy(update={"chat_model": m}), embedder=first.embedder, store=services.store
+                )
+                for m in model or []
+            ]
+            columns = {}
+            if generated:
+                columns["generated"] = lambda q, s=services: s.answerer.answer(
+                    q, collections, extractive=False
+                )
+                models["generated"] = services.chat.version  # loaded before the clock starts
+            if baseline is not None:
+                columns["extractive"] = lambda q, s=services: s.answerer.answer(
+                    q, collections, extractive=True
+                )
+            for name, other in zip(model or [], others, strict=True):
+                columns[_label(name)] = lambda q, o=other: o.answerer.answer(q, collections, extractive=False)
+                models[_label(name)] = other.chat.version
+            services.retriever.search("warm up", collections, k=1)
+            done_before = len(results) // max(1, len(columns))
 
-        results = run(questions, columns, progress)
+            def progress(
+                result, done: int, _: int, before: int = done_before, width: int = len(columns)
+            ) -> None:
+                if out is not None:
+                    out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                    out.flush()
+                err.print(
+                    f"[{before * width + done}/{total * width}] {escape(result.question.set)} "
+                    f"{escape(result.question.id)} {result.column}: {result.mode} {result.seconds:.1f}s",
+                    highlight=False,
+                )
+
+            results += run(questions, columns, progress)
     finally:
         if out is not None:
             out.close()
-        services.close()
+        for services in reversed(opened):
+            services.close()
     _report(
         results,
         models,
         as_json,
         {
-            "files": [str(f) for f in files],
+            "files": list(files),
             "collections": collections,
-            "split": split.value if split else None,
+            "split": split.value if split else ("by half" if by_split else None),
         },
     )
+
+
+def _file_and_folder(spec: str, default: Path) -> tuple[Path, Path]:
+    """FILE or FILE@DATA_DIR (a data folder for that file's questions)."""
+    file, at, folder = spec.partition("@")
+    return Path(file), (Path(folder).expanduser() if at and folder else default)
+
+
+def _load_splits(paths: list[Path]) -> dict[str, set[str]]:
+    """Several split files as one (their question ids do not overlap)."""
+    from core.answer_eval.split import load_split
+
+    merged: dict[str, set[str]] = {}
+    for path in paths:
+        for name, ids in load_split(path).items():
+            merged.setdefault(name, set()).update(ids)
+    return merged
 
 
 def _report(results: list, models: dict[str, str | None], as_json: bool, header: dict) -> None:
     from core.answer_eval.report import summaries
 
     summary = summaries(results)
+    declines = _declines(results)
     if as_json:
-        typer.echo(json.dumps({**header, "models": models, **summary}, indent=1))
+        typer.echo(json.dumps({**header, "models": models, **summary, "declines": declines}, indent=1))
     else:
         from rfp.answer_tables import render
 
-        render(Console(width=None if sys.stdout.isatty() else 160), summary, models)
+        console = Console(width=None if sys.stdout.isatty() else 160)
+        render(console, summary, models)
+        table = Table(title="declines (decided before any text is generated: the same in every column)")
+        for head in ("set", "unanswerable declined", "answerable wrongly declined"):
+            table.add_column(head, justify="left" if head == "set" else "right")
+        for name, d in declines.items():
+            table.add_row(
+                name,
+                _count(d["unanswerable_declined"], d["unanswerable"]),
+                _count(d["wrongly_declined"], d["answerable"]),
+            )
+        console.print(table)
     if any(r.error for r in results):
         raise typer.Exit(1)
+
+
+def _declines(results: list) -> dict[str, dict[str, int]]:
+    """Per question set (each half of a split, the whole file, and all together), counts of
+    declines in the first column: unanswerable questions declined, answerable ones wrongly declined."""
+    column = results[0].column if results else None
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        if r.column != column:
+            continue
+        base = r.question.set.split(" (")[0]  # the file, over both halves of its split
+        for name in dict.fromkeys((r.question.set, base, "all")):
+            d = out.setdefault(
+                name, {"unanswerable": 0, "unanswerable_declined": 0, "answerable": 0, "wrongly_declined": 0}
+            )
+            if r.question.expect_decline:
+                d["unanswerable"] += 1
+                d["unanswerable_declined"] += r.declined
+            else:
+                d["answerable"] += 1
+                d["wrongly_declined"] += r.declined
+    whole = out.pop("all", None)
+    if whole is not None and len(out) > 1:
+        out["all"] = whole
+    return dict(sorted(out.items(), key=lambda item: (item[0] == "all", item[0])))
+
+
+def _count(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {part / whole:.3f}" if whole else "-"
 
 
 def _rescore(path: Path, details: Path | None, as_json: bool) -> None:
