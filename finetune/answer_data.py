@@ -179,7 +179,7 @@ def _prose(sentence: str) -> bool:
     )
 
 
-def heading_questions(store: Store, collection: str, limit: int, seed: int = 0) -> Iterator[dict[str, str]]:
+def heading_questions(store: Store, collection: str, limit: int, seed: int = 0) -> Iterator[dict[str, Any]]:
     """Questions made from section headings of the collection's text chunks, one per (document,
     section), in a stable order by a hash of seed and chunk id."""
     seen: set[tuple[str, str]] = set()
@@ -196,14 +196,10 @@ def heading_questions(store: Store, collection: str, limit: int, seed: int = 0) 
         key = hashlib.sha256(f"{seed}:{p.doc_id}:{p.chunk_index}".encode()).hexdigest()
         candidates.append((key, p))
     candidates.sort(key=lambda c: c[0])
-    is_far = [c[1].path.startswith(("far/", "codes/")) or "FAR part" in c[1].title for c in candidates]
-    far = [c for c, f in zip(candidates, is_far, strict=True) if f]
-    rest = [c for c, f in zip(candidates, is_far, strict=True) if not f]
-    chosen = rest[: limit - min(len(far), limit // 3)]
-    chosen += far[: limit - len(chosen)]
-    for _, p in sorted(chosen, key=lambda c: c[0]):
+    for _, p in candidates[:limit]:
         yield {
             "id": f"doc:{p.doc_id}:{p.chunk_index}",
+            "far": p.path.startswith(("far/", "codes/")) or "FAR part" in p.title,
             "question": f"What does the {_document_name(p.title, p.path)} say about {_leaf(p.section)}?",
             "doc_id": p.doc_id,
             "text": p.text,
@@ -213,10 +209,13 @@ def heading_questions(store: Store, collection: str, limit: int, seed: int = 0) 
 def document_examples(
     answerer: Answerer, store: Store, collections: list[str], limit: int, built: Built, tries: int = 4
 ) -> None:
-    made = 0
+    made = far_made = 0
     for cand in heading_questions(store, collections[0], limit * tries):
         if made >= limit:
             break
+        if cand["far"] and far_made >= limit // 3:  # the solicitations are what the bot is asked about
+            built.skip("document: FAR/codes over a third, left out")
+            continue
         prepared = answerer.prepare(cand["question"], collections)
         if prepared.declined is not None:
             built.skip("document: declined")
@@ -241,6 +240,7 @@ def document_examples(
             _example(answerer.messages(cand["question"], prepared.sources), raw, cand["id"], "document")
         )
         made += 1
+        far_made += cand["far"]
 
 
 def write_jsonl(examples: list[dict[str, Any]], dst: Path) -> None:
