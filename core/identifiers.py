@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -111,28 +112,133 @@ def query_ids(question: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+# A possessive ("PA Consulting Group's rate", "vendors' rates") is the name itself.
+_POSSESSIVE = re.compile(r"(?<=[a-z0-9])['\u2019]s?(?![a-z0-9])")
+# A company's legal form at the end of its name: "Gartner, Inc." is named "Gartner" in a question.
+_LEGAL_FORMS = (
+    ("inc",),
+    ("incorporated",),
+    ("llc",),
+    ("l", "l", "c"),
+    ("llp",),
+    ("l", "l", "p"),
+    ("lp",),
+    ("ltd",),
+    ("limited",),
+    ("corp",),
+    ("corporation",),
+    ("co",),
+    ("plc",),
+    ("pllc",),
+    ("the",),  # "'APPS' CONSULTANTS INC., THE"
+)
+_CODE_PREFIX = re.compile(r"^[\d\-.]+\s*-?\s*")
+
+
+def title_words(text: str) -> list[str]:
+    """A title's or a question's lowercase words, possessives dropped."""
+    return re.findall(r"[a-z0-9]+", _POSSESSIVE.sub("", text.lower()))
+
+
+def _name_words(title: str) -> list[str]:
+    """A field value's words as a name: without a leading code ("0854-COMPUTER ENGINEERING") and
+    without a trailing legal form ("Gartner, Inc.")."""
+    words = title_words(_CODE_PREFIX.sub("", title.strip()))
+    stripped = True
+    while stripped:
+        stripped = False
+        for form in _LEGAL_FORMS:
+            if len(words) > len(form) and tuple(words[-len(form) :]) == form:
+                del words[-len(form) :]
+                stripped = True
+    return words
+
+
 def normalize_title(title: str) -> str:
-    """A job or labor-category title reduced to stemmed lowercase words: 'Software Developers' and
-    'software developer' give the same key."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    return " ".join(stem_words(words))
+    """A job or labor-category title, or a name, reduced to stemmed lowercase words: 'Software
+    Developers' and 'software developer' give the same key, and so do 'Gartner, Inc.' and "Gartner's"."""
+    return " ".join(stem_words(_name_words(title)))
 
 
 def title_key(title: str) -> str:
     return f"title:{normalize_title(title)}"
 
 
-def query_title_keys(question: str, max_words: int = 5) -> list[str]:
-    """Every 1..max_words word n-gram of the question as a title key, longest first."""
-    words = stem_words(re.findall(r"[a-z0-9]+", question.lower()))
-    keys: list[str] = []
+@dataclass(frozen=True)
+class TitleSpan:
+    """A run of the question's words that may be a title or a name in a table column."""
+
+    key: str  # "title:" + the span's stemmed words, as ingest keys a field value
+    start: int  # word positions in the question, end exclusive
+    end: int
+    words: tuple[str, ...]  # the question's own words (lowercase, unstemmed)
+
+
+def title_spans(question: str, max_words: int = 10) -> list[TitleSpan]:
+    """Every 1..max_words word n-gram of the question (ingest keys values of up to 10 words),
+    longest first (a lone word only when it is
+    not a stopword or a word every code question uses)."""
+    from core.sparse import STOPWORDS  # core.sparse imports this module
+
+    words = title_words(question)
+    stems = stem_words(words)
+    out: list[TitleSpan] = []
     for n in range(min(max_words, len(words)), 0, -1):
         for i in range(len(words) - n + 1):
-            gram = words[i : i + n]
-            if n == 1 and (len(gram[0]) < 4 or gram[0] in _TITLE_STOP):
+            gram = stems[i : i + n]
+            if n == 1 and (len(gram[0]) < 4 or gram[0] in _TITLE_STOP or words[i] in STOPWORDS):
                 continue
-            keys.append("title:" + " ".join(gram))
-    return list(dict.fromkeys(keys))
+            out.append(TitleSpan("title:" + " ".join(gram), i, i + n, tuple(words[i : i + n])))
+    return out
+
+
+def query_title_keys(question: str, max_words: int = 10) -> list[str]:
+    """Every 1..max_words word n-gram of the question as a title key, longest first."""
+    return list(dict.fromkeys(s.key for s in title_spans(question, max_words)))
+
+
+STEMMED_SHARE = 0.9  # a field equal to the question's words only once stemmed ("Analysts") counts less
+
+
+def field_cover(fields: dict[str, str], spans: list[TitleSpan]) -> float:
+    """How much of the question a row's columns name exactly: each column value equal to a span of
+    the question (stemmed, legal form dropped) covers that span's words, in full when its words are
+    the question's own words and STEMMED_SHARE when only their stems agree; spans that overlap count
+    once (the best set of non-overlapping ones). A row holding both a vendor and a labor category
+    the question names covers both names' words; the row whose title is the question's exact words
+    outranks its plural."""
+    by_key: dict[str, list[TitleSpan]] = {}
+    for span in spans:
+        by_key.setdefault(span.key, []).append(span)
+    weighted: dict[TitleSpan, float] = {}
+    for value in fields.values():
+        value = str(value or "")
+        if not value or len(value) > 120:
+            continue
+        key, words = _value_key(value)
+        for span in by_key.get(key, ()):
+            weight = len(span.words) * (1.0 if words == span.words else STEMMED_SHARE)
+            weighted[span] = max(weighted.get(span, 0.0), weight)
+    return _best_disjoint(weighted)
+
+
+@lru_cache(maxsize=100_000)
+def _value_key(value: str) -> tuple[str, tuple[str, ...]]:
+    """A column value's title key and its own words (code tables repeat their values)."""
+    words = _name_words(value)
+    return "title:" + " ".join(stem_words(words)), tuple(words)
+
+
+def _best_disjoint(weighted: dict[TitleSpan, float]) -> float:
+    """The largest total weight of spans no two of which overlap (weighted interval scheduling)."""
+    spans = sorted(weighted, key=lambda s: s.end)
+    best = [0.0]  # best[i]: the best total over the first i spans
+    for i, span in enumerate(spans):
+        j = i
+        while j > 0 and spans[j - 1].end > span.start:
+            j -= 1
+        best.append(max(best[i], best[j] + weighted[span]))
+    return best[-1]
 
 
 _TITLE_STOP = {

@@ -1,15 +1,18 @@
-"""Hybrid retrieval with an exact tier for government identifiers.
+"""Hybrid retrieval with an exact tier for government identifiers and table lookups.
 
-For a question, four ranked lists come out of Qdrant and are fused (relative score fusion: dense and
+For a question, ranked lists come out of Qdrant and are fused (relative score fusion: dense and
 sparse scores normalized by their best and weighted equally, exact matches add a bonus):
 - dense: all-MiniLM-L6-v2 similarity (meaning);
 - sparse: BM25 over tokens that keep identifiers whole (words and exact strings);
-- ids: chunks whose payload names an identifier the question names (FAR 52.204-21, SOC 15-1252,
-  OPM 2210, RFQ1349024, CLIN 0001);
-- titles: code-table rows whose title column equals a phrase of the question ("software developer"
-  -> SOC 15-1252 "Software Developers"), when the question asks for a code, series, rate or category.
+- defines / ids: chunks that are, or name, an identifier the question names (FAR 52.204-21,
+  SOC 15-1252, OPM 2210, RFQ1349024, CLIN 0001);
+- titles: table rows with a column equal to a run of the question's words ("software developer" ->
+  SOC 15-1252 "Software Developers"; "Gartner" and "Senior Director" -> the CALC row holding both),
+  when the question asks for a code, series, rate or category. The bonus grows with how much of the
+  question the row's columns name, the question's own words before their plural.
 Near-duplicate passages from different versions of a document (an RFQ and its amendment, a draft and
 the final) are collapsed to the latest version, and the hit says which other versions say it too.
+`Retriever.search` runs these as named stages; docs/retrieval.md has the figures.
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from core.embedding import Embedder
-from core.identifiers import query_ids, query_title_keys
+from core.identifiers import TitleSpan, field_cover, query_ids, title_spans
 from core.prompt import Citation
-from core.sparse import SparseEncoder
+from core.sparse import SparseEncoder, SparseVector
 from core.store import ChunkPayload, HasId, Match, MatchAny, Store, StoredHit, Where
 
 log = logging.getLogger(__name__)
@@ -37,6 +43,7 @@ CODE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 EXCLUDED_TAGS = ("status=expired", "status=withdrawn")
+TITLE_ROWS = 30  # rows gathered for the question's title keys, nearest by meaning first
 
 
 @dataclass
@@ -154,6 +161,26 @@ class SearchResult:
     where: Where | None = None
 
 
+@dataclass
+class Query:
+    """A question as every stage sees it: its vectors, filter, identifier keys and title spans."""
+
+    text: str
+    where: Where
+    ids: list[str]
+    spans: list[TitleSpan]  # empty unless the question asks for a code, series, rate or category
+    vector: np.ndarray
+    sparse: SparseVector
+
+    @property
+    def titles(self) -> list[str]:
+        return list(dict.fromkeys(s.key for s in self.spans))
+
+
+# list name -> (collection, point) in rank order: what gathering finds
+Lists = dict[str, list[tuple[str, StoredHit]]]
+EXACT_LISTS = ("defines", "ids", "titles")
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -163,6 +190,15 @@ def _shingles(text: str) -> set[str]:
 
 
 class Retriever:
+    """`search` runs five named stages: gather (ranked lists from Qdrant), complete scores (each
+    candidate's true score in the lists that missed it), fuse (relative score fusion plus exact
+    bonuses), fetch payloads (for the final cut only) and collapse versions.
+
+    Gathering is one Qdrant query per list. Qdrant's Query API fusion (dense and sparse as
+    prefetches, fused by RRF or DBSF in one call) ranks worse on the dev set than relative score
+    fusion with completed scores (bench/query_api.py; figures in docs/retrieval.md), and returns no
+    cosine similarity, which answers use to judge coverage: it is not used."""
+
     def __init__(
         self,
         store: Store,
@@ -187,60 +223,91 @@ class Retriever:
         filters: Filters | None = None,
         code_lookup: bool = False,
     ) -> SearchResult:
-        import time
-
         started = time.perf_counter()
         collections = [c for c in collections if self.store.has_collection(c)]
-        where = (filters or Filters()).where()
-        ids = query_ids(query)
-        titles = query_title_keys(query) if code_lookup or CODE_QUESTION.search(query) else []
-        vector = self.embedder.embed_query(query)
-        sparse = self.sparse.encode_query(query)
-        n = self.candidates
+        q = self.prepare(query, filters, code_lookup)
+        lists = self.gather(q, collections)
+        self.complete_scores(q, collections, lists)
+        fused, best_similarity = self.fuse(q, lists)
+        top = self.fetch_payloads(fused[: max(k * 3, 30)])
+        ranked = self.collapse_versions([c.hit() for c in top])
+        return SearchResult(
+            query, ranked[:k], best_similarity, q.ids, time.perf_counter() - started, collections, q.where
+        )
 
-        lists: dict[str, list[tuple[str, StoredHit]]] = {
-            "dense": [],
-            "sparse": [],
-            "defines": [],
-            "ids": [],
-            "titles": [],
-        }
+    def prepare(self, query: str, filters: Filters | None = None, code_lookup: bool = False) -> Query:
+        asks_code = code_lookup or bool(CODE_QUESTION.search(query))
+        return Query(
+            query,
+            (filters or Filters()).where(),
+            query_ids(query),
+            title_spans(query) if asks_code else [],
+            self.embedder.embed_query(query),
+            self.sparse.encode_query(query),
+        )
+
+    # --- 1. gather ---------------------------------------------------------------------------------
+    def gather(self, q: Query, collections: list[str]) -> Lists:
+        """The ranked lists, without payloads except for the exact tiers (ids and scores; payloads
+        are fetched for the few that make the final cut):
+        - dense and sparse: the `candidates` nearest by meaning and by words;
+        - defines: the clause or code row itself (its heading or row names an identifier the
+          question names), ids: passages citing it;
+        - titles: table rows with a column equal to a run of the question's words (see
+          `gather_titles`)."""
+        lists: Lists = {"dense": [], "sparse": [], "defines": [], "ids": [], "titles": []}
+        n, where = self.candidates, q.where
         for name in collections:
-            # Candidates come without payloads (ids and scores); payloads are fetched for the
-            # few that make the final cut.
-            lists["dense"] += [(name, h) for h in self.store.search_dense(name, vector, where, n, False)]
-            lists["sparse"] += [(name, h) for h in self.store.search_sparse(name, sparse, where, n, False)]
-            if ids:
-                # The clause or code itself (its heading or row names it), then passages citing it.
-                defines = where.and_(Where.of(MatchAny("defines", tuple(ids))))
-                lists["defines"] += [(name, h) for h in self.store.search_dense(name, vector, defines, 10)]
-                exact = where.and_(Where.of(MatchAny("ids", tuple(ids))))
-                lists["ids"] += [(name, h) for h in self.store.search_dense(name, vector, exact, 20)]
-            if titles:
-                by_title = where.and_(Where.of(MatchAny("ids", tuple(titles))))
-                lists["titles"] += [(name, h) for h in self.store.search_dense(name, vector, by_title, 30)]
-        # A candidate found by only one list gets its true score in the other, so that fusion
-        # compares like with like (a long passage can be first by words and far down by meaning).
+            lists["dense"] += [(name, h) for h in self.store.search_dense(name, q.vector, where, n, False)]
+            lists["sparse"] += [(name, h) for h in self.store.search_sparse(name, q.sparse, where, n, False)]
+            if q.ids:
+                defines = where.and_(Where.of(MatchAny("defines", tuple(q.ids))))
+                lists["defines"] += [(name, h) for h in self.store.search_dense(name, q.vector, defines, 10)]
+                exact = where.and_(Where.of(MatchAny("ids", tuple(q.ids))))
+                lists["ids"] += [(name, h) for h in self.store.search_dense(name, q.vector, exact, 20)]
+            if q.spans:
+                lists["titles"] += [(name, h) for h in self.gather_titles(q, name)]
+        return lists
+
+    def gather_titles(self, q: Query, name: str) -> list[StoredHit]:
+        """Rows keyed by a title the question names (ingest keys every short column value of a
+        code table, `core.identifiers.title_key`), nearest by meaning first, with payloads: fusion
+        reads their columns. A first search and then rounds for keys not seen yet and for rows
+        holding two keys were tried: on 192 vendor-and-category questions over the CALC tables the
+        rounds gathered no row the first search had missed, so there is one search."""
+        where = q.where.and_(Where.of(MatchAny("ids", tuple(q.titles))))
+        return self.store.search_dense(name, q.vector, where, TITLE_ROWS)
+
+    # --- 2. complete scores ----------------------------------------------------------------------
+    def complete_scores(self, q: Query, collections: list[str], lists: Lists) -> None:
+        """A candidate found by only one list gets its true score in the other, so that fusion
+        compares like with like (a long passage can be first by words and far down by meaning).
+        With several collections each list is then merged by its own score."""
         for name in collections:
             dense_ids = {h.id for c, h in lists["dense"] if c == name}
             sparse_ids = {h.id for c, h in lists["sparse"] if c == name}
-            exact_ids = {h.id for key in ("defines", "ids", "titles") for c, h in lists[key] if c == name}
+            exact_ids = {h.id for key in EXACT_LISTS for c, h in lists[key] if c == name}
             missing_dense = tuple((sparse_ids | exact_ids) - dense_ids)
             missing_sparse = tuple((dense_ids | exact_ids) - sparse_ids)
             if missing_dense:
-                found = self.store.search_dense(
-                    name, vector, where.and_(Where.of(HasId(missing_dense))), len(missing_dense), False
-                )
+                where = q.where.and_(Where.of(HasId(missing_dense)))
+                found = self.store.search_dense(name, q.vector, where, len(missing_dense), False)
                 lists["dense"] += [(name, h) for h in found]
-            if missing_sparse and sparse.indices:
-                found = self.store.search_sparse(
-                    name, sparse, where.and_(Where.of(HasId(missing_sparse))), len(missing_sparse), False
-                )
+            if missing_sparse and q.sparse.indices:
+                where = q.where.and_(Where.of(HasId(missing_sparse)))
+                found = self.store.search_sparse(name, q.sparse, where, len(missing_sparse), False)
                 lists["sparse"] += [(name, h) for h in found]
-        # With several collections each list is merged by its own score.
         for key in ("dense", "sparse"):
             lists[key].sort(key=lambda item: -item[1].score)
 
+    # --- 3. fuse -------------------------------------------------------------------------------------
+    def fuse(self, q: Query, lists: Lists) -> tuple[list[_Candidate], float]:
+        """Relative score fusion: each list's scores are divided by its best score, so meaning and
+        words count equally whatever their scales. Exact matches add a flat bonus: the clause or row
+        itself the most, a mention of the identifier less, a table row by how much of the question
+        its columns name exactly (`field_cover`: the exact title before its plural, a vendor's row
+        for the category asked before other vendors' rows); meaning and words then order rows of
+        equal bonus. Returns the candidates best first and the best cosine similarity."""
         fused: dict[tuple[str, str], _Candidate] = {}
 
         def candidate(name: str, stored: StoredHit, key: str) -> _Candidate:
@@ -253,8 +320,6 @@ class Retriever:
                 found.matched.append(key)
             return found
 
-        # Relative score fusion: each list's scores are divided by its best score, so meaning and
-        # words count equally whatever their scales; exact identifier/title matches add a bonus.
         for key in ("dense", "sparse"):
             items = lists[key]
             top = max((h.score for _, h in items), default=0.0) or 1.0
@@ -264,39 +329,54 @@ class Retriever:
                 c.score += share * max(stored.score, 0.0) / top
                 if key == "dense":
                     c.dense = stored.score
-        # Exact matches get a flat bonus (the clause or row itself the most, a mention of the
-        # identifier less, a title match by how many of its words the question names); meaning
-        # and words then order them, so "Cloud Architect 4 at Aquilent" finds Aquilent's row.
-        longest = max((self._title_words(h, titles) for _, h in lists["titles"]), default=1) or 1
-        for key, share in (("defines", 1.0), ("ids", 0.6), ("titles", None)):
+        covers = {(name, h.id): self._cover(h, q) for name, h in lists["titles"]}
+        most = max(covers.values(), default=0.0) or 1.0
+        bonuses: tuple[tuple[str, float | None], ...] = (("defines", 1.0), ("ids", 0.6), ("titles", None))
+        for key, bonus in bonuses:
             seen: set[tuple[str, str]] = set()
             for name, stored in lists[key]:
                 if (name, stored.id) in seen:
                     continue
                 seen.add((name, stored.id))
-                weight = share if share is not None else self._title_words(stored, titles) / longest
+                weight = bonus if bonus is not None else covers[(name, stored.id)] / most
                 candidate(name, stored, key).score += self.exact_weight * weight
         best_similarity = max((h.score for _, h in lists["dense"]), default=0.0)
-        top_candidates = sorted(fused.values(), key=lambda h: -h.score)[: max(k * 3, 30)]
+        return sorted(fused.values(), key=lambda c: -c.score), best_similarity
+
+    @staticmethod
+    def _cover(hit: StoredHit, q: Query) -> float:
+        """How much of the question a title-tier row names: from its columns, or, for a point without
+        columns, the longest title key it holds."""
+        chunk = hit.chunk
+        if chunk.fields:
+            return field_cover(chunk.fields, q.spans)
+        keys = set(chunk.ids)
+        return max((float(len(s.words)) for s in q.spans if s.key in keys), default=0.0)
+
+    # --- 4. fetch payloads ---------------------------------------------------------------------------
+    def fetch_payloads(self, top: list[_Candidate]) -> list[_Candidate]:
+        """Payloads for the final cut, one retrieve per collection; points gone since gathering are
+        dropped."""
         by_collection: dict[str, list[str]] = {}
-        for c in top_candidates:
+        for c in top:
             if not c.stored:
                 by_collection.setdefault(c.collection, []).append(c.id)
         for name, point_ids in by_collection.items():
             payloads = {p.id: p.payload for p in self.store.retrieve(name, point_ids)}
-            for c in top_candidates:
+            for c in top:
                 if c.collection == name and not c.stored:
                     c.stored = payloads.get(c.id, {})
-        ranked = [c.hit() for c in top_candidates if c.stored]
-        # Two live versions of one file can only coexist after a crash mid-swap: newest wins.
+        return [c for c in top if c.stored]
+
+    # --- 5. collapse versions ------------------------------------------------------------------------
+    def collapse_versions(self, ranked: list[Hit]) -> list[Hit]:
+        """Two live versions of one file can only coexist after a crash mid-swap: newest wins. Then
+        each document family's latest version is preferred (`_latest_versions`)."""
         newest: dict[str, int] = {}
         for h in ranked:
             newest[h.payload.doc_id] = max(newest.get(h.payload.doc_id, 0), h.payload.seq)
         ranked = [h for h in ranked if h.payload.seq == newest[h.payload.doc_id]]
-        ranked = self._latest_versions(ranked)
-        return SearchResult(
-            query, ranked[:k], best_similarity, ids, time.perf_counter() - started, collections, where
-        )
+        return self._latest_versions(ranked)
 
     def mentions(self, term: str, collections: Iterable[str], where: Where | None = None) -> bool:
         """Whether any searchable passage contains `term` as a word (one sparse-index lookup)."""
@@ -311,11 +391,6 @@ class Retriever:
                 if pattern.search(hit.chunk.text.lower()):
                     return True
         return False
-
-    @staticmethod
-    def _title_words(hit: StoredHit, titles: list[str]) -> int:
-        keys = set(hit.chunk.ids)
-        return max((len(t.split()) for t in titles if t in keys), default=0)
 
     def _latest_versions(self, hits: list[Hit]) -> list[Hit]:
         """Prefer the latest version of a document. A hit from an older version is replaced by the
@@ -339,27 +414,38 @@ class Retriever:
                     hit.score *= SUPERSEDED_WEIGHT
             out.append(hit)
         out.sort(key=lambda h: -h.score)
-        kept: list[tuple[Hit, set[str]]] = []
+        kept: list[_Passage] = []
         for hit in out:
-            shingles = _shingles(hit.text)
+            passage = _Passage.of(hit)
             duplicate = None
-            for other, other_shingles in kept:
-                overlap = len(shingles & other_shingles) / max(1, min(len(shingles), len(other_shingles)))
-                if other.id == hit.id or overlap >= 0.8:
-                    duplicate = other
+            for other in kept:
+                if other.hit.id == hit.id or passage.same_as(other):
+                    duplicate = other.hit
                     break
             if duplicate is None:
-                kept.append((hit, shingles))
+                kept.append(passage)
             elif hit.path != duplicate.path and hit.path not in duplicate.other_versions:
                 duplicate.other_versions.append(hit.path)
                 duplicate.versions_differ = duplicate.versions_differ or _normal(hit.text) != _normal(
                     duplicate.text
                 )
-        return [h for h, _ in kept]
+        return [p.hit for p in kept]
 
     def _counterpart(self, hit: Hit, latest_doc: str) -> Hit | None:
-        """The passage of the latest version that matches an older version's passage."""
+        """The passage of the latest version that matches an older version's passage. For a table
+        row, the row with the same values: rows of one table share most of their words, so the
+        row found by words alone can be its neighbour."""
         where = Where.of(LIVE, Match("doc_id", latest_doc))
+        if hit.fields:
+            keys = [Match("ids", key) for key in hit.payload.ids[:8]]
+            found = self.store.search_sparse(
+                hit.collection, self.sparse.encode_query(hit.text), where.and_(Where.of(*keys)), 10
+            )
+            values = _row_values(hit.fields)
+            for stored in found:
+                if _row_values(stored.chunk.fields or {}) == values:
+                    return Hit(stored.id, hit.collection, 0.0, stored.chunk)
+            return None
         found = self.store.search_sparse(hit.collection, self.sparse.encode_query(hit.text), where, 3)
         shingles = _shingles(hit.text)
         for stored in found:
@@ -370,6 +456,39 @@ class Retriever:
 
 
 SUPERSEDED_WEIGHT = 0.85
+
+
+@dataclass
+class _Passage:
+    """A hit as the duplicate check compares it."""
+
+    hit: Hit
+    shingles: set[str]
+    values: list[str] | None  # a table row's values, normalized and sorted
+    exact: bool  # found by an exact tier
+
+    @staticmethod
+    def of(hit: Hit) -> _Passage:
+        values = _row_values(hit.fields) if hit.fields else None
+        exact = any(key in hit.matched for key in EXACT_LISTS)
+        return _Passage(hit, _shingles(hit.text), values, exact)
+
+    def same_as(self, other: _Passage) -> bool:
+        """The same passage twice: boilerplate, two formats of one file, rows of a table that
+        differ in a cell nobody asked about. Two rows the exact tiers both found are the same row
+        only when their values are: rows of one occupation differ in the one column that was asked
+        about ("Information Security Analyst" is not "Network Security Analyst")."""
+        if self.values is not None and other.values is not None:
+            if self.values == other.values:
+                return True
+            if self.exact and other.exact:
+                return False
+        a, b = self.shingles, other.shingles
+        return len(a & b) / max(1, min(len(a), len(b))) >= 0.8
+
+
+def _row_values(fields: dict[str, str]) -> list[str]:
+    return sorted(v for v in (_normal(str(value or "")) for value in fields.values()) if v)
 
 
 def _normal(text: str) -> str:

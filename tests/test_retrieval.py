@@ -19,6 +19,7 @@ FILES = [
     "rfp/usds-techfar-hub-samples/Agile_Task_Order_IGCE_Example.docx",
     "rfp/gsa-18f-agile-delivery-services-bpa-2015/vendor-response-ATS-pool1-apache2/wiki7attachmentEitems.md",
     "codes/bls_soc_2018_direct_match_titles.csv",
+    "codes/bls_soc_2018_direct_match_title_file.xlsx",
     "codes/opm_fedscope_occupational_series_DTocc.csv",
     "codes/gsa_calc_hourly_prices_sample.csv",
     "far/FAR_part_42.md",
@@ -106,6 +107,38 @@ def test_amendment_is_found_as_amendment(corpus):
 def test_code_questions_surface_the_exact_row(corpus, query, field, value):
     hits = top(corpus, query, k=3)
     assert hits[0].fields[field] == value, [h.fields for h in hits]
+
+
+def test_an_exact_title_ranks_its_row_first(corpus):
+    """The direct-match row whose title is the question's words comes first; the other titles of
+    the same occupation follow as rows of their own (not folded into one another, and the same row
+    of the XLSX and the CSV shown once)."""
+    hits = top(
+        corpus, "Information Security Analyst", k=6, filters=Filters(doc_kinds=("codes",)), code_lookup=True
+    )
+    titles = [h.fields.get("2018 SOC Direct Match Title") for h in hits]
+    assert titles[0] == "Information Security Analyst", titles
+    assert hits[0].fields["2018 SOC Code"] == "15-1212"
+    assert "Network Security Analyst" in titles, titles
+    assert len(set(titles)) == len(titles), titles
+
+
+@pytest.mark.parametrize(
+    ("question", "vendor", "price"),
+    [
+        ("What is Gartner's hourly rate for a Senior Director?", "Gartner, Inc.", "538.00"),
+        ("Senior Director hourly rate at Towers Watson Delaware", "Towers Watson Delaware, Inc.", "563.79"),
+    ],
+)
+def test_a_vendor_and_a_labor_category_find_their_row(corpus, question, vendor, price):
+    """Two CALC rows sell a Senior Director; the one of the vendor named comes first."""
+    hits = top(corpus, question, k=3)
+    first = hits[0].fields
+    assert (first["Labor Category"], first["COMPANY NAME"], first["Year 1/base"]) == (
+        "Senior Director",
+        vendor,
+        price,
+    ), [h.fields for h in hits]
 
 
 def test_a_clause_number_finds_the_clause(corpus):
