@@ -40,8 +40,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	@# mypy on core ([tool.mypy] in pyproject.toml) joins lint once `make typecheck` reports no errors:
-	@# replace this comment with: $(BIN)/mypy
+	$(BIN)/mypy
 
 typecheck: setup
 	$(BIN)/mypy

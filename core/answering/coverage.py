@@ -163,8 +163,8 @@ class Coverage:
         scope = self.scoper(context or question, result)
         pool = [h for h in result.hits if scope.holds(h)] if scope is not None else list(result.hits)
         if scope is not None and not pool:
-            reason = f"no passage found is from the documents of {scope.label}"
-            return Decision(_with_hits(result, result.hits[:k]), reason, scope)
+            nothing_own = f"no passage found is from the documents of {scope.label}"
+            return Decision(_with_hits(result, result.hits[:k]), nothing_own, scope)
         scoped = _with_hits(result, pool[:k])
         reason = self(question, scoped)
         if reason is not None:
@@ -174,7 +174,7 @@ class Coverage:
         # The words that name the solicitation: its own passages need not repeat them.
         naming = content_words(" ".join(naming_terms(context or question))) if scope is not None else set()
         chosen = list(pool[:k])
-        missing = []
+        missing: list[Slot] = []
         for slot in find_slots(question):
             found = fill(slot, own, question, common, naming)
             if found is None and scope is not None:  # look further in the solicitation's own documents

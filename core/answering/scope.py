@@ -197,7 +197,7 @@ class Scoper:
             return None
         units = {u for u, s in scores.items() if s >= SHARE * best}
         named = {p for p in docs if unit(p) in units}
-        owned_numbers = {docs[p].solicitation for p in named if docs[p].solicitation}
+        owned_numbers = {n for p in named if (n := docs[p].solicitation)}
         used = [t for t in terms if t in strength and any(u in units for u in strength[t])]
         used.sort(key=lambda t: -weights[t])
         return Scope(used, named, {u for u in units if u not in docs}, owned_numbers, scores)

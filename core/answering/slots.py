@@ -90,7 +90,7 @@ class Slot:
 
 def _head_words(text: str) -> str:
     """The noun phrase that starts `text`: words up to the first verb-like or function word."""
-    words = []
+    words: list[str] = []
     for w in text.split():
         bare = w.strip(",.'\"()").lower()
         if not bare or re.fullmatch(_AUX, bare) or bare in _STOP_HEAD or bare in _PRONOUNS:
