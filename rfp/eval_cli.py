@@ -53,8 +53,8 @@ def retrieval(
         for q in questions:
             result = services.retriever.search(q.question, collections, k=k)
             hits_by_id[q.id] = [h.to_json() for h in result.hits]
-            if q.kind == "none":
-                declined[q.id] = services.answerer.coverage(q.question, result) is not None
+            if q.kind == "none":  # declined as `rfp ask` declines it
+                declined[q.id] = services.answerer.prepare(q.question, collections).declined is not None
     finally:
         services.close()
     report = score(questions, hits_by_id, declined)
