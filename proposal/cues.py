@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from core.dates import when
 from proposal.model import Fact
 
 MODAL = re.compile(
@@ -133,22 +134,6 @@ MARGINS = re.compile(
 PAPER = re.compile(r"\b8(?:\.5|½| 1/2)\s*(?:x|by|×)\s*11\b(?:[- ]inch)?", re.IGNORECASE)
 SPACING = re.compile(r"\b(single|double|1\.5)[- ]spaced\b", re.IGNORECASE)
 
-_MONTHS = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-DATE = re.compile(
-    rf"\b{_WEEKDAY}(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|"
-    rf"\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
-)
-TIME = re.compile(
-    r"\b(?:\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|[AP]M)(?![a-z])|noon|midnight|"
-    r"\d{1,2}:\d{2}(?:\s*(?:hours|noon))?)"
-    r"(?:\s*\(?(?:Eastern|Central|Mountain|Pacific)(?:\s+(?:Standard|Daylight|Prevailing))?"
-    r"(?:\s+Time)?(?:\s*\(?E[SD]?T\)?)?\)?|\s*\(?[ECMP][SD]?T\)?|,?\s+eastern\b)?",
-    re.IGNORECASE,
-)
 DUE = re.compile(
     r"\b(due|no later than|NLT|closing (?:date|time)|closes?|deadline|must be received|received (?:by|no later)|"
     r"submitted (?:by|no later|on or before)|reply by|on or before|responses? due|submission)\b",
@@ -191,25 +176,6 @@ FACTOR = re.compile(
 def _count(value: str) -> str:
     value = value.lower().replace(",", "")
     return str(_NUMBER_WORDS.get(value, value))
-
-
-def when(text: str) -> str | None:
-    """'February 25, 2019 at 5:00PM EST' out of a sentence: the date and the time near it."""
-    m = DATE.search(text)
-    if m is None:
-        return None
-    date = re.sub(r"\s+", " ", m.group(0)).strip(" ,")
-    window_start = max(0, m.start() - 45)
-    near = [t for t in TIME.finditer(text, window_start, min(len(text), m.end() + 45)) if t.group(0).strip()]
-    if near:
-        t = min(near, key=lambda t: abs(t.start() - m.start()))
-        time = re.sub(r"\s+", " ", t.group(0)).strip(" ,").lstrip("(")
-        if time.count("(") > time.count(")"):
-            time += ")"
-        elif time.count(")") > time.count("("):
-            time = time.rstrip(")")
-        return f"{date}, {time}"
-    return date
 
 
 def facts(text: str, context: str = "") -> list[Fact]:
