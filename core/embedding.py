@@ -243,7 +243,15 @@ class Embedder:
 
         thread = threading.Thread(target=load, name="embedder-load", daemon=True)
         thread.start()
+        self._preloading = thread
         return thread
+
+    def settle(self) -> None:
+        """Wait for a preload still running: a process that exits while ONNX Runtime or torch is
+        loading in another thread is aborted by the C++ runtime instead of exiting with its code."""
+        thread = getattr(self, "_preloading", None)
+        if thread is not None:
+            thread.join()
 
     @property
     def fingerprint(self) -> str:

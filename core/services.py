@@ -182,7 +182,11 @@ class Services:
         return self._part("answerer", build)
 
     def close(self) -> None:
-        """Close what was built here (the store, the manifest, the embedding cache)."""
+        """Close what was built here (the store, the manifest, the embedding cache), once a model
+        still loading in the background has finished."""
+        embedder = self._parts.get("embedder")
+        if embedder is not None and hasattr(embedder, "settle"):
+            embedder.settle()
         for name in ("store", "manifest", "cached_embedder"):
             part = self._parts.get(name)
             # an Embedder alone has nothing to close
