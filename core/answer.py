@@ -180,7 +180,7 @@ class Answerer:
             if on_token is not None:
                 on_token(piece)
         raw = "".join(parts).strip()
-        claims, dropped = self.check(raw, sources)
+        claims, dropped = self.check(raw, sources, question)
         kept = [c for c in claims if c.supported]
         if not kept:
             fallback = self.quote(question, sources)
@@ -209,9 +209,10 @@ class Answerer:
             prompt=messages,
         )
 
-    def check(self, raw: str, sources: list[Source]) -> tuple[list[Claim], list[str]]:
-        """Split the model's answer into claims and verify each against the sources it cites."""
-        return check_claims(raw, sources, self.min_support)
+    def check(self, raw: str, sources: list[Source], question: str = "") -> tuple[list[Claim], list[str]]:
+        """Split the model's answer into claims and verify each against the sources it cites; a
+        sentence that only asks or restates `question` is not a claim."""
+        return check_claims(raw, sources, self.min_support, question)
 
 
 def version_notes(sources: list[Source]) -> list[str]:

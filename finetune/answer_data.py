@@ -56,7 +56,7 @@ class Built:
 
 def _claims_answer(answerer: Answerer, question: str, sources: list[Source], raw: str) -> Answer:
     """`raw` as if a model had written it: the Answerer's own claim check, supported claims kept."""
-    claims, _ = answerer.check(raw, sources)
+    claims, _ = answerer.check(raw, sources, question)
     kept = [c for c in claims if c.supported]
     return Answer(question, " ".join(c.text for c in kept), "generated", sources, claims=kept, raw=raw)
 

@@ -179,3 +179,27 @@ def test_ask_cli_json(services, tmp_path):
     data = json.loads(result.output)
     assert data["mode"] == "extractive" and data["sources"]
     assert {"path", "page", "section", "text", "n"} <= set(data["sources"][0])
+
+
+def test_an_echoed_prompt_is_not_a_supported_claim(services):
+    """Seen on a CI machine: SmolLM2 answered with its own prompt. "Question: When are quotes due?"
+    has all its words in a source sentence, but it asks, it does not state."""
+    a = answerer(services, NoChat())
+    result = services.retriever.search("Help desk hours for the VA Caseflow task order", ["public"], k=3)
+    sources = a.sources("help desk hours", result.hits)
+    quote = next(s for s in sources if "8AM to 8PM" in s.hit.text)
+    quote.excerpt = quote.hit.text
+    question = "What are the help desk hours?"
+    raw = (
+        f"The source number is {quote.n}.\nQuestion: What are the help desk hours?\n"
+        f"The help desk hours are the help desk hours [{quote.n}]. "
+        f"Help desk is open from 8AM to 8PM Eastern Standard Time [{quote.n}]."
+    )
+    claims, dropped = a.check(raw, sources, question)
+    assert [c.text for c in claims if c.supported] == [
+        f"Help desk is open from 8AM to 8PM Eastern Standard Time [{quote.n}]."
+    ]
+    assert sum("restates the question" in d for d in dropped) == 2
+    # Without the question only the sentence that asks is dropped; the restatement passes on its words.
+    claims, _ = a.check(raw, sources)
+    assert any(c.supported and "are the help desk hours" in c.text for c in claims)

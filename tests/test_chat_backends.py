@@ -124,13 +124,17 @@ def test_cited_answer_refers_only_to_retrieved_sources(chat, tmp_path, embedder)
     services.indexer.index_file(doc, "public")
     answerer = Answerer(services.retriever, lambda: chat, embedder, top_k=3, max_new_tokens=80)
     answer = answerer.answer("When are quotes due?", ["public"], extractive=False)
-    # SmolLM2-135M repeats a rule of the system prompt here on every backend: nothing it says is in
-    # the sources, so the sources' own sentences are quoted, and its text is reported as dropped.
-    assert answer.mode == "extractive", answer.raw
-    assert answer.dropped and answer.model_version == chat.version
-    assert "March 16, 2026" in answer.text
+    # Greedy output differs between CPUs (SmolLM2-135M often repeats its prompt here), so this checks
+    # what must hold whatever the model says: only supported, cited claims are shown; when none
+    # is, the sources' own sentences are quoted and the model's text is reported as dropped.
+    assert answer.model_version == chat.version and answer.raw
+    assert answer.mode in ("generated", "extractive"), answer.raw
+    if answer.mode == "extractive":
+        assert answer.dropped and "March 16, 2026" in answer.text, answer.raw
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert cited and cited <= {s.n for s in answer.sources}
+    assert answer.claims
     for claim in answer.claims:
         assert claim.supported and claim.quote_source in {s.n for s in answer.sources}
+        assert not claim.text.rstrip(" .[]0123456789").endswith("?"), answer.raw
     services.close()

@@ -1,7 +1,9 @@
 """Checking a generated answer: each sentence must cite a retrieved source that supports it (its
 content words appear in one of that source's sentences, and every number it states is there too).
 Invented source numbers are removed; unsupported sentences are kept as unsupported claims for the
-caller to drop and report."""
+caller to drop and report. A sentence that asks something, or only restates the question (a small
+model echoing its prompt: "Question: When are quotes due?"), states nothing and is not a claim, even
+though every word of it is in the sources."""
 
 from __future__ import annotations
 
@@ -32,7 +34,28 @@ def degenerate(text: str) -> bool:
     return len(set(words)) / len(words) < 0.45
 
 
-def check_claims(raw: str, sources: list[Source], min_support: float = 0.5) -> tuple[list[Claim], list[str]]:
+def restates(sentence: str, question: str) -> bool:
+    """The sentence asks a question, or says nothing the question did not: no content word and no
+    number beyond the question's."""
+    if sentence.rstrip().endswith("?"):
+        return True
+    if not question:
+        return False
+    if _negated(sentence) and not _negated(question):  # "No, the volume is not limited." answers
+        return False
+    return content_words(sentence) <= content_words(question) and numbers(sentence) <= numbers(question)
+
+
+_NEGATION = re.compile(r"\b(?:no|not|never|none|nor|cannot)\b|n't\b", re.IGNORECASE)
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEGATION.search(text))
+
+
+def check_claims(
+    raw: str, sources: list[Source], min_support: float = 0.5, question: str = ""
+) -> tuple[list[Claim], list[str]]:
     """Split the model's answer into claims and verify each against the sources it cites (an
     uncited sentence may still be supported by any source, and gets that citation). Returns the
     claims and notes on what was removed."""
@@ -49,6 +72,9 @@ def check_claims(raw: str, sources: list[Source], min_support: float = 0.5) -> t
         if invented:
             dropped.append(f"citation {', '.join(f'[{n}]' for n in invented)} removed: no such source")
         if not content_words(clean):
+            continue
+        if restates(CITATION.sub("", clean), question):
+            dropped.append(f"not a claim (asks or restates the question): {clean}")
             continue
         candidates = cited or list(by_n)
         best: tuple[float, int | None, str | None] = (0.0, None, None)
