@@ -8,9 +8,9 @@ An amendment (SF-30 style) says what it changes in sentences:
   Q&A answers included.
 
 `read_changes` finds them in a document's sentences in order. The shredder (proposal/amend.py) applies
-them to compliance-matrix rows; ingest (core/indexing.py) stores them on the amendment's passages
-(`amends`) and links them to the stored passages they change (`amended_by`, built by `link`); answers
-use the current value and say what changed it (core/answering/amendments.py).
+them to compliance-matrix rows; ingest (core/indexing/versions.py) stores them on the amendment's
+passages (`amends`) and links them to the stored passages they change (`amended_by`, built by
+`link`); answers use the current value and say what changed it (core/answering/amendments.py).
 """
 
 from __future__ import annotations
