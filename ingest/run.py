@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core.indexing import FileResult, Indexer, walk
+from core.indexing import FileResult, FileStatus, Indexer, walk
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +28,16 @@ class RunReport:
 
     @property
     def chunks_written(self) -> int:
-        return sum(r.chunks for r in self.results if r.status in ("new", "changed"))
+        return sum(r.chunks for r in self.results if r.status in (FileStatus.NEW, FileStatus.CHANGED))
 
     @property
     def chunks_cached(self) -> int:
         """Chunks whose vectors the embedding cache already had: no model time."""
-        return sum(r.cached for r in self.results if r.status in ("new", "changed"))
+        return sum(r.cached for r in self.results if r.status in (FileStatus.NEW, FileStatus.CHANGED))
 
     @property
     def failed(self) -> list[FileResult]:
-        return [r for r in self.results if r.status == "failed"]
+        return [r for r in self.results if r.status == FileStatus.FAILED]
 
 
 def ingest_paths(
@@ -56,7 +56,7 @@ def ingest_paths(
     files, skipped = walk(paths)
     for result in skipped:
         report.results.append(result)
-        if result.status == "failed":  # a folder that could not be listed
+        if result.status == FileStatus.FAILED:  # a folder that could not be listed
             print_failure(console, result)
     with Progress(
         TextColumn("[bold]ingest[/]"),
@@ -72,7 +72,7 @@ def ingest_paths(
 
         def done(result: FileResult) -> None:
             report.results.append(result)
-            if result.status == "failed":
+            if result.status == FileStatus.FAILED:
                 print_failure(console, result)
             for warning in result.warnings:
                 console.print(f"[yellow]warning[/] {result.path}: {warning}", highlight=False)
@@ -127,11 +127,11 @@ def summary_table(report: RunReport, collection: str) -> Table:
     ):
         table.add_column(column, justify="right")
     table.add_row(
-        str(report.count("new")),
-        str(report.count("changed")),
-        str(report.count("unchanged")),
-        str(report.count("failed")),
-        str(report.count("skipped")),
+        str(report.count(FileStatus.NEW)),
+        str(report.count(FileStatus.CHANGED)),
+        str(report.count(FileStatus.UNCHANGED)),
+        str(report.count(FileStatus.FAILED)),
+        str(report.count(FileStatus.SKIPPED)),
         str(len(report.pruned)),
         str(report.chunks_written),
         str(report.chunks_cached),

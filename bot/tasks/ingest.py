@@ -19,7 +19,7 @@ from bot.blocks import escape
 from bot.conversation import Conversation
 from bot.file_access import shared_in
 from core.errors import UserFacingError
-from core.indexing import FileResult, Indexer
+from core.indexing import FileResult, FileStatus, Indexer
 from core.store import Store
 
 log = logging.getLogger(__name__)
@@ -47,14 +47,14 @@ class IngestFiles:
             try:
                 path, name = self.download(conv, file_id)
             except UserFacingError as exc:
-                results.append(FileResult(file_id, "failed", reason=str(exc)))
+                results.append(FileResult(file_id, FileStatus.FAILED, reason=str(exc)))
                 continue
             with self._lock:
                 result = self.indexer.index_file(
                     path, collection, display=name, tags={"source": "slack", "slack_file": file_id}
                 )
             results.append(result)
-        if any(r.chunks and r.status in ("new", "changed") for r in results):
+        if any(r.chunks and r.status in (FileStatus.NEW, FileStatus.CHANGED) for r in results):
             with self._lock:
                 self.store.optimize(collection)
         conv.post(summary(results, collection))
@@ -141,12 +141,12 @@ def summary(results: list[FileResult], collection: str) -> str:
     lines = []
     for r in results:
         name = escape(r.path)
-        if r.status in ("new", "changed"):
+        if r.status in (FileStatus.NEW, FileStatus.CHANGED):
             lines.append(
                 f":white_check_mark: *{name}*: {r.chunks} passages indexed into `{escape(collection)}`"
-                + (" (replacing the earlier version)" if r.status == "changed" else "")
+                + (" (replacing the earlier version)" if r.status == FileStatus.CHANGED else "")
             )
-        elif r.status == "unchanged":
+        elif r.status == FileStatus.UNCHANGED:
             lines.append(f":white_check_mark: *{name}*: already indexed in `{escape(collection)}`, unchanged")
         else:
             lines.append(f":x: *{name}*: not indexed: {escape(r.reason or r.status)}")
