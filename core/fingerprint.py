@@ -3,10 +3,9 @@ and its amendment, a draft and the final, the same table saved as XLSX and as CS
 
 from __future__ import annotations
 
-import re
-import zlib
-
 import numpy as np
+
+from core.words import shingles, words
 
 PERMUTATIONS = 64
 _PRIME = (1 << 61) - 1
@@ -16,11 +15,10 @@ _B = _rng.integers(0, _PRIME, PERMUTATIONS, dtype=np.uint64)
 
 
 def minhash(texts: list[str]) -> list[int]:
-    words = re.findall(r"[a-z0-9]+", " ".join(texts).lower())
-    shingles = {zlib.crc32(" ".join(words[i : i + 5]).encode()) for i in range(max(1, len(words) - 4))}
-    if not shingles:
+    hashes = shingles(words(" ".join(texts)), 5)
+    if not hashes:
         return [0] * PERMUTATIONS
-    values = np.fromiter(shingles, dtype=np.uint64)
+    values = np.fromiter(hashes, dtype=np.uint64)
     with np.errstate(over="ignore"):
         hashed = (values[:, None] * _A[None, :] + _B[None, :]) % np.uint64(_PRIME)
     return [int(x) for x in hashed.min(axis=0)]

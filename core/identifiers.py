@@ -10,12 +10,11 @@ exactly.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+from core.words import STOPWORDS, WORD, stem_words
 
 # FAR parts are 1-53 (DFARS 2xx, GSAR 5xx); a section is part.subpart+section (15.304), a clause
 # 52.2xx-n. Require three digits after the dot so prices like 241.99 don't match.
@@ -40,19 +39,6 @@ LABELED_RE = re.compile(
 CLIN_RE = re.compile(r"\b(?:CLIN|SLIN)\s*#?\s*(\d{4}[A-Z]{0,2})\b", re.IGNORECASE)
 
 _YEARS = range(1900, 2100)
-_stemmer = snowballstemmer.stemmer("english")
-_stemmer_lock = threading.Lock()  # a Snowball stemmer keeps its state on the object
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The English Snowball stem of a lowercase word (cached: a corpus repeats its words)."""
-    with _stemmer_lock:
-        return _stemmer.stemWord(word)
-
-
-def stem_words(words: Iterable[str]) -> list[str]:
-    return [stem(w) for w in words]
 
 
 def _piid_like(value: str) -> bool:
@@ -137,7 +123,7 @@ _CODE_PREFIX = re.compile(r"^[\d\-.]+\s*-?\s*")
 
 def title_words(text: str) -> list[str]:
     """A title's or a question's lowercase words, possessives dropped."""
-    return re.findall(r"[a-z0-9]+", _POSSESSIVE.sub("", text.lower()))
+    return WORD.findall(_POSSESSIVE.sub("", text.lower()))
 
 
 def _name_words(title: str) -> list[str]:
@@ -178,8 +164,6 @@ def title_spans(question: str, max_words: int = 10) -> list[TitleSpan]:
     """Every 1..max_words word n-gram of the question (ingest keys values of up to 10 words),
     longest first (a lone word only when it is
     not a stopword or a word every code question uses)."""
-    from core.sparse import STOPWORDS  # core.sparse imports this module
-
     words = title_words(question)
     stems = stem_words(words)
     out: list[TitleSpan] = []

@@ -14,25 +14,12 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 
-from core.identifiers import stem
+from core.words import STOPWORDS, stem_word
+
+__all__ = ["STOPWORDS", "SparseEncoder", "SparseVector", "stem_word"]  # the first and last: core.words
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.\-/&][a-z0-9]+)*")
 _NUM_COMMA_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")
-
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most
-    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
-    so some such than that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you
-    your yours yourself yourselves shall may must us also""".split()
-)
-
-
-def stem_word(word: str) -> str:
-    """A word as the index keeps it: stemmed, unless it starts with a digit."""
-    return word if word[0].isdigit() else stem(word)
 
 
 @dataclass(frozen=True)

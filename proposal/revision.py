@@ -12,14 +12,11 @@ import re
 from difflib import SequenceMatcher
 
 from core.documents.model import ParsedDocument
+from core.words import words as _words  # "words" names a loop variable below
 from proposal.model import Requirement
 
 SAME_ROW = 0.6  # text similarity above which two rows are one requirement in two versions
 REVISION_SHARE = 0.5  # a file matching this share of the rows reissues the solicitation
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def same_text(a: str, b: str) -> bool:

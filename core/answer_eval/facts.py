@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from core.words import FACT_STOPWORDS, suffix_stem
+
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -287,27 +289,12 @@ class Fact:
 
 
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
-STOPWORDS = frozenset(
-    """
-the and for are but not you all any can had her was one our out has him his how its may new now
-old see two way who did get let put say she too use that with have this will your from they been
-were said each which their there what about would make like into than then them these some could
-other more very when also only such shall should must does being those upon per under over both
-it's yes please within where while here after before between through during
-""".split()
-)
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+STOPWORDS = FACT_STOPWORDS
 
 
 def content_words(text: str) -> set[str]:
     """Lower-case words of three letters or more, crudely stemmed, without stopwords."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+    return {suffix_stem(w) for w in _WORD.findall(text.lower()) if w not in FACT_STOPWORDS}
 
 
 def _around(text: str, start: int, end: int) -> frozenset[str]:
