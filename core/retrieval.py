@@ -32,6 +32,7 @@ from core.identifiers import TitleSpan, field_cover, query_ids, title_spans
 from core.prompt import Citation
 from core.sparse import SparseEncoder, SparseVector
 from core.store import ChunkPayload, HasId, Match, MatchAny, Store, StoredHit, Where
+from core.words import words
 
 log = logging.getLogger(__name__)
 
@@ -181,12 +182,10 @@ class Query:
 Lists = dict[str, list[tuple[str, StoredHit]]]
 EXACT_LISTS = ("defines", "ids", "titles")
 
-_WORD = re.compile(r"[a-z0-9]+")
-
 
 def _shingles(text: str) -> set[str]:
-    words = _WORD.findall(text.lower())
-    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    tokens = words(text)
+    return {" ".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))}
 
 
 class Retriever:
@@ -492,7 +491,7 @@ def _row_values(fields: dict[str, str]) -> list[str]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(words(text))
 
 
 def now_iso() -> str:

@@ -21,6 +21,7 @@ from core.answering.words import content_words
 from core.retrieval import Hit, Retriever, SearchResult
 from core.sparse import stem_word
 from core.store import Match, MatchAny, Where
+from core.words import words
 
 COMMON_CAPS = frozenset(
     {
@@ -236,14 +237,14 @@ class Coverage:
         if result.best_similarity < self.min_relevance and not holds_every_word(question, top):
             return "no passage is close in meaning to the question"
         found = " ".join(f"{h.text} {h.title} {h.section} {h.path}" for h in result.hits).lower()
-        found_words = set(re.findall(r"[a-z0-9]+", found))
+        found_words = set(words(found))
         for name in named_things(question):
-            words = re.findall(r"[a-z]+|[0-9]+", name.lower())
-            if len(words) > 1:  # "Alliant 3", "CLIN0001": the passages found must name it
+            parts = re.findall(r"[a-z]+|[0-9]+", name.lower())
+            if len(parts) > 1:  # "Alliant 3", "CLIN0001": the passages found must name it
                 if not mention_pattern(name).search(found):
                     return f"the passages found do not mention {name}"
-            elif words[0] not in found_words and not self.retriever.mentions(
-                words[0], result.collections, result.where
+            elif parts[0] not in found_words and not self.retriever.mentions(
+                parts[0], result.collections, result.where
             ):
                 return f"the documents do not mention {name}"  # an acronym nowhere in the corpus
         return None

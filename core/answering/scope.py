@@ -36,6 +36,7 @@ from pathlib import PurePath
 from core.identifiers import solicitation_numbers
 from core.retrieval import Hit, Retriever, SearchResult
 from core.store import ChunkPayload, Match, Where
+from core.words import words
 
 GENERAL_KINDS = frozenset({"far", "codes"})  # references that serve every solicitation
 NAMED = 0.5  # a document scoring this much is named by the question
@@ -92,7 +93,7 @@ def _query(term: str) -> str:
 def _name_tokens(path: str) -> list[str]:
     """The words of a document's folder and file name ("gsa-tts-cloudgov-support-services-2019")."""
     p = PurePath(path)
-    return re.findall(r"[a-z0-9]+", f"{p.parent.name} {p.stem}".lower())
+    return words(f"{p.parent.name} {p.stem}")
 
 
 def _in_name(term: str, path: str, title: str) -> bool:
@@ -100,7 +101,7 @@ def _in_name(term: str, path: str, title: str) -> bool:
     if not key:
         return False
     names = _name_tokens(path)
-    tokens = names + re.findall(r"[a-z0-9]+", title.lower())
+    tokens = names + words(title)
     return key in tokens or (len(key) >= 4 and key in "".join(names))
 
 
