@@ -440,7 +440,63 @@ def test_the_set_is_varied():
 def test_the_claim_check_on_the_labelled_pairs():
     """First run, the words-and-digits rule (>= half the content words in one sentence, every digit
     string there): 67 pairs, 59 kept, precision 0.58, recall 1.00 (all 34 supported pairs kept, and 25
-    of the 33 unsupported ones). Figures may only get better."""
+    of the 33 unsupported ones). With facts, polarity, subject and relation (core/answering/claims.py):
+    38 kept, precision 0.89, recall 1.00; the 4 still kept are a wrong channel (email for GitHub), an
+    event the sentence lacks (after the oral interview, for after award), two roles swapped, and a
+    negation that covers a list ("will not determine ..., conduct discussions"). The rule was written
+    after these labels, looking at them: the figure says what it catches, not what it would catch on
+    new text (the replayed model answers in docs/answers.md are that)."""
     got = figures()
-    assert got["precision"] >= 0.57
+    assert got["precision"] >= 0.89
     assert got["recall"] >= 1.0
+
+
+def dropped_for(claim: str, sentence: str, section: tuple[str, ...] = ()) -> list[str]:
+    claims, dropped = check_claims(f"{claim} [1]", [source_for(Pair("", claim, sentence, False, section))])
+    assert not claims[0].supported
+    return dropped
+
+
+def test_a_dropped_claim_says_why():
+    """What a reader of the notes sees for each kind of miss."""
+    assert any(
+        "Cloud Modernization Contracts, which the source does not" in d
+        for d in dropped_for(
+            "The quotes are delivered to the Cloud Modernization Contracts by email.", QUOTES_EMAIL
+        )
+    )
+    assert any(
+        "says the opposite of its source" in d
+        for d in dropped_for("Late quotations will be considered for award.", LATE)
+    )
+    assert any(
+        "something its source does not mention" in d
+        for d in dropped_for("The contract is due on March 23, 2026.", QUOTES_DUE)
+    )
+    assert any("says after" in d for d in dropped_for("Quotes are due after March 23, 2026.", QUOTES_DUE))
+    assert any(
+        "HSPD-12" in d
+        for d in dropped_for(next(p.claim for p in PAIRS if p.sentence == E_VERIFY_LIST), E_VERIFY_LIST)
+    )
+
+
+def test_the_kept_claim_quotes_the_sentence_that_holds_its_meaning():
+    """Two sentences share the claim's words; the one that says the opposite is not its quote."""
+    excerpt = f"{PAGE_LIMITS} Offerors that exceed the page limitations may be considered for award."
+    payload = ChunkPayload(text=excerpt, path="rfq.md")
+    source = Source(1, Hit("p1", "public", 1.0, payload), excerpt)
+    claims, _ = check_claims(
+        "Offerors that exceed the page limitations will not be considered for award. [1]", [source]
+    )
+    assert claims[0].supported and claims[0].quote == PAGE_LIMITS
+    claims, _ = check_claims(
+        "Offerors that exceed the page limits will be considered for award. [1]", [source]
+    )
+    assert claims[0].supported and claims[0].quote != PAGE_LIMITS
+
+
+def test_a_heading_names_the_subject():
+    """'The period of performance' is held by a sentence that calls it the POP, under that heading."""
+    pair = next(p for p in PAIRS if p.claim.startswith("The period of performance is expected to start"))
+    assert accepted(pair)
+    assert not accepted(Pair(pair.kind, pair.claim, pair.sentence, True, ("Section 3", "Deliverables")))
