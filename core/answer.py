@@ -69,6 +69,7 @@ class Prepared:
     sources: list[Source]
     declined: str | None = None  # the reason, when the documents do not cover the question
     notes: list[str] = field(default_factory=list)
+    given: list[tuple[int, str]] = field(default_factory=list)  # (source, sentence) giving a value asked for
 
 
 class Answerer:
@@ -121,12 +122,14 @@ class Answerer:
         if reason is not None:
             return Prepared(question, result, self.sources(question, result.hits[:3]), reason, [reason])
         sources = self.sources(question, result.hits)
+        by_id = {s.hit.id: s.n for s in sources}
+        given = [(by_id[f.hit.id], f.sentence) for f in decision.filled if f.hit.id in by_id]
         notes = version_notes(sources)
         if any(s.sanitized for s in sources):
             notes.append(
                 "Some source text addressed an AI with instructions; it was removed and not followed."
             )
-        return Prepared(question, result, sources, None, notes)
+        return Prepared(question, result, sources, None, notes, given)
 
     def messages(
         self, question: str, sources: list[Source], history: Sequence[tuple[str, str]] | None = None
@@ -155,23 +158,23 @@ class Answerer:
             return mark_amendments(answer, self.min_support)
         use_extractive = self.extractive if extractive is None else extractive
         if use_extractive:
-            answer = self.quote(question, prepared.sources)
+            answer = self.quote(question, prepared.sources, prepared.given)
             answer.notes = notes + answer.notes
             answer.retrieval_s = seconds
             return mark_amendments(answer, self.min_support)
-        answer = self._generate(question, prepared.sources, self.chat(), history, on_token, notes, seconds)
+        answer = self._generate(prepared, self.chat(), history, on_token, notes, seconds)
         return mark_amendments(answer, self.min_support)  # what amendments changed in the sources, said
 
     def _generate(
         self,
-        question: str,
-        sources: list[Source],
+        prepared: Prepared,
         chat: ChatModel,
         history: Sequence[tuple[str, str]] | None,
         on_token: Callable[[str], None] | None,
         notes: list[str],
         retrieval_s: float,
     ) -> Answer:
+        question, sources = prepared.question, prepared.sources
         stats = GenerationStats()
         messages = self.messages(question, sources, history)
         parts = []
@@ -183,13 +186,13 @@ class Answerer:
         claims, dropped = self.check(raw, sources, question)
         kept = [c for c in claims if c.supported]
         if not kept:
-            fallback = self.quote(question, sources)
+            fallback = self.quote(question, sources, prepared.given)
             fallback.notes = [
                 *notes,
                 "The model's answer could not be verified against the sources, so the "
                 "supporting passages are quoted instead.",
             ]
-            fallback.dropped = [c.text for c in claims] or ([raw] if raw else [])
+            fallback.dropped = dropped or ([raw] if raw else [])  # each with why it was dropped
             fallback.model_version, fallback.stats, fallback.raw = chat.version, stats, raw
             fallback.retrieval_s, fallback.prompt = retrieval_s, messages
             return fallback
@@ -200,7 +203,7 @@ class Answerer:
             "generated",
             sources,
             claims=kept,
-            dropped=dropped + [c.text for c in claims if not c.supported],
+            dropped=dropped,  # check_claims notes each unsupported sentence with the reason
             notes=notes,
             model_version=chat.version,
             stats=stats,

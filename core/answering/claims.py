@@ -163,8 +163,15 @@ def check_claims(
                     why_not = (value, reason)
         source_n = best[1]
         ok = best[0] >= min_support and source_n is not None and not degenerate(clean)
-        if source_n is None and why_not is not None:
-            dropped.append(f"not supported: {CITATION.sub('', clean).strip()} ({why_not[1]})")
+        if not ok:
+            why = (
+                why_not[1]
+                if source_n is None and why_not is not None
+                else "a loop of repeated words"
+                if source_n is not None
+                else "no source sentence holds half its words"
+            )
+            dropped.append(f"not supported: {CITATION.sub('', clean).strip()} ({why})")
         if ok and not cited and source_n is not None:
             clean = f"{clean} [{source_n}]"
             cited = [source_n]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from core.answering.scope import Scope, Scoper, naming_terms
-from core.answering.slots import Slot, fill, find_slots, lower_case_words
+from core.answering.slots import Filling, Slot, fill, find_slots, lower_case_words
 from core.answering.words import content_words
 from core.retrieval import Hit, Retriever, SearchResult
 from core.sparse import stem_word
@@ -148,6 +148,7 @@ class Decision:
     reason: str | None
     scope: Scope | None = None
     missing: list[Slot] = field(default_factory=list)
+    filled: list[Filling] = field(default_factory=list)  # the sentences that give the values asked for
 
 
 class Coverage:
@@ -176,6 +177,7 @@ class Coverage:
         naming = content_words(" ".join(naming_terms(context or question))) if scope is not None else set()
         chosen = list(pool[:k])
         missing: list[Slot] = []
+        filled: list[Filling] = []
         for slot in find_slots(question):
             found = fill(slot, own, question, common, naming)
             if found is None and scope is not None:  # look further in the solicitation's own documents
@@ -183,13 +185,15 @@ class Coverage:
                 found = fill(slot, further, question, common, naming)
             if found is None:
                 missing.append(slot)
-            elif found.hit not in chosen:
+                continue
+            filled.append(found)
+            if found.hit not in chosen:
                 chosen = [*chosen[: k - 1], found.hit] if len(chosen) >= k else [*chosen, found.hit]
         if missing:
             where = f" of the documents of {scope.label}" if scope is not None else ""
             reason = f"no passage{where} gives " + " or ".join(s.describe() for s in missing)
             return Decision(scoped, reason, scope, missing)
-        return Decision(_with_hits(result, chosen), None, scope)
+        return Decision(_with_hits(result, chosen), None, scope, filled=filled)
 
     def _own_passages(self, text: str, scope: Scope, result: SearchResult, k: int = 10) -> list[Hit]:
         """The passages of the named solicitation's own documents that best match `text` by words

@@ -5,6 +5,7 @@ are removed before the model sees the source, and never quoted nor accepted as s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from core.documents.text import split_sentences
 from core.safety import instruction_like, strip_instructions
@@ -27,18 +28,29 @@ def quotable(text: str, min_words: int = 0) -> list[str]:
     return [s for s in sentences(text) if len(s.split()) >= min_words and not instruction_like(s)]
 
 
-_OUTLINE_LABEL = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.])")
+_OUTLINE_LABEL = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.-])")  # not a FAR clause: 52.212-4
 _HEADING = re.compile(r"^\(?[\dA-Za-z]{1,3}(?:\.\d+)*[.)]?\s+\S")
 
 
-def heading_or_contents(sentence: str) -> bool:
-    """A heading ("5.0 Period of Performance") or a table of contents (a run of outline labels:
-    "4.1 Basis for Award 4.2 Evaluation Criteria 4.3 ..."): text to cite, never to quote as an answer."""
+def heading_or_contents(sentence: str, headings: Iterable[str] = ()) -> bool:
+    """A heading or a table of contents: text to cite, never to quote as an answer. A heading is
+    one of the passage's own section headings (`headings`, from its section path: numbered or not,
+    "Section L: Instructions to Quoters"), or a short outline-numbered line ("5.0 Period of
+    Performance"); a table of contents is a run of outline labels ("4.1 Basis for Award 4.2
+    Evaluation Criteria 4.3 ...")."""
     sentence = sentence.strip()
-    if len(_OUTLINE_LABEL.findall(sentence)) >= 3 and not re.search(r"[.;:]\s", sentence):
+    if len(_OUTLINE_LABEL.findall(sentence)) >= 3 and not re.search(r"[.;:](?:\s|$)", sentence):
+        return True
+    key = _heading_key(sentence)
+    if key and any(key == _heading_key(h) for h in headings):
         return True
     return (
         bool(_HEADING.match(sentence))
         and len(sentence.split()) <= 8
         and not sentence.endswith((".", "?", "!", ":"))
     )
+
+
+def _heading_key(text: str) -> str:
+    """A heading as compared: lower case, words only ("SECTION L - Instructions" = "Section L: instructions")."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
