@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.answering.scope import naming_terms
-from core.answering.slots import find_slots
+from core.answering.slots import codes_of, find_slots, past_event
 from tests.conftest import make_services
 
 HARBOR_RFQ = """# Request for Quotation RFQ1111111: Harbor Analytics Platform
@@ -27,7 +27,7 @@ Design Services, with a size standard of $34 million.
 ## 3. Schedule
 
 Quotes are due on March 3, 2025 at 2:00 PM Eastern. The period of performance is one base year and
-two option years.
+two option years. Amendment 0001 extended the due date for questions to February 10, 2025.
 
 ## 4. Price
 
@@ -44,6 +44,8 @@ keeps inspection records for coastal lighthouses, and to migrate its legacy reco
 ## 2. Set-Aside
 
 Set Aside: Total small business. Quoters must be registered in SAM at the time of quote submission.
+Quoters shall complete the representations of FAR 52.212-3 in SAM, which state whether the quoter
+is small under the size standard of each NAICS code it registered.
 
 ## 3. Deliverables
 
@@ -65,6 +67,14 @@ System (NAICS) code and related small business size standard and include them in
 above the micro-purchase threshold.
 """
 
+FAR_PART_33 = """# FAR Part 33 - Protests, Disputes, and Appeals
+
+## 33.103 Protests to the agency
+
+An interested party may protest the award of a contract to the agency or to the GAO. A protest
+filed with the GAO within 10 days of the award suspends performance until the protest is decided.
+"""
+
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory, embedder):
@@ -73,6 +83,7 @@ def services(tmp_path_factory, embedder):
         "rfp/harbor-analytics-2025/RFQ.md": HARBOR_RFQ,
         "rfp/lighthouse-records-2025/RFQ.md": LIGHTHOUSE_RFQ,
         "far/FAR_part_19.md": FAR_PART_19,
+        "far/FAR_part_33.md": FAR_PART_33,
     }
     services = make_services(root / "data", embedder)
     for name, text in files.items():
@@ -169,3 +180,45 @@ def test_naming_terms_are_numbers_acronyms_and_names_not_sentence_starts():
     terms = naming_terms("What is the TDRS RFQ's price under RFQ1349024 for cloud.gov and Caseflow?")
     assert {"RFQ1349024", "TDRS", "cloud.gov", "Caseflow"} <= set(terms)
     assert "What" not in terms
+
+
+def test_a_clause_number_in_a_sentence_that_mentions_naics_is_not_its_code(services):
+    # The Lighthouse RFQ names FAR 52.212-3 and "NAICS code" in one sentence, but states no code.
+    answer = ask(services, "Which NAICS code applies to the Lighthouse Records Modernization RFQ2222222?")
+    assert answer.declined, answer.text
+    assert codes_of("This is a set-aside under NAICS code 541512.", {"naic"}) == ["541512"]
+    far = "Complete FAR 52.212-3, Offeror Representations and Certifications, for the size standard of the NAICS code."
+    assert codes_of(far, {"naic"}) == []
+
+
+def test_whether_an_event_happened_needs_a_record_of_it_not_a_rule_about_it(services):
+    # The FAR says how protests go; no Lighthouse document says its award was protested.
+    answer = ask(
+        services, "Was the award of the Lighthouse Records Modernization RFQ2222222 protested at GAO?"
+    )
+    assert answer.declined, answer.text
+    assert "protested" in answer.text
+    assert "rfp/harbor-analytics-2025/RFQ.md" not in paths(answer)
+    # The Harbor RFQ records its amendment, so the same form about it is answered.
+    answer = ask(
+        services, "Was the due date for questions on the Harbor Analytics Platform RFQ1111111 extended?"
+    )
+    assert not answer.declined, answer.text
+    assert "February 10, 2025" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("Was the order protested at GAO, and what was the outcome?", "protested"),
+        ("Has the agency exercised the second option?", "exercised"),
+        ("Did any quoter protest the award?", "protest"),
+        ("Did GSA receive any late quotes?", "receive"),
+        ("Was the awarded price fixed?", "fixed"),  # "awarded" describes the price
+        ("Is travel reimbursed?", None),
+        ("Were questions due by May 3?", None),
+        ("What was the total price?", None),
+    ],
+)
+def test_yes_no_questions_about_past_events_and_their_verb(question, verb):
+    assert past_event(question) == verb

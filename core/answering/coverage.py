@@ -5,7 +5,9 @@ A question is declined when nothing was found, when no passage is close in meani
 passage holds every content word of the question), when it names something (an acronym, "Alliant
 3") that no passage found mentions, or when it asks for a value (a name, a code, a number, an amount,
 a date) that no sentence of the passages about the solicitation it names gives (`Coverage.decide`,
-with `core.answering.scope` and `core.answering.slots`).
+with `core.answering.scope` and `core.answering.slots`), or asks whether something happened to the
+solicitation it names ("Was the award protested?") and no sentence of that solicitation's own
+documents reports the event (the FAR's rules for protests do not say one was filed).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from core.answering.scope import Scope, Scoper, naming_terms
-from core.answering.slots import Filling, Slot, fill, find_slots, lower_case_words
+from core.answering.slots import (
+    Filling,
+    Slot,
+    fill,
+    find_slots,
+    lower_case_words,
+    past_event,
+    units,
+    verb_stems,
+)
 from core.answering.words import content_words
 from core.retrieval import Hit, Retriever, SearchResult
 from core.sparse import stem_word
@@ -189,11 +200,25 @@ class Coverage:
             filled.append(found)
             if found.hit not in chosen:
                 chosen = [*chosen[: k - 1], found.hit] if len(chosen) >= k else [*chosen, found.hit]
+        event = past_event(asking_sentence(question)) if scope is not None else None
+        if scope is not None and event is not None and not self._records(event, own, scope, result):
+            reason = f'no passage of the documents of {scope.label} says it was "{event}"'
+            return Decision(scoped, reason, scope)
         if missing:
             where = f" of the documents of {scope.label}" if scope is not None else ""
             reason = f"no passage{where} gives " + " or ".join(s.describe() for s in missing)
             return Decision(scoped, reason, scope, missing)
         return Decision(_with_hits(result, chosen), None, scope, filled=filled)
+
+    def _records(self, verb: str, own: list[Hit], scope: Scope, result: SearchResult) -> bool:
+        """Whether a sentence of the named solicitation's own documents states the event's verb (by
+        stem): "Was the award protested?" is answered by a record of a protest, not by the FAR's
+        rules for protests."""
+        stems = verb_stems(verb)
+        for hit in [*own, *self._own_passages(verb, scope, result)]:
+            if any(stems & {stem_word(w) for w in words(s)} for s in units(hit)):
+                return True
+        return False
 
     def _own_passages(self, text: str, scope: Scope, result: SearchResult, k: int = 10) -> list[Hit]:
         """The passages of the named solicitation's own documents that best match `text` by words

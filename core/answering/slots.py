@@ -16,9 +16,14 @@ about what was asked:
   date, a duration, a deadline "within 5 days", a frequency);
 - the value is not one the question itself states (echoing the question proves nothing);
 - the sentence, with its passage's title and section, holds at least half of the words of the
-  slot's head ("past performance references" for "how many past performance references"), and a
-  count stands within four words of one of them; a slot without a head ("when was it awarded",
-  "who won") needs half of the other words of its clause instead;
+  slot's head ("past performance references" for "how many past performance references"; all but
+  a third of a head of four or more words), a count stands within four words of one of them, and
+  a code within six words when the sentence names the head itself ("NAICS code 541512", not a
+  clause number further along); a slot without a head ("when was it awarded", "who won") needs
+  half of the other words of its clause instead;
+- a clause that reports an event ("how many quotes *were received*", "what *has* TTS
+  *budgeted*") is filled only by a sentence that states the event's verb: a figure of the
+  solicitation's plans does not say what happened;
 - every number the question states outside a solicitation number ("in 2017", "Option Period 3",
   "Amendment 0003", "Pool Three") is in the passage: a figure for 2019 does not answer a question
   about 2017.
@@ -29,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Set
 from dataclasses import dataclass
+from itertools import pairwise
 
 from core.answering.sanitize import sentences
 from core.answering.words import content_words
@@ -83,6 +89,7 @@ class Slot:
     context: frozenset[str]  # the other stemmed content words of the clause
     clause: str  # the question's words for it, for the reader
     head_text: str = ""  # the head's words as the question writes them
+    event: frozenset[str] = frozenset()  # stems of the event the clause reports ("were received")
 
     def describe(self) -> str:
         return f'{WHAT_IS_GIVEN[self.kind]} for "{self.clause}"'
@@ -207,7 +214,13 @@ def _slot(clause: str) -> Slot | None:
     typed = _SLOT_TYPE_WORDS | (_NAME_TYPE_WORDS if kind == "name" else frozenset())
     head_words = content_words(head) - typed
     context = content_words(asked) - head_words - typed
-    return Slot(kind, frozenset(head_words), frozenset(context), clause, head if head_words else "")
+    # "How many quotations were received", "how much has TTS budgeted": the value must be that of
+    # the event, so the sentence giving it must report it.
+    aux = re.search(r"\b(?:was|were|has|have|had|been)\s+(.*)", asked, re.IGNORECASE)
+    verb = participle(re.findall(r"[\w'-]+", aux.group(1))[:4]) if aux else None
+    event = verb_stems(verb) if verb else frozenset()
+    head_text = head if head_words else ""
+    return Slot(kind, frozenset(head_words), frozenset(context), clause, head_text, event)
 
 
 # Words that say what type of value is asked rather than what it is about.
@@ -253,7 +266,7 @@ _MONEY_CELL = re.compile(
     r"\b(?:price|rate|cost|amount|value|fee|salary|wage|pay|total)[^:;]{0,40}:\s*\$?\s?\d[\d,]*(?:\.\d+)?",
     re.IGNORECASE,
 )
-_CODE_RE = re.compile(r"(?<![\w$])\d[\d.-]*\d(?![\w])")
+_CODE_RE = re.compile(r"(?<![\w$,])\d[\d.-]*\d(?![\w])")  # not "000" of "1,000"
 _DURATION_RE = re.compile(
     r"\b(?:\d+|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\(\d+\)\s*)?(?:business |calendar |working )?"
     r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b",
@@ -332,8 +345,21 @@ def _counts(sentence: str) -> list[re.Match[str]]:
 def counts_of(sentence: str, head: Set[str], span: int = 4) -> list[str]:
     """Numbers that count the head's thing: one of its words within `span` words of the number
     ("five past performance references", "Number of Iterations | 17 Sprints", "quotes: 12")."""
+    return _near(_counts(sentence), sentence, head, span)
+
+
+def codes_of(sentence: str, head: Set[str], span: int = 6) -> list[str]:
+    """Codes of the head's kind: one of its words within `span` words of the code ("NAICS code
+    541512", "Series: 0854"); a clause number far along a sentence that mentions NAICS
+    ("52.212-3 ... NAICS codes") is not one. Used when the sentence itself names the head; a row of
+    a table whose heading names it ("Occupational Series") holds codes of that kind anyway."""
+    codes = [m for m in _CODE_RE.finditer(sentence) if sum(c.isdigit() for c in m.group(0)) >= 3]
+    return _near(codes, sentence, head, span)
+
+
+def _near(found: list[re.Match[str]], sentence: str, head: Set[str], span: int) -> list[str]:
     out = []
-    for m in _counts(sentence):
+    for m in found:
         before = re.findall(r"[A-Za-z][\w'/-]*", sentence[: m.start()])[-span:]
         after = re.findall(r"[A-Za-z][\w'/-]*", sentence[m.end() :])[:span]
         if head & _words(" ".join(before + after)):
@@ -393,6 +419,66 @@ def _numbered(word: str, number: str) -> re.Pattern[str]:
     return re.compile(rf"\b{stem}\w*\W+(?:\w+\W+)?(?:0*{number}(?!\d)|{spelled}\b)", re.I)
 
 
+# Past participles not ending in -ed, and their verbs: "won" is reported as "win" or "won".
+_IRREGULAR = {
+    "won": "win",
+    "paid": "pay",
+    "made": "make",
+    "held": "hold",
+    "sent": "send",
+    "given": "give",
+    "taken": "take",
+    "chosen": "choose",
+    "sold": "sell",
+    "spent": "spend",
+    "written": "write",
+    "bid": "bid",
+}
+_DETERMINERS = frozenset("the a an this that these those its their our your any each every all no".split())
+_PAST_AUX = frozenset("was were has have had been".split())
+
+
+def participle(tokens: list[str]) -> str | None:
+    """The first past participle in `tokens` ("the award *protested*", "TTS *budgeted*"), not one
+    that describes a noun after a determiner ("the *awarded* price")."""
+    for prev, word in pairwise(["", *tokens]):
+        low = word.lower()
+        if word != low or prev.lower() in _DETERMINERS or not low.isalpha():
+            continue
+        if low in _IRREGULAR or (low.endswith("ed") and len(low) > 4):
+            return low
+    return None
+
+
+def verb_stems(verb: str) -> frozenset[str]:
+    """The stems a sentence reporting the verb's event holds one of: "paid" or "pay"."""
+    return frozenset(stem_word(w) for w in (verb, _IRREGULAR.get(verb, verb)))
+
+
+def past_event(question: str) -> str | None:
+    """The verb of a yes/no question about whether something happened: "Was the award *protested*
+    at GAO", "Did any offeror *protest* the award", "Has the agency *exercised* the option". Only
+    a record of that event answers it, not a rule that says how such events go. None for other
+    forms, and for a participle used as an adjective ("Was the awarded price fixed" asks about
+    "fixed")."""
+    for clause in _CLAUSES.split(question):
+        tokens = re.findall(r"[\w'-]+", clause)
+        if len(tokens) < 3:
+            continue
+        aux = tokens[0].lower()
+        if aux in _PAST_AUX:
+            return participle(tokens[1:])
+        if aux == "did":
+            rest = tokens[1:]
+            for i in range(1, len(rest)):
+                word, nxt = rest[i], rest[i + 1].lower() if i + 1 < len(rest) else ""
+                if not word.isalpha() or word != word.lower() or word in STOPWORDS or word in _DETERMINERS:
+                    continue
+                if not nxt or nxt in _DETERMINERS or nxt in _STOP_HEAD:
+                    return word
+    return None
+
+
 @dataclass
 class Filling:
     hit: Hit
@@ -428,20 +514,31 @@ def fill(
                 continue  # a question asked in a passage states nothing
             words = _words(sentence) | heading
             if slot.head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
-                if len(slot.head & words) * 2 < len(slot.head):
+                if len(slot.head & words) < _needed(len(slot.head)):
                     continue
             elif len(context & words) * 2 < len(context):
                 # Without a head noun ("when was it awarded") the clause's words are all there
                 # is to say what the value is of: half of them in the sentence.
                 continue
+            if slot.event and not slot.event & words:
+                continue  # a value, but not of the event asked about
             if slot.kind == "count" and slot.head:
                 found = counts_of(sentence, slot.head)
+            elif slot.kind == "code" and slot.head & _words(sentence):
+                found = codes_of(sentence, slot.head)  # not when the heading names the code system
             else:
                 found = values(slot.kind, sentence, common)
             for value in found:
                 if _norm(value) and _norm(value) not in echoed:
                     return Filling(hit, sentence, value)
     return None
+
+
+def _needed(n: int) -> int:
+    """How many of a head's `n` words the sentence must hold: half of a short head ("past
+    performance references"), all but a third of a long one: "per diem lodging rate" is not named
+    by a sentence with only "rate" and "GSA"."""
+    return (n + 1) // 2 if n <= 3 else n - n // 3
 
 
 def _words(text: str) -> set[str]:
