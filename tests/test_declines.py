@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.answering.scope import naming_terms
-from core.answering.slots import codes_of, find_slots, past_event
+from core.answering.slots import codes_of, find_slots, past_event, verb_stems
 from tests.conftest import make_services
 
 HARBOR_RFQ = """# Request for Quotation RFQ1111111: Harbor Analytics Platform
@@ -222,3 +222,31 @@ def test_whether_an_event_happened_needs_a_record_of_it_not_a_rule_about_it(serv
 )
 def test_yes_no_questions_about_past_events_and_their_verb(question, verb):
     assert past_event(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [
+        ("How many quotations were received?", {"receiv"}),
+        ("How much has the agency budgeted for the pilot?", {"budget"}),
+        ("When did GSA issue Amendment 0003?", {"issu"}),
+        ("How many reports did the bug bounty program receive in 2017?", {"receiv"}),
+        ("What price was paid for the licenses?", verb_stems("paid")),
+        ("How much did the agency spend on licenses?", verb_stems("spend")),
+        ("What is the estimated price of the base year?", set()),
+        ("How many quotes are due?", set()),
+    ],
+)
+def test_a_slot_clause_that_reports_an_event_names_its_verb(question, event):
+    assert set(find_slots(question)[0].event) == event
+    assert verb_stems("paid") == verb_stems("pay") and "spent" in verb_stems("spend")
+
+
+def test_a_count_of_what_happened_is_not_filled_by_what_was_planned(services):
+    # The Harbor RFQ states a base year and two option years, and nothing about quotes received.
+    answer = ask(
+        services, "How many option years were exercised on the Harbor Analytics Platform RFQ1111111?"
+    )
+    assert answer.declined, answer.text
+    answer = ask(services, "How many option years does the Harbor Analytics Platform RFQ1111111 include?")
+    assert not answer.declined, answer.text

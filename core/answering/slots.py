@@ -216,8 +216,11 @@ def _slot(clause: str) -> Slot | None:
     context = content_words(asked) - head_words - typed
     # "How many quotations were received", "how much has TTS budgeted": the value must be that of
     # the event, so the sentence giving it must report it.
-    aux = re.search(r"\b(?:was|were|has|have|had|been)\s+(.*)", asked, re.IGNORECASE)
-    verb = participle(re.findall(r"[\w'-]+", aux.group(1))[:4]) if aux else None
+    aux = re.search(r"\b(was|were|has|have|had|been|did)\s+(.*)", asked, re.IGNORECASE)
+    verb = None
+    if aux is not None:
+        after = re.findall(r"[\w'-]+", aux.group(2))
+        verb = did_verb(after) if aux.group(1).lower() == "did" else participle(after[:4])
     event = verb_stems(verb) if verb else frozenset()
     head_text = head if head_words else ""
     return Slot(kind, frozenset(head_words), frozenset(context), clause, head_text, event)
@@ -452,7 +455,8 @@ def participle(tokens: list[str]) -> str | None:
 
 def verb_stems(verb: str) -> frozenset[str]:
     """The stems a sentence reporting the verb's event holds one of: "paid" or "pay"."""
-    return frozenset(stem_word(w) for w in (verb, _IRREGULAR.get(verb, verb)))
+    forms = {verb, _IRREGULAR.get(verb, verb), *(p for p, base in _IRREGULAR.items() if base == verb)}
+    return frozenset(stem_word(w) for w in forms)
 
 
 def past_event(question: str) -> str | None:
@@ -469,13 +473,20 @@ def past_event(question: str) -> str | None:
         if aux in _PAST_AUX:
             return participle(tokens[1:])
         if aux == "did":
-            rest = tokens[1:]
-            for i in range(1, len(rest)):
-                word, nxt = rest[i], rest[i + 1].lower() if i + 1 < len(rest) else ""
-                if not word.isalpha() or word != word.lower() or word in STOPWORDS or word in _DETERMINERS:
-                    continue
-                if not nxt or nxt in _DETERMINERS or nxt in _STOP_HEAD:
-                    return word
+            return did_verb(tokens[1:])
+    return None
+
+
+def did_verb(tokens: list[str]) -> str | None:
+    """The verb after "did" and its subject: "did any offeror *protest* the award", "did GSA
+    *receive* any quotes", "did GSA *issue* Amendment 3": a lower-case word followed by a
+    determiner, a preposition, a name or the end."""
+    for i in range(1, len(tokens)):
+        word, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+        if not word.isalpha() or word != word.lower() or word in STOPWORDS or word in _DETERMINERS:
+            continue
+        if not nxt or nxt.lower() in _DETERMINERS or nxt.lower() in _STOP_HEAD or nxt[0].isupper():
+            return word
     return None
 
 
