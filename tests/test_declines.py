@@ -250,3 +250,35 @@ def test_a_count_of_what_happened_is_not_filled_by_what_was_planned(services):
     assert answer.declined, answer.text
     answer = ask(services, "How many option years does the Harbor Analytics Platform RFQ1111111 include?")
     assert not answer.declined, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("What is the number of offers received?", ["count"]),
+        ("What did GSA pay for the licenses?", ["money"]),
+        ("How much was the award?", ["money"]),
+        ("What's the independent government cost estimate?", ["money"]),
+        ("What is the incumbent's name?", ["name"]),
+        ("Name the incumbent contractor.", ["name"]),
+        # The noun before a verb is its subject, not what is asked.
+        ("What does the contractor do after award?", []),
+        ("What does the vendor submit with its quote?", []),
+    ],
+)
+def test_more_question_forms_that_ask_for_a_value(question, kinds):
+    assert [s.kind for s in find_slots(question)] == kinds
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the number of quotes received for the Lighthouse Records Modernization RFQ2222222?",
+        "What did the Coastal Records Office pay for the Lighthouse Records Modernization RFQ2222222?",
+        "What is the incumbent's name on the Lighthouse Records Modernization RFQ2222222?",
+    ],
+)
+def test_these_forms_are_declined_when_the_named_solicitation_does_not_give_the_value(services, question):
+    answer = ask(services, question)
+    assert answer.declined, answer.text
+    assert "rfp/harbor-analytics-2025/RFQ.md" not in paths(answer)

@@ -70,7 +70,7 @@ _CODE_HEADS = r"codes?|series|numbers?(?!\s+of\b)"
 _DATE_HEADS = r"dates?|days?|deadlines?|years?|months?"
 _MONEY_WORDS = re.compile(
     r"\b(?:price|cost|pay|paid|spen[dt]|fund|budget|revenue|dollar|fee|worth|charge|salar|wage|bount|"
-    r"award(?:ed)? amount|invoice)",
+    r"award|obligat|ceiling|igce|invoice)",
     re.IGNORECASE,
 )
 _AUX = r"(?:did|does|do|is|are|was|were|will|would|has|have|had|must|shall|should|can|could|may|might)"
@@ -149,7 +149,7 @@ def find_slots(question: str) -> list[Slot]:
     """The typed values the question asks for, one per clause that asks for one."""
     out: list[Slot] = []
     for clause in _CLAUSES.split(question):
-        clause = clause.strip(" ,.:")
+        clause = re.sub(r"(?i)\b(what|who|when|which)['’]s\b", r"\1 is", clause.strip(" ,.:"))
         if not clause:
             continue
         slot = _slot(clause)
@@ -196,11 +196,32 @@ def _slot(clause: str) -> Slot | None:
             # "who is the incumbent vendor": the noun phrase; "who was awarded the BPA": the verb
             be = re.match(r"(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+)?(.*)", m.group(1))
             head = _head_words(be.group(1)) if be else " ".join(m.group(1).split()[:1])
+    if kind is None:  # "what is the number of offers received": a count of the offers
+        m = re.search(
+            rf"{_WH_START}(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?number of\s+(.*)", low
+        )
+        if m:
+            kind, head = "count", _head_words(m.group(1))
+    if kind is None:  # "what did GSA pay for the licenses": an amount paid
+        m = re.search(
+            rf"{_WH_START}what\s+(?:did|does|do|will)\s+(?:[\w'.-]+\s+){{1,6}}?(?:pay|spend|cost|charge)\b",
+            low,
+        )
+        if m:
+            kind = "money"
+    if kind is None:  # "what is the incumbent's name", "name the incumbent contractor"
+        m = re.search(rf"{_WH_START}what\s+(?:is|was|are|were)\s+the\s+(.+?)'s\s+names?\b", low) or re.match(
+            r"(?:please\s+)?name\s+(?:the|all|each|any|every)\s+(.*)", low
+        )
+        if m:
+            kind, head = "name", _head_words(m.group(1))
     if kind is None:
         wh = rf"{_WH_START}(?:what|which)\s+(?:of\s+the\s+)?(?:(?:is|was|are|were)\s+(?:the\s+)?)?"
         for pattern, found in ((_MONEY_HEADS, "money"), (_CODE_HEADS, "code"), (_NAME_HEADS, "name")):
             for n in range(6):  # the shortest phrase whose last word is such a head noun
                 m = re.search(rf"{wh}((?:[\w'/()-]+\s+){{{n}}}(?:{pattern}))\b", low)
+                if m and re.search(rf"\b{_AUX}\b", m.group(1)):
+                    break  # "what does the contractor do": the noun is the subject, not what is asked
                 if m and _ends_phrase(low[m.end() :]):
                     kind, head = found, m.group(1)
                     break
