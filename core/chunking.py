@@ -128,7 +128,12 @@ class Chunker:
     def _text(self, blocks: list[Block], context: str) -> list[Chunk]:
         units: list[tuple[str, bool]] = []  # (text, starts a paragraph)
         counts = self.count([b.text for b in blocks])
-        for block, n in zip(blocks, counts, strict=True):
+        labels = [None if b.kind == "heading" else label_class(b.text) for b in blocks]
+        top = next((c for c in labels if c), None)  # the section's top outline level
+        starts_item: set[int] = set()  # units that open an item of the section's top outline level
+        for block, label, n in zip(blocks, labels, counts, strict=True):
+            if top is not None and label == top:
+                starts_item.add(len(units))
             if n <= self.chunk_tokens:
                 units.append((block.text, True))
                 continue
@@ -145,8 +150,10 @@ class Chunker:
             if text:
                 out.append(Chunk(text, f"{context}\n{text}", first.page, first.section, "text", tokens=size))
 
-        for (unit, new_para), n in zip(units, unit_counts, strict=True):
-            if parts and size + n + 1 > self.chunk_tokens:
+        for i, ((unit, new_para), n) in enumerate(zip(units, unit_counts, strict=True)):
+            full = size + n + 1 > self.chunk_tokens
+            # A new top-level item ("(b)" after "(a)(3)") starts a chunk once this one holds enough.
+            if parts and (full or (i in starts_item and size >= ITEM_BREAK * self.chunk_tokens)):
                 flush()
                 parts, size = [], 0
             if parts and new_para and _continues(parts[-1], unit):
@@ -184,6 +191,28 @@ class Chunker:
             return self._fit(" ".join(words[:half])) + self._fit(" ".join(words[half:]))
         half = len(text) // 2
         return self._fit(text[:half]) + self._fit(text[half:])
+
+
+ITEM_BREAK = 0.4  # share of a chunk filled before a new top-level item may start the next one
+
+_LABELS = (  # outline label kinds, the first that matches names the kind
+    ("roman", re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*", re.I)),
+    ("paren-letter", re.compile(r"\([a-z]\)(?:\s|$)")),
+    ("paren-capital", re.compile(r"\([A-Z]\)(?:\s|$)")),
+    ("paren-number", re.compile(r"\(\d{1,3}\)(?:\s|$)")),
+    ("outline", re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?(?:\s|$)")),
+    ("number", re.compile(r"\d{1,3}[.)](?:\s|$)")),
+    ("letter", re.compile(r"[a-z][.)](?:\s|$)")),
+    ("capital", re.compile(r"[A-Z][.)](?:\s|$)")),
+)
+
+
+def label_class(text: str) -> str | None:
+    """The kind of outline label a paragraph starts with ("(b)", "(2)", "3.1", "C."), or None."""
+    for name, pattern in _LABELS:
+        if pattern.match(text):
+            return name
+    return None
 
 
 def _continues(previous: str, following: str) -> bool:
