@@ -282,3 +282,25 @@ def test_these_forms_are_declined_when_the_named_solicitation_does_not_give_the_
     answer = ask(services, question)
     assert answer.declined, answer.text
     assert "rfp/harbor-analytics-2025/RFQ.md" not in paths(answer)
+
+
+def test_a_code_row_the_question_names_by_title_answers_whatever_its_columns_are_called(tmp_path, embedder):
+    """The crosswalk's column is "MAPS TO OMB SOC"; the question says "occupation code". The row
+    whose title column the question names gives the code."""
+    from core.answer import Answerer
+    from tests.conftest import make_services
+
+    services = make_services(tmp_path / "d", embedder)
+    table = tmp_path / "crosswalk.csv"
+    table.write_text(
+        "FAMILIAR TITLE,MAPS TO OMB SOC,MAPS TO LCAT\n"
+        "Cost Estimator,13-1051 Cost Estimators,Business Specialists Group 4\n"
+        "Data Architect,15-1243 Database Architects,Computer Specialists Group 3\n"
+        "Budget Analyst,13-2031 Budget Analysts,Business Specialists Group 2\n"
+    )
+    services.indexer.index_file(table, "public")
+    answerer = Answerer(services.retriever, lambda: None, services.embedder, extractive=True)
+    answer = answerer.answer("Which occupation code is a Cost Estimator crosswalked to?", ["public"])
+    services.close()
+    assert answer.mode == "extractive", answer.text
+    assert "13-1051" in answer.text

@@ -541,10 +541,19 @@ def fill(
         if not all(p.search(text) for p in stated):
             continue
         heading = _words(where)
+        # A table row whose title column the question names (the exact title tier found it): its
+        # code columns are the codes of that title, whatever the columns are called ("MAPS TO OMB
+        # SOC" for "which occupation code").
+        named_row = slot.kind == "code" and bool(hit.fields) and "titles" in hit.matched
         for sentence in units(hit):
             if sentence.rstrip().endswith("?"):
                 continue  # a question asked in a passage states nothing
             words = _words(sentence) | heading
+            if named_row:
+                new = [v for v in values(slot.kind, sentence, common) if _norm(v) and _norm(v) not in echoed]
+                if new:
+                    return Filling(hit, sentence, new[0])
+                continue
             if slot.head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
                 if len(slot.head & words) < _needed(len(slot.head)):
                     continue
