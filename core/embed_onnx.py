@@ -21,13 +21,17 @@ HEADS, HIDDEN = 12, 384  # all-MiniLM-L6-v2
 
 
 class OnnxBackend:
-    def __init__(self, path: Path, threads: int = 0):
+    def __init__(self, path: Path, threads: int = 0, spin: bool = True):
+        """`spin=False`: threads sleep instead of spinning between runs, leaving the cores to other
+        processes (ingest's parser process) while the main one tokenizes, writes or waits."""
         options = ort.SessionOptions()
         # The file is already fused offline: what is left to do at load time is cheap.
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3
+        if not spin:
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def run(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

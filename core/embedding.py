@@ -180,8 +180,10 @@ class Embedder:
         threads: int = 0,
         backend: str = "auto",
         artifacts_dir: Path | None = None,
+        spin: bool = True,
     ):
         self.model_dir = Path(model_dir) if model_dir else packaged_model_dir()
+        self.spin = spin  # ONNX threads spin between runs (fastest alone); False: they sleep
         self.batch_size = batch_size
         self.threads = threads
         self.artifacts_dir = Path(artifacts_dir) if artifacts_dir else default_artifacts_dir()
@@ -223,7 +225,7 @@ class Embedder:
                 from core.embed_onnx import OnnxBackend
 
                 path = onnx_model(self.model_dir, self.artifacts_dir, self.backend.removeprefix("onnx-"))
-                self._model = OnnxBackend(path, self.threads)
+                self._model = OnnxBackend(path, self.threads, self.spin)
             else:
                 from core.embed_torch import TorchBackend
 

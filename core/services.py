@@ -92,6 +92,7 @@ class Services:
                 s.embed_threads,
                 backend=s.embed_backend,
                 artifacts_dir=s.embed_artifacts_dir,
+                spin=False,  # the parser process gets the cores between batches (README, ingest)
             )
 
         return self._part("bulk_embedder", build)

@@ -92,8 +92,9 @@ class Settings(BaseSettings):
     ingest_workers: int = Field(
         -1,
         ge=-1,
-        description="Processes that parse and chunk files while the main one embeds; -1 = cores - 1 "
-        "(at most 4) with 3 cores or more, none with 2 (measured slower); 0 = parse in the main process.",
+        description="Processes that parse and chunk files while the main one embeds, at the lowest CPU "
+        "priority; -1 = cores - 1 (at most 4) with 3 cores or more; with 2, one for the ONNX embedder "
+        "(measured faster) and none for torch's (measured slower); 0 = parse in the main process.",
     )
 
     # --- chat model ------------------------------------------------------------------------------

@@ -88,6 +88,17 @@ def record_ids(chunk: Chunk, doc_kind: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def default_workers(embedder: TextEmbedder) -> int:
+    """Parser processes beside the embedder: cores - 1 (at most 4). On 2 cores one, at the lowest
+    priority, when the embedder is ONNX Runtime with sleeping threads (measured faster: README);
+    none with torch's, where a parser process was measured slower."""
+    cores = os.cpu_count() or 1
+    if cores > 2:
+        return min(4, cores - 1)
+    backend = str(getattr(getattr(embedder, "embedder", embedder), "backend", ""))
+    return 1 if cores == 2 and backend.startswith("onnx") else 0
+
+
 class Indexer:
     """Ingests files into a collection. One instance per process; not thread-safe per collection."""
 
@@ -115,8 +126,7 @@ class Indexer:
         }  # seconds, for benchmarks
         self.read = read or ReadOptions()
         self.chunk_tokens = chunk_tokens
-        cores = os.cpu_count() or 1  # -1: none on 2 cores, where a parser process slowed ingest (README)
-        self.workers = (0 if cores <= 2 else min(4, cores - 1)) if workers < 0 else workers
+        self.workers = default_workers(embedder) if workers < 0 else workers
         self.pending_grace_s = pending_grace_s
         self.links = AmendmentLinks(self)
 
