@@ -26,7 +26,7 @@ from core.answering.coverage import Coverage, named_things
 from core.answering.excerpts import Excerpter
 from core.answering.extractive import Quoter
 from core.answering.records import Answer, AnswerMode, Claim, Source
-from core.answering.sanitize import sanitize
+from core.answering.sanitize import quotable, sanitize
 from core.answering.words import content_words, numbers
 from core.chat import ChatModel, GenerationStats, Message
 from core.embedding import Embedder
@@ -69,7 +69,7 @@ class Prepared:
     sources: list[Source]
     declined: str | None = None  # the reason, when the documents do not cover the question
     notes: list[str] = field(default_factory=list)
-    given: list[tuple[int, str]] = field(default_factory=list)  # (source, sentence) giving a value asked for
+    given: list[tuple[int, str, str]] = field(default_factory=list)  # (source, sentence, value) asked for
 
 
 class Answerer:
@@ -123,7 +123,7 @@ class Answerer:
             return Prepared(question, result, self.sources(question, result.hits[:3]), reason, [reason])
         sources = self.sources(question, result.hits)
         by_id = {s.hit.id: s.n for s in sources}
-        given = [(by_id[f.hit.id], f.sentence) for f in decision.filled if f.hit.id in by_id]
+        given = [(by_id[f.hit.id], f.sentence, f.value) for f in decision.filled if f.hit.id in by_id]
         notes = version_notes(sources)
         if any(s.sanitized for s in sources):
             notes.append(
@@ -196,6 +196,14 @@ class Answerer:
             fallback.model_version, fallback.stats, fallback.raw = chat.version, stats, raw
             fallback.retrieval_s, fallback.prompt = retrieval_s, messages
             return fallback
+        # The value the question asks for (a date, a code, an amount) is always stated: when no
+        # kept sentence states it, the sentence that gives it is quoted after them.
+        excerpts = {s.n: s.excerpt for s in sources}
+        for n, sentence, value in prepared.given:
+            if sentence not in quotable(excerpts[n]):
+                continue  # only what the source shows, never an instruction-like sentence
+            if not any(value.lower() in c.text.lower() for c in kept):
+                kept.append(Claim(f'"{sentence}" [{n}]', [n], True, sentence, n))
         text = " ".join(c.text for c in kept)
         return Answer(
             question,

@@ -76,8 +76,12 @@ def disagreement(claim: str, sentence: str, headings: Sequence[str] = ()) -> str
     claim_denied, claim_said = negation_sides(claim)
     if denied & claim_said or (claim_denied & said and not negated(sentence)):
         return "says the opposite of its source"
-    words, initials = subject(claim)
-    if words and not words & content_words(context) and not (initials and _initials_in(initials, context)):
+    words, initials, written = subject(claim)
+    if (
+        words
+        and not _mentions(context, words, written)
+        and not (initials and _initials_in(initials, context))
+    ):
         return "is about something its source does not mention"
     extra = relations(claim) - relations(sentence)
     if extra:
@@ -86,6 +90,19 @@ def disagreement(claim: str, sentence: str, headings: Sequence[str] = ()) -> str
     if extra:
         return f"says {', '.join(sorted(extra))} where its source does not"
     return None
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")  # "Contracting Officer", "Eastern Time"
+
+
+def _mentions(text: str, stems: set[str], written: set[str]) -> bool:
+    """Whether the text names the subject: by stem outside capitalised names, or inside one by a word
+    as the claim writes it ("the contracting officer" is "the Contracting Officer", but "the
+    contract" is not)."""
+    if stems & content_words(_NAME.sub(" ", text)):
+        return True
+    in_names = {w.lower() for m in _NAME.finditer(text) for w in m.group(0).split()}
+    return bool(content_words(" ".join(written & in_names)))
 
 
 def _initials_in(name: str, text: str) -> bool:

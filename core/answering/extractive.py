@@ -24,8 +24,10 @@ class Quoter:
         self.limit = limit
         self.floor = floor
 
-    def __call__(self, question: str, sources: list[Source], given: Sequence[tuple[int, str]] = ()) -> Answer:
-        """`given`: (source, sentence) pairs that state a value the question asks for (a date, a
+    def __call__(
+        self, question: str, sources: list[Source], given: Sequence[tuple[int, str, str]] = ()
+    ) -> Answer:
+        """`given`: (source, sentence, value) for each value the question asks for (a date, a
         code, an amount: `core.answering.coverage`); they are quoted first."""
         candidates = [
             (s.n, sentence.strip())
@@ -46,7 +48,7 @@ class Quoter:
         chosen: list[tuple[int, str]] = []
         seen: set[str] = set()
         quotable_now = {c[1] for c in candidates}
-        for n, sentence in given:
+        for n, sentence, _value in given:
             sentence = sentence.strip()
             if sentence in quotable_now and sentence not in seen and len(chosen) < self.limit:
                 seen.add(sentence)

@@ -40,6 +40,7 @@ from core.answering.sanitize import sentences
 from core.answering.words import content_words
 from core.identifiers import solicitation_numbers
 from core.retrieval import Hit
+from core.safety import instruction_like
 from core.sparse import STOPWORDS, stem_word
 
 SlotKind = str  # "name" | "code" | "count" | "money" | "date" | "day" | "time" | "duration"
@@ -546,8 +547,8 @@ def fill(
         # SOC" for "which occupation code").
         named_row = slot.kind == "code" and bool(hit.fields) and "titles" in hit.matched
         for sentence in units(hit):
-            if sentence.rstrip().endswith("?"):
-                continue  # a question asked in a passage states nothing
+            if sentence.rstrip().endswith("?") or instruction_like(sentence):
+                continue  # a question asked in a passage states nothing; an instruction is not data
             words = _words(sentence) | heading
             if named_row:
                 new = [v for v in values(slot.kind, sentence, common) if _norm(v) and _norm(v) not in echoed]

@@ -65,21 +65,22 @@ _VERB = re.compile(
 )
 
 
-def subject(text: str) -> tuple[set[str], str]:
+def subject(text: str) -> tuple[set[str], str, set[str]]:
     """The claim's subject: the content words before its first auxiliary verb ("The contract is
-    due": contract; none for a pronoun), else its first content word; and the initials of its capitalised words
-    ("Contracting Officer": CO), by which a source may name it."""
+    due": contract; none for a pronoun), else its first content word; the initials of its capitalised words
+    ("Contracting Officer": CO), by which a source may name it; and its words as written, lower case."""
     text = _ANSWER.sub(" ", text).strip()
     m = _VERB.search(text)
     span = text[: m.start()] if m else ""
     words = content_words(span)
     if m and not words:  # "They can ...", "It is ...": a pronoun, nothing to compare
-        return set(), ""
+        return set(), "", set()
     if not words:
         first = next((w for w in text.split() if content_words(w)), "")
         words, span = content_words(first), first
     initials = "".join(w[0] for w in _TOKEN.findall(span) if w[0].isupper() and w.lower() not in STOPWORDS)
-    return words, initials if len(initials) >= 2 else ""
+    written = {w.lower() for w in _TOKEN.findall(span)}
+    return words, initials if len(initials) >= 2 else "", written
 
 
 _RELATIONS = {
