@@ -126,7 +126,7 @@ class Chunker:
 
     # --- prose: paragraphs, then sentences ------------------------------------------------------
     def _text(self, blocks: list[Block], context: str) -> list[Chunk]:
-        units: list[tuple[str, bool]] = []  # (text, starts a paragraph)
+        units: list[tuple[str, bool, int]] = []  # (text, starts a paragraph, tokens)
         counts = self.count([b.text for b in blocks])
         labels = [None if b.kind == "heading" else label_class(b.text) for b in blocks]
         top = next((c for c in labels if c), None)  # the section's top outline level
@@ -135,11 +135,10 @@ class Chunker:
             if top is not None and label == top:
                 starts_item.add(len(units))
             if n <= self.chunk_tokens:
-                units.append((block.text, True))
+                units.append((block.text, True, n))
                 continue
-            for j, piece in enumerate(self._split_long(block.text)):
-                units.append((piece, j == 0))
-        unit_counts = self.count([u for u, _ in units])
+            for j, (piece, m) in enumerate(self._split_long(block.text)):
+                units.append((piece, j == 0, m))
         out: list[Chunk] = []
         parts: list[str] = []
         size = 0
@@ -150,7 +149,7 @@ class Chunker:
             if text:
                 out.append(Chunk(text, f"{context}\n{text}", first.page, first.section, "text", tokens=size))
 
-        for i, ((unit, new_para), n) in enumerate(zip(units, unit_counts, strict=True)):
+        for i, (unit, new_para, n) in enumerate(units):
             full = size + n + 1 > self.chunk_tokens
             # A new top-level item ("(b)" after "(a)(3)") starts a chunk once this one holds enough.
             if parts and (full or (i in starts_item and size >= ITEM_BREAK * self.chunk_tokens)):
@@ -163,28 +162,30 @@ class Chunker:
         flush()
         return out
 
-    def _split_long(self, text: str) -> list[str]:
-        """Sentences; a sentence longer than a chunk is cut at clause marks, then at words."""
-        pieces: list[str] = []
+    def _split_long(self, text: str) -> list[tuple[str, int]]:
+        """Sentences with their token counts; a sentence longer than a chunk is cut at clause marks, then
+        at words. Each piece is counted once (a tokenizer call is most of chunking's time)."""
+        pieces: list[tuple[str, int]] = []
         sentences = split_sentences(text)
         counts = self.count(sentences)
         for sentence, n in zip(sentences, counts, strict=True):
             if n <= self.chunk_tokens:
-                pieces.append(sentence)
+                pieces.append((sentence, n))
                 continue
             clauses = re.split(r"(?<=[;:])\s+|(?<=,)\s+(?=\(?[a-z0-9]\))", sentence)
             for clause, m in zip(clauses, self.count(clauses), strict=True):
                 if m <= self.chunk_tokens:
-                    pieces.append(clause)
+                    pieces.append((clause, m))
                     continue
                 pieces.extend(self._fit(clause))
         return pieces
 
-    def _fit(self, text: str) -> list[str]:
+    def _fit(self, text: str) -> list[tuple[str, int]]:
         """Text with no clause marks cut between words until each piece fits a chunk (a run of dot leaders
         or a long URL is cut inside the word)."""
-        if self.count([text])[0] <= self.chunk_tokens:
-            return [text]
+        n = self.count([text])[0]
+        if n <= self.chunk_tokens:
+            return [(text, n)]
         words = text.split()
         if len(words) > 1:
             half = len(words) // 2
