@@ -209,11 +209,15 @@ class Embedder:
 
     def truncate(self, texts: Sequence[str], max_tokens: int) -> list[str]:
         """The longest prefix of each text that fits `max_tokens` word pieces."""
-        if not texts:
-            return []
-        out = []
-        for text, enc in zip(texts, self.tokenizer.encode_batch(list(texts)), strict=True):
-            out.append(text if len(enc.ids) - 2 <= max_tokens else text[: enc.offsets[max_tokens][1]])
+        # A word piece covers at least one character, so a text no longer than max_tokens characters
+        # fits without asking the tokenizer (most section contexts and code-table rows).
+        out = list(texts)
+        longer = [i for i, text in enumerate(out) if len(text) > max_tokens]
+        if not longer:
+            return out
+        for i, enc in zip(longer, self.tokenizer.encode_batch([out[i] for i in longer]), strict=True):
+            if len(enc.ids) - 2 > max_tokens:
+                out[i] = out[i][: enc.offsets[max_tokens][1]]
         return out
 
     # --- model --------------------------------------------------------------------------------

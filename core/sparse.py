@@ -20,6 +20,7 @@ __all__ = ["STOPWORDS", "SparseEncoder", "SparseVector", "stem_word"]  # the fir
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.\-/&][a-z0-9]+)*")
 _NUM_COMMA_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_SEPARATOR_RE = re.compile(r"[.\-/&]")
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,9 @@ class SparseEncoder:
         out: list[str] = []
         for m in _TOKEN_RE.finditer(text):
             token = m.group(0)
-            if any(c in token for c in ".-/&"):
+            if not token.isalnum():  # joined by . - / or &: kept whole, and its parts too
                 out.append(token)
-                for part in re.split(r"[.\-/&]", token):
+                for part in _SEPARATOR_RE.split(token):
                     if len(part) > 1 and part not in STOPWORDS:
                         out.append(stem_word(part))
             elif token not in STOPWORDS:
