@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from core.answering.amendments import mark_amendments
+from core.answering.amendments import changed_values, mark_amendments
 from core.answering.claims import check_claims, degenerate, support
 from core.answering.coverage import Coverage, named_things
 from core.answering.excerpts import Excerpter
@@ -31,7 +31,7 @@ from core.answering.words import content_words, numbers
 from core.chat import ChatModel, GenerationStats, Message
 from core.embedding import Embedder
 from core.prompt import HISTORY_TURNS, SYSTEM_PROMPT, build_messages
-from core.retrieval import Filters, Hit, Retriever, SearchResult
+from core.retrieval import Filters, Hit, Retriever, SearchResult, VersionChange
 from core.settings import Settings
 
 __all__ = [
@@ -236,11 +236,33 @@ def version_notes(sources: list[Source]) -> list[str]:
                 f"[{s.n}] comes from an older version ({s.hit.path}); the latest version of that "
                 "document no longer contains this passage."
             )
-        if s.hit.other_versions:
-            differ = "differs" if s.hit.versions_differ else "says the same"
-            others = ", ".join(sorted(set(s.hit.other_versions)))
-            notes.append(f"[{s.n}] is from the latest version ({s.hit.path}); {others} {differ}.")
+        new_in = sorted(path for path, change in s.hit.older.items() if change.missing)
+        if new_in:
+            notes.append(
+                f"[{s.n}] is new in the latest version ({s.hit.path}); {', '.join(new_in)} does not have it."
+            )
+        changed = {p: c for p, c in s.hit.older.items() if c.removed or c.added}
+        same = sorted({p for p in s.hit.other_versions if p not in changed})
+        if same:
+            notes.append(
+                f"[{s.n}] is from the latest version ({s.hit.path}); {', '.join(same)} says the same."
+            )
+        for path, change in sorted(changed.items()):
+            tail = changes(change, s.hit.text)
+            notes.append(f"[{s.n}] is from the latest version ({s.hit.path}); {path} differs{tail}.")
     return notes
+
+
+def changes(change: VersionChange, text: str) -> str:
+    """The values (dates, times, amounts, numbers) a version changed, as a note's tail: ": it had
+    March 16, 2026; this one has March 23, 2026"; "" when no value changed. A value counts when the
+    sentence that states it is only in one version and the other version's passage lacks it."""
+    was = changed_values(" ".join(change.removed), text)[0]
+    now = changed_values(change.text, " ".join(change.added))[1]
+    parts = ([f"it had {', '.join(was)}"] if was else []) + (
+        [f"this one has {', '.join(now)}"] if now else []
+    )
+    return f": {'; '.join(parts)}" if parts else ""
 
 
 def build_answerer(

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from core.documents.text import split_sentences
 from core.embedding import Embedder
 from core.identifiers import TitleSpan, field_cover, query_ids, title_spans
 from core.prompt import Citation
@@ -66,6 +67,19 @@ class Filters:
         return Where(tuple(must), must_not)
 
 
+@dataclass(frozen=True)
+class VersionChange:
+    """How another version of a document differs in one passage: its sentences that this version's
+    document does not have, and this passage's sentences that the other document does not have
+    (sentence by sentence against the whole document, so where the two files' chunks begin and end
+    does not count). `missing`: the other version has no such passage at all."""
+
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    missing: bool = False
+    text: str = ""  # the other version's passage
+
+
 @dataclass
 class Hit:
     id: str
@@ -77,6 +91,9 @@ class Hit:
     other_versions: list[str] = field(default_factory=list)
     versions_differ: bool = False
     superseded: bool = False  # from an older version whose latest version lacks this passage
+    # What the other versions of the document say differently (path -> the change): what a
+    # conformed copy or a revision changed in this passage.
+    older: dict[str, VersionChange] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -406,6 +423,8 @@ class Retriever:
                     twin.score, twin.dense, twin.matched = hit.score, hit.dense, hit.matched
                     twin.other_versions = [hit.path]
                     twin.versions_differ = differ
+                    if differ:
+                        self._note_change(twin, hit.payload)
                     hit = twin
                 else:
                     # Text a later version dropped is history: it ranks below current text.
@@ -425,10 +444,58 @@ class Retriever:
                 kept.append(passage)
             elif hit.path != duplicate.path and hit.path not in duplicate.other_versions:
                 duplicate.other_versions.append(hit.path)
-                duplicate.versions_differ = duplicate.versions_differ or _normal(hit.text) != _normal(
-                    duplicate.text
-                )
-        return [p.hit for p in kept]
+                differ = _normal(hit.text) != _normal(duplicate.text)
+                duplicate.versions_differ = duplicate.versions_differ or differ
+                if differ and hit.payload.family and hit.payload.family == duplicate.payload.family:
+                    self._note_change(duplicate, hit.payload)
+        out = [p.hit for p in kept]
+        for hit in out:
+            if not hit.other_versions and not hit.superseded:
+                self._earlier_versions(hit)
+        return out
+
+    def _earlier_versions(self, hit: Hit) -> None:
+        """For a passage of a later version (a conformed copy, a revised file) found on its own: the
+        matching passage of the family's other versions, noted when its wording differs, or that
+        those versions do not have it. Only a document that joined a family at ingest is looked at
+        (its family id is another document's): one sparse lookup, none for the usual document."""
+        p = hit.payload
+        if not p.family or p.family == p.doc_id:
+            return
+        where = Where.of(LIVE, Match("family", p.family), must_not=(Match("doc_id", p.doc_id),))
+        found = self.store.search_sparse(hit.collection, self.sparse.encode_query(hit.text), where, 3)
+        if not found:
+            return
+        shingles = _shingles(hit.text)
+        for stored in found:
+            other = _shingles(stored.chunk.text)
+            if len(shingles & other) / max(1, min(len(shingles), len(other))) >= 0.5:
+                hit.other_versions.append(stored.chunk.path)
+                if _normal(stored.chunk.text) != _normal(hit.text):
+                    self._note_change(hit, stored.chunk)
+                return
+        for path in dict.fromkeys(stored.chunk.path for stored in found):
+            hit.older[path] = VersionChange(missing=True)  # the other versions have no such passage
+
+    def _note_change(self, hit: Hit, other: ChunkPayload) -> None:
+        """Record on `hit` what the other version's passage `other` says differently, sentence by
+        sentence; two wordings whose every sentence the other document also has are the same."""
+        removed = tuple(s for s in _sentences(other.text) if not self._has(hit, hit.payload.doc_id, s))
+        added = tuple(s for s in _sentences(hit.text) if not self._has(hit, other.doc_id, s))
+        if removed or added:
+            hit.versions_differ = True
+            hit.older[other.path] = VersionChange(removed, added, text=other.text)
+        else:
+            hit.versions_differ = any(c.removed or c.added for c in hit.older.values())
+
+    def _has(self, hit: Hit, doc_id: str, sentence: str) -> bool:
+        """Whether the document's text has the sentence (its words in order), in any of its passages."""
+        wanted = _normal(sentence)
+        if not wanted:
+            return True
+        where = Where.of(LIVE, Match("doc_id", doc_id))
+        found = self.store.search_sparse(hit.collection, self.sparse.encode_query(sentence), where, 3)
+        return any(wanted in _normal(stored.chunk.text) for stored in found)
 
     def _counterpart(self, hit: Hit, latest_doc: str) -> Hit | None:
         """The passage of the latest version that matches an older version's passage. For a table
@@ -488,6 +555,11 @@ class _Passage:
 
 def _row_values(fields: dict[str, str]) -> list[str]:
     return sorted(v for v in (_normal(str(value or "")) for value in fields.values()) if v)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a passage, a paragraph break always ending one."""
+    return [s for paragraph in text.split("\n") for s in split_sentences(paragraph)]
 
 
 def _normal(text: str) -> str:

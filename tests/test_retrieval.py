@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.answer import version_notes
+from core.answering.records import Source
 from core.retrieval import Filters
 from tests.conftest import make_services
 
@@ -156,6 +158,29 @@ def test_versions_collapse_to_the_latest(corpus):
         "passages both versions share are shown once, from the latest, naming the older one"
     )
     assert not any("2015-06-16" in h.path for h in ads if not h.superseded), "no copies of the old version"
+
+
+def test_a_revised_passage_says_what_the_earlier_version_had(corpus):
+    """Modification 5 of the ADS RFQ (a conformed copy) added a sentence to one passage and replaced
+    one in another. Found on its own, the latest passage says what changed, sentence by sentence
+    against the whole earlier file, so chunks that begin or end elsewhere are no change."""
+    hits = top(
+        corpus, "How long must the proposed offer, including the prototypes, be preserved after award?"
+    )
+    latest = next(h for h in hits if "Modification_5" in h.path)
+    ((path, change),) = latest.older.items()
+    assert "2015-06-16" in path and not change.removed, change
+    assert any("30 calendar days" in s for s in change.added), change
+    notes = version_notes([Source(1, latest, latest.text)])
+    assert notes == [f"[1] is from the latest version ({latest.path}); {path} differs: this one has 30."]
+
+    hits = top(
+        corpus, "Which subcontracting reports must a Pool Three quoter other than a small business provide?"
+    )
+    latest = next(h for h in hits if "Modification_5" in h.path and "Compliance" in h.text)
+    change = latest.older[path]
+    assert any("SF294" in s for s in change.removed) and any("no longer required" in s for s in change.added)
+    assert version_notes([Source(1, latest, latest.text)])[0].endswith("differs: this one has 294, 295.")
 
 
 def test_filters_by_kind_solicitation_and_tag(corpus, tmp_path):

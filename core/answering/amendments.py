@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.answer_eval.facts import extract, stated
 from core.answering.claims import support
 from core.answering.records import Answer, Claim, Source
 from core.answering.sanitize import quotable
@@ -249,3 +250,17 @@ def _recite(claim: Claim, link: _Link, text: str, sources: list[Source], min_sup
         cited = f"{cited} [{n}]"
     citations = list(dict.fromkeys(n if c == old else c for c in claim.citations)) or [n]
     return Claim(cited, citations, True, best[2], n)
+
+
+VALUE_KINDS = ("date", "time", "money", "number")
+
+
+def changed_values(before: str, after: str) -> tuple[list[str], list[str]]:
+    """The dates, times, amounts and numbers that only `before` states, and those only `after`
+    states, as written: what changed between two wordings of one passage (a conformed copy and the
+    solicitation as issued)."""
+    old = [f for f in extract(before) if f.kind in VALUE_KINDS]
+    new = [f for f in extract(after) if f.kind in VALUE_KINDS]
+    was = [str(f) for f in old if not stated(f, new, after)]
+    now = [str(f) for f in new if not stated(f, old, before)]
+    return list(dict.fromkeys(was)), list(dict.fromkeys(now))
