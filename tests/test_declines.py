@@ -304,3 +304,38 @@ def test_a_code_row_the_question_names_by_title_answers_whatever_its_columns_are
     services.close()
     assert answer.mode == "extractive", answer.text
     assert "13-1051" in answer.text
+
+
+CATALOGUE = """# Where the files came from
+
+| folder | files | source | about |
+| --- | --- | --- | --- |
+| harbor-analytics-2025 | RFQ.md | Port Authority, posted by Dana Whitfield | RFQ RFQ1111111 (Harbor Analytics Platform) |
+| lighthouse-records-2025 | RFQ.md | Coastal Records Office, posted by Morgan Avery | RFQ RFQ2222222 (Lighthouse Records Modernization) |
+"""
+
+
+def test_a_catalogue_naming_every_solicitation_is_none_of_them(tmp_path, embedder):
+    """A list of sources names each solicitation's number; its own number (guessed from the first
+    it names) is another's, so it is not the named solicitation's document, and its names do not
+    answer who works on that solicitation."""
+    services = make_services(tmp_path / "data", embedder)
+    files = {
+        "rfp/harbor-analytics-2025/RFQ.md": HARBOR_RFQ,
+        "rfp/lighthouse-records-2025/RFQ.md": LIGHTHOUSE_RFQ,
+        "SOURCES.md": CATALOGUE,
+    }
+    for name, text in files.items():
+        path = tmp_path / "files" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        services.indexer.index_file(path, "public", display=name)
+    try:
+        question = (
+            "Who is the contractor's project manager for the Lighthouse Records Modernization RFQ2222222?"
+        )
+        answer = ask(services, question)
+        assert answer.declined, answer.text
+        assert "SOURCES.md" not in paths(answer)
+    finally:
+        services.close()

@@ -105,6 +105,12 @@ def _in_name(term: str, path: str, title: str) -> bool:
     return key in tokens or (len(key) >= 4 and key in "".join(names))
 
 
+def _belongs_elsewhere(payload: ChunkPayload, number: str) -> bool:
+    """The document is another solicitation's: its own number is known and is not `number`."""
+    own = payload.solicitation
+    return bool(own) and _pattern(number).fullmatch(own) is None and _pattern(own).fullmatch(number) is None
+
+
 def folder(path: str) -> str:
     return str(PurePath(path).parent)
 
@@ -164,6 +170,11 @@ class Scoper:
             for payload in self._lookup(t, result):
                 docs.setdefault(payload.path, payload)
                 said[t].add(payload.path)
+        # A solicitation number in the text of a document that is another solicitation's (a catalogue
+        # of sources, a reference to an earlier contract) refers to it; it does not name the document.
+        for t in numbers:
+            if t in said:
+                said[t] = {p for p in said[t] if not _belongs_elsewhere(docs[p], t)}
         named_by = {t: {p for p, d in docs.items() if _in_name(t, p, d.title)} for t in terms}
         # A folder whose documents belong to several solicitations (Q&A files of several RFQs) is
         # no unit: each of its documents stands alone.
