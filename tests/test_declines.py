@@ -6,6 +6,8 @@ solicitation are shown, and the reason says what is missing."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from core.answering.scope import naming_terms
@@ -339,3 +341,16 @@ def test_a_catalogue_naming_every_solicitation_is_none_of_them(tmp_path, embedde
         assert "SOURCES.md" not in paths(answer)
     finally:
         services.close()
+
+
+def test_a_name_the_passages_found_lack_counts_when_the_documents_have_it(services):
+    """A numbered name ("Amendment 1", written "Amendment 0001" in the RFQ) that retrieval did not
+    bring back with the question's other words is still something the documents have: not a
+    reason to decline. One they have nowhere ("Amendment 3") is."""
+    question = "What did Amendment 1 change in the size standard and NAICS code rules for small business?"
+    found = services.retriever.search(question, ["public"], k=8)
+    far_only = dataclasses.replace(found, hits=[h for h in found.hits if h.path.startswith("far/")])
+    assert far_only.hits and not any("Amendment" in h.text for h in far_only.hits)
+    assert services.answerer.coverage(question, far_only) is None
+    missing = services.answerer.coverage(question.replace("Amendment 1", "Amendment 3"), far_only)
+    assert missing == "the documents do not mention Amendment 3"
