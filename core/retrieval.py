@@ -78,6 +78,7 @@ class VersionChange:
     added: tuple[str, ...] = ()
     missing: bool = False
     text: str = ""  # the other version's passage
+    doc_id: str = ""
 
 
 @dataclass
@@ -141,6 +142,10 @@ class Hit:
             "matched": self.matched,
             "other_versions": self.other_versions,
             "versions_differ": self.versions_differ,
+            "changes": {
+                path: {"removed": list(c.removed), "added": list(c.added), "missing": c.missing}
+                for path, c in self.older.items()
+            },
             "superseded": self.superseded,
         }
 
@@ -247,6 +252,7 @@ class Retriever:
         fused, best_similarity = self.fuse(q, lists)
         top = self.fetch_payloads(fused[: max(k * 3, 30)])
         ranked = self.collapse_versions([c.hit() for c in top])
+        self.compare_versions(ranked[:k])
         return SearchResult(
             query, ranked[:k], best_similarity, q.ids, time.perf_counter() - started, collections, q.where
         )
@@ -424,7 +430,7 @@ class Retriever:
                     twin.other_versions = [hit.path]
                     twin.versions_differ = differ
                     if differ:
-                        self._note_change(twin, hit.payload)
+                        twin.older[hit.path] = VersionChange(text=hit.text, doc_id=hit.payload.doc_id)
                     hit = twin
                 else:
                     # Text a later version dropped is history: it ranks below current text.
@@ -447,12 +453,19 @@ class Retriever:
                 differ = _normal(hit.text) != _normal(duplicate.text)
                 duplicate.versions_differ = duplicate.versions_differ or differ
                 if differ and hit.payload.family and hit.payload.family == duplicate.payload.family:
-                    self._note_change(duplicate, hit.payload)
-        out = [p.hit for p in kept]
-        for hit in out:
+                    duplicate.older[hit.path] = VersionChange(text=hit.text, doc_id=hit.payload.doc_id)
+        return [p.hit for p in kept]
+
+    def compare_versions(self, hits: list[Hit]) -> None:
+        """What the other versions say differently, for the hits shown (a few lookups each, so not
+        for every candidate): each recorded other passage compared sentence by sentence, and a
+        later version's passage found on its own matched with its earlier version's."""
+        for hit in hits:
             if not hit.other_versions and not hit.superseded:
                 self._earlier_versions(hit)
-        return out
+            for path, change in list(hit.older.items()):
+                if change.doc_id and not (change.removed or change.added or change.missing):
+                    self._note_change(hit, path, change.doc_id, change.text)
 
     def _earlier_versions(self, hit: Hit) -> None:
         """For a passage of a later version (a conformed copy, a revised file) found on its own: the
@@ -472,30 +485,32 @@ class Retriever:
             if len(shingles & other) / max(1, min(len(shingles), len(other))) >= 0.5:
                 hit.other_versions.append(stored.chunk.path)
                 if _normal(stored.chunk.text) != _normal(hit.text):
-                    self._note_change(hit, stored.chunk)
+                    hit.versions_differ = True
+                    hit.older[stored.chunk.path] = VersionChange(
+                        text=stored.chunk.text, doc_id=stored.chunk.doc_id
+                    )
                 return
         for path in dict.fromkeys(stored.chunk.path for stored in found):
             hit.older[path] = VersionChange(missing=True)  # the other versions have no such passage
 
-    def _note_change(self, hit: Hit, other: ChunkPayload) -> None:
-        """Record on `hit` what the other version's passage `other` says differently, sentence by
-        sentence; two wordings whose every sentence the other document also has are the same."""
-        removed = tuple(s for s in _sentences(other.text) if not self._has(hit, hit.payload.doc_id, s))
-        added = tuple(s for s in _sentences(hit.text) if not self._has(hit, other.doc_id, s))
+    def _note_change(self, hit: Hit, path: str, doc_id: str, text: str) -> None:
+        """Record on `hit` what the other version's passage `text` (of `path`) says differently,
+        sentence by sentence; two wordings whose every sentence the other file also has are the same."""
+        mine = _normal(hit.text) + "\n" + self._nearby(hit.collection, hit.payload.doc_id, text)
+        theirs = _normal(text) + "\n" + self._nearby(hit.collection, doc_id, hit.text)
+        removed = tuple(s for s in _sentences(text) if _normal(s) not in mine)
+        added = tuple(s for s in _sentences(hit.text) if _normal(s) not in theirs)
         if removed or added:
-            hit.versions_differ = True
-            hit.older[other.path] = VersionChange(removed, added, text=other.text)
+            hit.older[path] = VersionChange(removed, added, text=text, doc_id=doc_id)
         else:
-            hit.versions_differ = any(c.removed or c.added for c in hit.older.values())
+            del hit.older[path]  # only where the chunks begin and end differs
 
-    def _has(self, hit: Hit, doc_id: str, sentence: str) -> bool:
-        """Whether the document's text has the sentence (its words in order), in any of its passages."""
-        wanted = _normal(sentence)
-        if not wanted:
-            return True
+    def _nearby(self, collection: str, doc_id: str, text: str, k: int = 4) -> str:
+        """The words of the document's passages most like `text` (one sparse lookup): where a
+        sentence of `text` would be if the document has it, whatever its chunks' boundaries."""
         where = Where.of(LIVE, Match("doc_id", doc_id))
-        found = self.store.search_sparse(hit.collection, self.sparse.encode_query(sentence), where, 3)
-        return any(wanted in _normal(stored.chunk.text) for stored in found)
+        found = self.store.search_sparse(collection, self.sparse.encode_query(text), where, k)
+        return "\n".join(_normal(stored.chunk.text) for stored in found)
 
     def _counterpart(self, hit: Hit, latest_doc: str) -> Hit | None:
         """The passage of the latest version that matches an older version's passage. For a table
