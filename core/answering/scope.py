@@ -108,7 +108,9 @@ def _in_name(term: str, path: str, title: str) -> bool:
 def _belongs_elsewhere(payload: ChunkPayload, number: str) -> bool:
     """The document is another solicitation's: its own number is known and is not `number`."""
     own = payload.solicitation
-    return bool(own) and _pattern(number).fullmatch(own) is None and _pattern(own).fullmatch(number) is None
+    if not own:
+        return False
+    return _pattern(number).fullmatch(own) is None and _pattern(own).fullmatch(number) is None
 
 
 def folder(path: str) -> str:
