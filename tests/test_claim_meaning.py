@@ -500,3 +500,19 @@ def test_a_heading_names_the_subject():
     pair = next(p for p in PAIRS if p.claim.startswith("The period of performance is expected to start"))
     assert accepted(pair)
     assert not accepted(Pair(pair.kind, pair.claim, pair.sentence, True, ("Section 3", "Deliverables")))
+
+
+def test_a_heading_or_a_label_copied_from_a_source_is_not_a_claim():
+    """The tuned model sometimes answers with its source's heading or a table header. The source
+    holds those words, and they answer nothing: no claim, and the note says why."""
+    scope = (
+        "3.0 Project Scope cloud.gov is seeking to contract a team with at least 6,000 annual labor hours."
+    )
+    header = "OCCTYP,OCCTYPT,OCCFAM,OCCFAMT,OCC,OCCT"
+    for raw, excerpt in (("3.0 Project Scope cloud [1].", scope), ("OCCTYP,OCCFAM [1].", header)):
+        source = Source(1, Hit("p1", "public", 1.0, ChunkPayload(text=excerpt, path="pws.md")), excerpt)
+        claims, dropped = check_claims(raw, [source])
+        assert claims == [] and any("a heading or a label" in d for d in dropped), (claims, dropped)
+    source = Source(1, Hit("p1", "public", 1.0, ChunkPayload(text=scope, path="pws.md")), scope)
+    claims, _ = check_claims("The team must commit at least 6,000 annual labor hours [1].", [source])
+    assert claims and claims[0].supported

@@ -133,6 +133,16 @@ def restates(sentence: str, question: str) -> bool:
     return content_words(sentence) <= content_words(question) and numbers(sentence) <= numbers(question)
 
 
+_LOWER_WORD = re.compile(r"(?<![\w.])[a-z]{2,}(?![\w.])")
+
+
+def label(sentence: str) -> bool:
+    """The sentence is a heading, a table header or a code copied from a source ("3.0 Project Scope
+    cloud", "OCCTYP,OCCFAM"), not a statement: fewer than two lowercase words. A source holds it,
+    and it answers nothing."""
+    return len(_LOWER_WORD.findall(sentence)) < 2
+
+
 _NEGATION = re.compile(r"\b(?:no|not|never|none|nor|cannot)\b|n't\b", re.IGNORECASE)
 
 
@@ -163,6 +173,9 @@ def check_claims(
             continue
         if restates(CITATION.sub("", clean), question):
             dropped.append(f"not a claim (asks or restates the question): {clean}")
+            continue
+        if label(CITATION.sub("", clean)):
+            dropped.append(f"not a claim (a heading or a label, not a sentence): {clean}")
             continue
         candidates = cited or list(by_n)
         # The sentence with most of the claim's words among those that also hold its meaning.
