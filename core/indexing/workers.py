@@ -82,9 +82,9 @@ def prepared_in_workers(
         indexer.chunk_tokens,
         indexer.read,
     )
-    pool = ParserPool(
-        indexer.workers, _start_worker, setup, ahead=8 * indexer.workers + 8
-    )  # not a folder in memory
+    # ahead: not a folder in memory. The helper parses only while the embedder waits for parsing,
+    # on the core the waiting leaves idle.
+    pool = ParserPool(indexer.workers, _start_worker, setup, ahead=8 * indexer.workers + 8, helper=True)
     work = partial(_prepare_in_worker, collection=collection, tags=tags, force=force)
     return pool.map(work, files, lambda item, reason: FileResult(item[1], FileStatus.FAILED, reason=reason))
 
