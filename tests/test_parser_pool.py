@@ -26,8 +26,9 @@ def test_the_helper_reads_ahead_while_the_caller_waits_and_its_death_costs_one_i
     results = list(pool.map(_read, items, lambda item, reason: (item[0], reason)))
     assert [name for name, _ in results] == ["slow", "a", "b", "dies", "c", "d"]  # in order
     assert results[3][1] == DIED
-    (_, first), (_, second), (_, third) = results[:3]
-    assert first == second != third, "the helper read 'b' while the worker was reading 'slow'"
+    (_, slow), (_, a), (_, b) = results[:3]
+    # Which of 'a' and 'b' the helper gets depends on how far the executor had queued them.
+    assert {a, b} - {slow}, "the helper read a file while the worker was reading 'slow'"
 
 
 def test_without_the_helper_one_process_reads_everything():
