@@ -400,17 +400,25 @@ class Retriever:
         ranked = [h for h in ranked if h.payload.seq == newest[h.payload.doc_id]]
         return self._latest_versions(ranked)
 
-    def mentions(self, term: str, collections: Iterable[str], where: Where | None = None) -> bool:
-        """Whether any searchable passage contains `term` as a word (one sparse-index lookup)."""
+    def mentions(
+        self,
+        term: str,
+        collections: Iterable[str],
+        where: Where | None = None,
+        pattern: re.Pattern[str] | None = None,
+        k: int = 5,
+    ) -> bool:
+        """Whether any searchable passage has `term` as a word (or as `pattern` writes it) in its
+        heading or text: one sparse-index lookup of `k` passages."""
         vector = self.sparse.encode_query(term)
         if not vector.indices:
             return False
-        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(term.lower())}(?![a-z0-9])")
+        pattern = pattern or re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", re.IGNORECASE)
         for name in collections:
             if not self.store.has_collection(name):
                 continue
-            for hit in self.store.search_sparse(name, vector, where or Where.of(LIVE), 5):
-                if pattern.search(hit.chunk.text.lower()):
+            for hit in self.store.search_sparse(name, vector, where or Where.of(LIVE), k):
+                if pattern.search(f"{hit.chunk.section} {hit.chunk.text}"):
                     return True
         return False
 
@@ -423,7 +431,7 @@ class Retriever:
         for hit in hits:
             latest = hit.payload.family_latest
             if latest and latest != hit.payload.doc_id:
-                twin = self._counterpart(hit, latest)
+                twin, _ = self._counterpart(hit, Where.of(LIVE, Match("doc_id", latest)))
                 if twin is not None:
                     differ = _normal(twin.text) != _normal(hit.text)
                     twin.score, twin.dense, twin.matched = hit.score, hit.dense, hit.matched
@@ -476,22 +484,15 @@ class Retriever:
         if not p.family or p.family == p.doc_id:
             return
         where = Where.of(LIVE, Match("family", p.family), must_not=(Match("doc_id", p.doc_id),))
-        found = self.store.search_sparse(hit.collection, self.sparse.encode_query(hit.text), where, 3)
-        if not found:
+        twin, seen = self._counterpart(hit, where)
+        if twin is None:
+            for path in seen:
+                hit.older[path] = VersionChange(missing=True)  # the other versions have no such passage
             return
-        shingles = _shingles(hit.text)
-        for stored in found:
-            other = _shingles(stored.chunk.text)
-            if len(shingles & other) / max(1, min(len(shingles), len(other))) >= 0.5:
-                hit.other_versions.append(stored.chunk.path)
-                if _normal(stored.chunk.text) != _normal(hit.text):
-                    hit.versions_differ = True
-                    hit.older[stored.chunk.path] = VersionChange(
-                        text=stored.chunk.text, doc_id=stored.chunk.doc_id
-                    )
-                return
-        for path in dict.fromkeys(stored.chunk.path for stored in found):
-            hit.older[path] = VersionChange(missing=True)  # the other versions have no such passage
+        hit.other_versions.append(twin.path)
+        if _normal(twin.text) != _normal(hit.text):
+            hit.versions_differ = True
+            hit.older[twin.path] = VersionChange(text=twin.text, doc_id=twin.payload.doc_id)
 
     def _note_change(self, hit: Hit, path: str, doc_id: str, text: str) -> None:
         """Record on `hit` what the other version's passage `text` (of `path`) says differently,
@@ -512,28 +513,23 @@ class Retriever:
         found = self.store.search_sparse(collection, self.sparse.encode_query(text), where, k)
         return "\n".join(_normal(stored.chunk.text) for stored in found)
 
-    def _counterpart(self, hit: Hit, latest_doc: str) -> Hit | None:
-        """The passage of the latest version that matches an older version's passage. For a table
-        row, the row with the same values: rows of one table share most of their words, so the
-        row found by words alone can be its neighbour."""
-        where = Where.of(LIVE, Match("doc_id", latest_doc))
+    def _counterpart(self, hit: Hit, where: Where) -> tuple[Hit | None, list[str]]:
+        """The passage matching `hit` among those `where` selects (another version of its document),
+        and the paths of the passages looked at. For a table row, the row with the same values: rows
+        of one table share most of their words, so the row found by words alone can be its neighbour."""
         if hit.fields:
             keys = [Match("ids", key) for key in hit.payload.ids[:8]]
             found = self.store.search_sparse(
                 hit.collection, self.sparse.encode_query(hit.text), where.and_(Where.of(*keys)), 10
             )
             values = _row_values(hit.fields)
-            for stored in found:
-                if _row_values(stored.chunk.fields or {}) == values:
-                    return Hit(stored.id, hit.collection, 0.0, stored.chunk)
-            return None
-        found = self.store.search_sparse(hit.collection, self.sparse.encode_query(hit.text), where, 3)
-        shingles = _shingles(hit.text)
-        for stored in found:
-            other = _shingles(stored.chunk.text)
-            if len(shingles & other) / max(1, min(len(shingles), len(other))) >= 0.5:
-                return Hit(stored.id, hit.collection, 0.0, stored.chunk)
-        return None
+            match = next((f for f in found if _row_values(f.chunk.fields or {}) == values), None)
+        else:
+            found = self.store.search_sparse(hit.collection, self.sparse.encode_query(hit.text), where, 3)
+            shingles = _shingles(hit.text)
+            match = next((f for f in found if _overlap(shingles, _shingles(f.chunk.text)) >= 0.5), None)
+        seen = list(dict.fromkeys(f.chunk.path for f in found))
+        return (Hit(match.id, hit.collection, 0.0, match.chunk) if match else None), seen
 
 
 SUPERSEDED_WEIGHT = 0.85
@@ -564,8 +560,7 @@ class _Passage:
                 return True
             if self.exact and other.exact:
                 return False
-        a, b = self.shingles, other.shingles
-        return len(a & b) / max(1, min(len(a), len(b))) >= 0.8
+        return _overlap(self.shingles, other.shingles) >= 0.8
 
 
 def _row_values(fields: dict[str, str]) -> list[str]:
@@ -575,6 +570,11 @@ def _row_values(fields: dict[str, str]) -> list[str]:
 def _sentences(text: str) -> list[str]:
     """The sentences of a passage, a paragraph break always ending one."""
     return [s for paragraph in text.split("\n") for s in split_sentences(paragraph)]
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Shared shingles over the smaller passage's: one passage inside a longer one scores 1."""
+    return len(a & b) / max(1, min(len(a), len(b)))
 
 
 def _normal(text: str) -> str:

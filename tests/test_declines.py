@@ -87,14 +87,20 @@ def services(tmp_path_factory, embedder):
         "far/FAR_part_19.md": FAR_PART_19,
         "far/FAR_part_33.md": FAR_PART_33,
     }
+    services = ingested(root, embedder, files)
+    yield services
+    services.close()
+
+
+def ingested(root, embedder, files: dict[str, str]):
+    """Services over a fresh data folder holding `files` (path -> text), each ingested."""
     services = make_services(root / "data", embedder)
     for name, text in files.items():
         path = root / "files" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         services.indexer.index_file(path, "public", display=name)
-    yield services
-    services.close()
+    return services
 
 
 def ask(services, question):
@@ -321,17 +327,12 @@ def test_a_catalogue_naming_every_solicitation_is_none_of_them(tmp_path, embedde
     """A list of sources names each solicitation's number; its own number (guessed from the first
     it names) is another's, so it is not the named solicitation's document, and its names do not
     answer who works on that solicitation."""
-    services = make_services(tmp_path / "data", embedder)
     files = {
         "rfp/harbor-analytics-2025/RFQ.md": HARBOR_RFQ,
         "rfp/lighthouse-records-2025/RFQ.md": LIGHTHOUSE_RFQ,
         "SOURCES.md": CATALOGUE,
     }
-    for name, text in files.items():
-        path = tmp_path / "files" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        services.indexer.index_file(path, "public", display=name)
+    services = ingested(tmp_path, embedder, files)
     try:
         question = (
             "Who is the contractor's project manager for the Lighthouse Records Modernization RFQ2222222?"

@@ -236,19 +236,6 @@ class Coverage:
                     hits.append(hit)
         return hits
 
-    def _named_anywhere(self, name: str, result: SearchResult) -> bool:
-        """Whether a searchable passage beyond those found names it (one sparse lookup): a name the
-        question's other words led away from ("GSA 70" in a question about teaming) is still about
-        something the documents have."""
-        pattern = mention_pattern(name)
-        vector = self.retriever.sparse.encode_query(name)
-        where = result.where or Where()
-        return bool(vector.indices) and any(
-            pattern.search(f"{stored.chunk.section} {stored.chunk.text}")
-            for collection in result.collections
-            for stored in self.retriever.store.search_sparse(collection, vector, where, 20)
-        )
-
     def _common_words(self, texts: list[str], result: SearchResult) -> Callable[[str], bool]:
         """Whether the documents write a word in lower case: in the texts at hand, else in the
         passages the index finds for it (one sparse lookup per word, remembered)."""
@@ -283,7 +270,12 @@ class Coverage:
         for name in named_things(question):
             parts = re.findall(r"[a-z]+|[0-9]+", name.lower())
             if len(parts) > 1:  # "Alliant 3", "CLIN0001": the documents must name it
-                if not mention_pattern(name).search(found) and not self._named_anywhere(name, result):
+                pattern = mention_pattern(name)
+                # A name the question's other words led away from ("GSA 70" in a question about
+                # teaming) is still something the documents have: looked up beyond the passages found.
+                if not pattern.search(found) and not self.retriever.mentions(
+                    name, result.collections, result.where, pattern, k=20
+                ):
                     return f"the documents do not mention {name}"
             elif parts[0] not in found_words and not self.retriever.mentions(
                 parts[0], result.collections, result.where
