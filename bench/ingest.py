@@ -11,7 +11,7 @@ The path without bf16 is what `RFP_EMBED_DTYPE=float32` gets (`--no-bf16-backend
 machine it is measured with the CPU's own int8 kernels (AVX512-VNNI where the CPU has it: an
 AVX2-only CPU runs slower ones, see the README).
 
-    python bench/ingest.py [--data ../shared/data] [--paths bf16,no-bf16] [--st-sample 1000]
+    python bench/ingest.py [--data ../shared/data] [--paths bf16,no-bf16] [--st-sample 1000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
-def run_path(label: str, backend: str, data: Path, workers: int) -> list[str]:
+def run_path(label: str, backend: str, data: Path, workers: int, keep: Path | None = None) -> list[str]:
     from rich.console import Console
 
     from core.embedding import Embedder
@@ -40,7 +40,10 @@ def run_path(label: str, backend: str, data: Path, workers: int) -> list[str]:
     embedder = Embedder(backend=backend)
     embedder.embed(["warm up"])  # loads the model (and builds the ONNX files the first time)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), _env_file=None, ingest_workers=workers)
+        folder = keep / backend if keep else Path(tmp)
+        if folder.exists() and any(folder.iterdir()):
+            raise SystemExit(f"--keep: {folder} is not empty (the run needs a fresh data folder)")
+        settings = Settings(data_dir=folder, _env_file=None, ingest_workers=workers)
         services = Services(settings, embedder=embedder)
         texts: list[str] = []
         cached = services.cached_embedder
@@ -92,6 +95,7 @@ def main() -> None:
     parser.add_argument("--no-bf16-backend", default=None, help="default: what RFP_EMBED_DTYPE=float32 gets")
     parser.add_argument("--workers", type=int, default=-1, help="RFP_INGEST_WORKERS for both paths")
     parser.add_argument("--st-sample", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="keep each path's data folder under this folder")
     args = parser.parse_args()
 
     from core.cpu import cpu_info
@@ -108,7 +112,7 @@ def main() -> None:
     }
     texts: list[str] = []
     for name in args.paths.split(","):
-        texts = run_path(*paths[name], args.data, args.workers) or texts
+        texts = run_path(*paths[name], args.data, args.workers, args.keep) or texts
 
     if args.st_sample and texts:
         from sentence_transformers import SentenceTransformer
