@@ -409,17 +409,19 @@ class Retriever:
         k: int = 5,
     ) -> bool:
         """Whether any searchable passage has `term` as a word (or as `pattern` writes it) in its
-        heading or text: one sparse-index lookup of `k` passages."""
+        heading or text: one sparse-index lookup of `k` passages. A file format is also mentioned
+        by a document of that format ("the XLSX file": the pricing sheet)."""
         vector = self.sparse.encode_query(term)
-        if not vector.indices:
-            return False
         pattern = pattern or re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", re.IGNORECASE)
+        where = where or Where.of(LIVE)
         for name in collections:
             if not self.store.has_collection(name):
                 continue
-            for hit in self.store.search_sparse(name, vector, where or Where.of(LIVE), k):
+            for hit in self.store.search_sparse(name, vector, where, k) if vector.indices else []:
                 if pattern.search(f"{hit.chunk.section} {hit.chunk.text}"):
                     return True
+            if term.isalnum() and self.store.count(name, where.and_(Where.of(Match("format", term.lower())))):
+                return True
         return False
 
     def _latest_versions(self, hits: list[Hit]) -> list[Hit]:

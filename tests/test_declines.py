@@ -272,6 +272,13 @@ def test_a_count_of_what_happened_is_not_filled_by_what_was_planned(services):
         # The noun before a verb is its subject, not what is asked.
         ("What does the contractor do after award?", []),
         ("What does the vendor submit with its quote?", []),
+        # An adverb between the head noun and its verb; a preposition before the wh-word; "when and
+        # where"; a threshold is an amount.
+        ("Which contractor currently operates the legacy system?", ["name"]),
+        ("Under which NAICS code is the order set aside?", ["code"]),
+        ("When and where was the industry day held?", ["date"]),
+        ("What was the micro-purchase threshold in 2015?", ["money"]),
+        ("Which supply chain rules apply?", []),
     ],
 )
 def test_more_question_forms_that_ask_for_a_value(question, kinds):
@@ -355,3 +362,46 @@ def test_a_name_the_passages_found_lack_counts_when_the_documents_have_it(servic
     assert services.answerer.coverage(question, far_only) is None
     missing = services.answerer.coverage(question.replace("Amendment 1", "Amendment 3"), far_only)
     assert missing == "the documents do not mention Amendment 3"
+
+
+HARBOR_PRICING = """CLIN,Description,Price
+0001,Base year platform build and operation,"$1,250,000"
+0002,Option year 1 operation,"$600,000"
+"""
+
+
+def test_a_value_asked_of_a_document_the_question_names_comes_from_that_document(tmp_path, embedder):
+    """ "On the pricing sheet" names Pricing_Sheet.csv: the RFQ's own travel ceiling does not answer
+    what the sheet says, and the reason names the sheet. Asked of the RFQ, it is answered."""
+    rfq = HARBOR_RFQ + "\n## 5. Travel\n\nTravel is not to exceed $20,000 per year.\n"
+    files = {
+        "rfp/harbor-analytics-2025/RFQ.md": rfq,
+        "rfp/harbor-analytics-2025/Pricing_Sheet.csv": HARBOR_PRICING,
+    }
+    services = ingested(tmp_path, embedder, files)
+    try:
+        sheet = ask(
+            services,
+            "What is the travel not-to-exceed amount per year on the Harbor Analytics pricing sheet?",
+        )
+        assert sheet.declined, sheet.text
+        assert "Pricing_Sheet.csv" in sheet.text
+        rfq_answer = ask(
+            services, "What is the travel not-to-exceed amount per year for the Harbor Analytics RFQ?"
+        )
+        assert not rfq_answer.declined, rfq_answer.text
+        assert "$20,000" in rfq_answer.text
+        # A file format is something the documents have when a document is of that format.
+        assert services.retriever.mentions("CSV", ["public"])
+        assert not services.retriever.mentions("DOCX", ["public"])
+    finally:
+        services.close()
+
+
+def test_a_name_must_be_about_what_the_question_says_of_it(services):
+    """Any capitalized word reads as a name: "the Port Authority seeks a contractor" does not say
+    which contractor maintains a legacy database."""
+    answer = ask(
+        services, "Which contractor currently maintains the legacy inspection database for RFQ1111111?"
+    )
+    assert answer.declined, answer.text

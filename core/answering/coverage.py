@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
-from core.answering.scope import Scope, Scoper, naming_terms
+from core.answering.scope import Scope, Scoper, documents_named, naming_terms
 from core.answering.slots import (
     Filling,
     Slot,
@@ -183,6 +184,10 @@ class Coverage:
         if reason is not None:
             return Decision(scoped, reason, scope)
         own = [h for h in pool if scope.owns(h)] if scope is not None else pool
+        # A document the question names ("the RFQ's pricing sheet") is where its values must be.
+        documents = documents_named(question, scope) if scope is not None else set()
+        if documents:
+            own = [h for h in own if h.path in documents]
         common = self._common_words([question, *(h.text for h in result.hits)], result)
         # The words that name the solicitation: its own passages need not repeat them.
         naming = content_words(" ".join(naming_terms(context or question))) if scope is not None else set()
@@ -192,7 +197,7 @@ class Coverage:
         for slot in find_slots(question):
             found = fill(slot, own, question, common, naming)
             if found is None and scope is not None:  # look further in the solicitation's own documents
-                further = self._own_passages(slot.head_text or slot.clause, scope, result)
+                further = self._own_passages(slot.head_text or slot.clause, scope, result, documents)
                 found = fill(slot, further, question, common, naming)
             if found is None:
                 missing.append(slot)
@@ -206,6 +211,8 @@ class Coverage:
             return Decision(scoped, reason, scope)
         if missing:
             where = f" of the documents of {scope.label}" if scope is not None else ""
+            if documents:
+                where = f" of {', '.join(sorted(PurePath(p).name for p in documents))}"
             reason = f"no passage{where} gives " + " or ".join(s.describe() for s in missing)
             return Decision(scoped, reason, scope, missing)
         return Decision(_with_hits(result, chosen), None, scope, filled=filled)
@@ -220,10 +227,13 @@ class Coverage:
                 return True
         return False
 
-    def _own_passages(self, text: str, scope: Scope, result: SearchResult, k: int = 10) -> list[Hit]:
-        """The passages of the named solicitation's own documents that best match `text` by words
-        (one sparse query), for a value the passages retrieved for the whole question did not give."""
-        paths = tuple(sorted(scope.documents))
+    def _own_passages(
+        self, text: str, scope: Scope, result: SearchResult, documents: Set[str] = frozenset(), k: int = 10
+    ) -> list[Hit]:
+        """The passages of the named solicitation's own documents (of `documents` when the question
+        names some) that best match `text` by words (one sparse query), for a value the passages
+        retrieved for the whole question did not give."""
+        paths = tuple(sorted(documents or scope.documents))
         if not paths:
             return []
         where = (result.where or Where()).and_(Where.of(MatchAny("path", paths)))

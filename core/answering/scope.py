@@ -35,6 +35,7 @@ from pathlib import PurePath
 
 from core.identifiers import solicitation_numbers
 from core.retrieval import Hit, Retriever, SearchResult
+from core.sparse import stem_word
 from core.store import ChunkPayload, Match, Where
 from core.words import words
 
@@ -147,6 +148,22 @@ class Scope:
         if folder(p.path) not in self.folders:
             return False
         return not (p.solicitation and self.numbers and p.solicitation not in self.numbers)
+
+
+def documents_named(question: str, scope: Scope) -> set[str]:
+    """The named solicitation's documents that the question names by their file name ("on the TDRS
+    RFQ *pricing sheet*": Pricing_Sheet.xlsx): every word of the name, but those that name the
+    solicitation itself, is in the question, and there are at least two. A value asked "on the
+    pricing sheet" is one that sheet gives, not one the RFQ's text gives."""
+    asked = {stem_word(w) for w in words(question)}
+    solicitation = {stem_word(w) for t in scope.terms for w in words(t)}
+    named = set()
+    for path in scope.documents:
+        name = {stem_word(w) for w in words(PurePath(path).stem) if len(w) > 1 and not w.isdigit()}
+        own = name - solicitation
+        if len(own) >= 2 and own <= asked:
+            named.add(path)
+    return named
 
 
 class Scoper:

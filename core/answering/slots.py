@@ -65,7 +65,7 @@ _NAME_HEADS = (
 )
 _MONEY_HEADS = (
     r"prices?|costs?|amounts?|values?|estimates?|ceilings?|budgets?|fees?|salar(?:y|ies)|wages?|"
-    r"revenues?|igce|rates?|dollars?|funding|spend(?:ing)?|payments?|totals?"
+    r"revenues?|igce|rates?|dollars?|funding|spend(?:ing)?|payments?|totals?|thresholds?"
 )
 _CODE_HEADS = r"codes?|series|numbers?(?!\s+of\b)"
 _DATE_HEADS = r"dates?|days?|deadlines?|years?|months?"
@@ -120,6 +120,9 @@ def _ends_phrase(rest: str) -> bool:
     if nxt is None or re.match(r"\s*[,?;:.()]", rest):
         return True
     word = nxt.group(1)
+    if word.endswith("ly") and len(word) > 4:  # an adverb: "which firm *currently* holds it"
+        after = rest[nxt.end() :]
+        return _ends_phrase(after) if re.match(r"\s*[\w'-]", after) else True
     return bool(
         word in STOPWORDS
         or word in _STOP_HEAD
@@ -182,7 +185,10 @@ def _slot(clause: str) -> Slot | None:
         if m:
             kind = "day" if m.group(1).startswith(("date", "day", "deadline")) else "date"
     if kind is None:
-        m = re.search(rf"{_WH_START}(?:by |until |since )?when\s+({_AUX})\b", low)
+        # "when was it awarded", "when and where was the industry day held"
+        m = re.search(
+            rf"{_WH_START}(?:by |until |since )?when\s+(?:(?:and|or) (?:where|how)\s+)?({_AUX})\b", low
+        )
         if m:
             aux = m.group(1)
             if aux in ("can", "could", "may", "might", "should", "would"):
@@ -217,7 +223,11 @@ def _slot(clause: str) -> Slot | None:
         if m:
             kind, head = "name", _head_words(m.group(1))
     if kind is None:
-        wh = rf"{_WH_START}(?:what|which)\s+(?:of\s+the\s+)?(?:(?:is|was|are|were)\s+(?:the\s+)?)?"
+        # "what price", "which firm", "under which NAICS code"
+        wh = (
+            rf"{_WH_START}(?:(?:under|in|on|at|for|from|by|with|to|into)\s+)?(?:what|which)\s+"
+            r"(?:of\s+the\s+)?(?:(?:is|was|are|were)\s+(?:the\s+)?)?"
+        )
         for pattern, found in ((_MONEY_HEADS, "money"), (_CODE_HEADS, "code"), (_NAME_HEADS, "name")):
             for n in range(6):  # the shortest phrase whose last word is such a head noun
                 m = re.search(rf"{wh}((?:[\w'/()-]+\s+){{{n}}}(?:{pattern}))\b", low)
@@ -557,6 +567,10 @@ def fill(
                 continue
             if slot.head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
                 if len(slot.head & words) < _needed(len(slot.head)):
+                    continue
+                if slot.kind == "name" and context and not context & words:
+                    # Any capitalized word reads as a name: "which contractor operates the legacy
+                    # system" is not answered by "the contractor must designate a Facilitator".
                     continue
             elif len(context & words) * 2 < len(context):
                 # Without a head noun ("when was it awarded") the clause's words are all there
