@@ -9,8 +9,9 @@ so some of them are not answerable there: "How many tenants is Cloud Foundry hos
 yet `decline_rate.py` counts it as wrong. This script tells those apart, mechanically, without anyone
 reading the answers: a question is **Q&A only** when its reference answer states key facts of a
 checkable kind (numbers, money, dates, times, codes; `core.answer_eval.facts`) and the text of its
-`context_documents`, as indexed in the data folder, states none of them. A reference without such
-facts (a yes, a description) is **not judged**.
+`context_documents`, as indexed in the data folder, states none of them
+(`core/answer_eval/answerable.py`; `rfp eval answers` counts the same in its declines table). A
+reference without such facts (a yes, a description) is **not judged**.
 
 With --declined (the --out file of decline_rate.py), the wrongly declined questions are counted by
 that class, so the figure can be read with and without the questions the index cannot answer.
@@ -23,40 +24,11 @@ import json
 import sys
 from pathlib import Path
 
-from core.answer_eval.agreement import key_facts
-from core.answer_eval.facts import extract, stated
-from core.evaluation import same_file
+from core.answer_eval.answerable import LACKS, classify, document_texts
 from core.services import Services
 from core.settings import Settings
 
-CHECKABLE = ("number", "money", "date", "time", "code")
-
-
-def document_texts(services: Services, collection: str) -> dict[str, str]:
-    """The indexed text of every live document but the FAR and the code tables, by its path."""
-    from core.store import Match, MatchAny, Where
-
-    where = Where.of(Match("state", "live"), must_not=(MatchAny("doc_kind", ("codes", "far")),))
-    texts: dict[str, list[str]] = {}
-    offset = None
-    while True:
-        hits, offset = services.store.scroll(collection, where, 512, offset)
-        for hit in hits:
-            chunk = hit.chunk
-            texts.setdefault(chunk.path, []).append(chunk.text)
-        if offset is None:
-            break
-    return {path: "\n".join(parts) for path, parts in texts.items()}
-
-
-def classify(row: dict, texts: dict[str, str]) -> str:
-    facts = [f for f in key_facts(row.get("answer") or "", row["question"]) if f.kind in CHECKABLE]
-    if not facts:
-        return "not judged"
-    wanted = row.get("context_documents") or []
-    text = "\n".join(t for path, t in texts.items() if any(same_file(path, w) for w in wanted))
-    said = extract(text)
-    return "answerable" if any(stated(f, said, text) for f in facts) else "Q&A only"
+LABELS = {"answerable": "answerable", LACKS: "Q&A only", "not judged": "not judged"}
 
 
 def main() -> int:
@@ -71,10 +43,15 @@ def main() -> int:
     rows = [r for r in rows if r.get("kind") != "none"]
     services = Services(Settings(data_dir=a.data_dir, _env_file=None))
     try:
-        texts = document_texts(services, a.collection)
+        texts = document_texts(services.store, a.collection)
     finally:
         services.close()
-    classes = {str(r.get("id")): classify(r, texts) for r in rows}
+    classes = {
+        str(r.get("id")): LABELS[
+            classify(r["question"], r.get("answer") or "", r.get("context_documents") or [], texts)
+        ]
+        for r in rows
+    }
     for name in ("answerable", "Q&A only", "not judged"):
         print(f"{name}: {sum(c == name for c in classes.values())}/{len(classes)}")
     if a.declined:

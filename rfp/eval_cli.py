@@ -237,6 +237,7 @@ def answers(
             for name, other in zip(model or [], others, strict=True):
                 columns[_label(name)] = lambda q, o=other: o.answerer.answer(q, collections, extractive=False)
                 models[_label(name)] = other.chat.version
+            _mark_what_the_folder_lacks(questions, services, collections)
             services.retriever.search("warm up", collections, k=1)
             done_before = len(results) // max(1, len(columns))
 
@@ -270,6 +271,21 @@ def answers(
     )
 
 
+def _mark_what_the_folder_lacks(questions: list, services: Services, collections: list[str]) -> None:
+    """Set `folder_lacks` on the answerable questions whose reference facts no document of the folder
+    states (core/answer_eval/answerable.py): declining those is right in that folder."""
+    from core.answer_eval.answerable import LACKS, classify, document_texts
+
+    judged = [q for q in questions if not q.expect_decline and q.reference and q.context_files]
+    if not judged:
+        return
+    texts: dict[str, str] = {}
+    for name in collections:
+        texts.update(document_texts(services.store, name))
+    for q in judged:
+        q.folder_lacks = classify(q.question, q.reference, q.context_files, texts) == LACKS
+
+
 def _file_and_folder(spec: str, default: Path) -> tuple[Path, Path]:
     """FILE or FILE@DATA_DIR (a data folder for that file's questions)."""
     file, at, folder = spec.partition("@")
@@ -300,22 +316,39 @@ def _report(results: list, models: dict[str, str | None], as_json: bool, header:
         console = Console(width=None if sys.stdout.isatty() else 160)
         render(console, summary, models)
         table = Table(title="declines (decided before any text is generated: the same in every column)")
-        for head in ("set", "unanswerable declined", "answerable wrongly declined"):
+        heads = ("set", "unanswerable declined", "answerable wrongly declined", "… that the folder answers")
+        for head in heads:
             table.add_column(head, justify="left" if head == "set" else "right")
         for name, d in declines.items():
             table.add_row(
                 name,
                 _count(d["unanswerable_declined"], d["unanswerable"]),
                 _count(d["wrongly_declined"], d["answerable"]),
+                _count(d["wrongly_declined_in_folder"], d["answerable_in_folder"]),
             )
         console.print(table)
+        console.print(
+            "The last column leaves out answerable questions whose reference states checkable facts "
+            "(numbers, money, dates, codes) that no document of their data folder states."
+        )
     if any(r.error for r in results):
         raise typer.Exit(1)
 
 
+DECLINE_COUNTS = (
+    "unanswerable",
+    "unanswerable_declined",
+    "answerable",
+    "wrongly_declined",
+    "answerable_in_folder",
+    "wrongly_declined_in_folder",
+)
+
+
 def _declines(results: list) -> dict[str, dict[str, int]]:
     """Per question set (each half of a split, the whole file, and all together), counts of
-    declines in the first column: unanswerable questions declined, answerable ones wrongly declined."""
+    declines in the first column: unanswerable questions declined, answerable ones wrongly declined,
+    and the same for the answerable ones whose folder states their answer (not `folder_lacks`)."""
     column = results[0].column if results else None
     out: dict[str, dict[str, int]] = {}
     for r in results:
@@ -323,15 +356,16 @@ def _declines(results: list) -> dict[str, dict[str, int]]:
             continue
         base = r.question.set.split(" (")[0]  # the file, over both halves of its split
         for name in dict.fromkeys((r.question.set, base, "all")):
-            d = out.setdefault(
-                name, {"unanswerable": 0, "unanswerable_declined": 0, "answerable": 0, "wrongly_declined": 0}
-            )
+            d = out.setdefault(name, dict.fromkeys(DECLINE_COUNTS, 0))
             if r.question.expect_decline:
                 d["unanswerable"] += 1
                 d["unanswerable_declined"] += r.declined
             else:
                 d["answerable"] += 1
                 d["wrongly_declined"] += r.declined
+                if not r.question.folder_lacks:
+                    d["answerable_in_folder"] += 1
+                    d["wrongly_declined_in_folder"] += r.declined
     whole = out.pop("all", None)
     if whole is not None and len(out) > 1:
         out["all"] = whole

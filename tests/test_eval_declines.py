@@ -44,8 +44,20 @@ def test_files_asked_of_their_own_data_folders_with_declines_per_file_and_half(t
     harbor = write_jsonl(
         tmp_path / "harbor.jsonl",
         [
-            {"id": "h1", "question": "What NAICS code applies to the Harbor Analytics Platform RFQ1111111?"},
+            {
+                "id": "h1",
+                "question": "What NAICS code applies to the Harbor Analytics Platform RFQ1111111?",
+                "answer": "NAICS 541512.",
+                "context_documents": ["RFQ.md"],
+            },
             {"id": "h2", "question": "When are quotes due for the Harbor Analytics Platform RFQ1111111?"},
+            # Answerable in a Q&A document this folder lacks: no document here says 14.
+            {
+                "id": "h3",
+                "question": "How many vendors attended the Harbor Analytics Platform industry day?",
+                "answer": "14 vendors attended.",
+                "context_documents": ["RFQ.md"],
+            },
         ],
     )
     lighthouse = write_jsonl(
@@ -86,11 +98,14 @@ def test_files_asked_of_their_own_data_folders_with_declines_per_file_and_half(t
     )
     assert run.returncode == 0, run.stdout + run.stderr
     declines = json.loads(run.stdout)["declines"]
+    # h3 is declined; its folder states none of its reference's facts, so the last count leaves it out.
     assert declines["harbor.jsonl"] == {
         "unanswerable": 0,
         "unanswerable_declined": 0,
-        "answerable": 2,
-        "wrongly_declined": 0,
+        "answerable": 3,
+        "wrongly_declined": 1,
+        "answerable_in_folder": 2,
+        "wrongly_declined_in_folder": 0,
     }
     assert declines["lighthouse.jsonl"]["unanswerable_declined"] == 2
     assert declines["lighthouse.jsonl (held_back)"] == {
@@ -98,11 +113,15 @@ def test_files_asked_of_their_own_data_folders_with_declines_per_file_and_half(t
         "unanswerable_declined": 1,
         "answerable": 0,
         "wrongly_declined": 0,
+        "answerable_in_folder": 0,
+        "wrongly_declined_in_folder": 0,
     }
-    assert declines["all"]["unanswerable"] == 2 and declines["all"]["answerable"] == 2
+    assert declines["all"]["unanswerable"] == 2 and declines["all"]["answerable"] == 3
 
     # The table a person reads, from the same answers (no data folder needed to score them again).
     table = rfp("eval", "answers", "--rescore", str(details), cwd=tmp_path)
     assert table.returncode == 0, table.stderr
     rows = [line for line in table.stdout.splitlines() if "lighthouse.jsonl" in line]
     assert any("(held_back)" in line and "1/1 = 1.000" in line for line in rows), table.stdout
+    harbor_row = next(line for line in table.stdout.splitlines() if line.startswith("│ harbor.jsonl "))
+    assert "1/3 = 0.333" in harbor_row and "0/2 = 0.000" in harbor_row, table.stdout

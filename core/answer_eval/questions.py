@@ -26,6 +26,7 @@ class BenchQuestion:
     expect_decline: bool = False
     source_file: str | None = None
     context_files: list[str] = field(default_factory=list)
+    folder_lacks: bool = False  # its data folder states none of the reference's facts (answerable.py)
 
 
 def load_questions(path: Path, unanswered_is_none: bool = False) -> list[BenchQuestion]:

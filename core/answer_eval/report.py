@@ -60,6 +60,7 @@ class Result:
             "expect_decline": q.expect_decline,
             "source_file": q.source_file,
             "context_files": q.context_files,
+            "folder_lacks": q.folder_lacks,
             "mode": self.mode,
             "declined": self.declined,
             "decline_correct": self.decline_correct,
@@ -124,6 +125,7 @@ def rescore(line: dict) -> Result:
         bool(line.get("expect_decline")),
         line.get("source_file"),
         list(line.get("context_files") or []),
+        bool(line.get("folder_lacks")),
     )
     payload = line.get("answer_json")
     if payload is None:
