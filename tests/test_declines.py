@@ -279,6 +279,12 @@ def test_a_count_of_what_happened_is_not_filled_by_what_was_planned(services):
         ("When and where was the industry day held?", ["date"]),
         ("What was the micro-purchase threshold in 2015?", ["money"]),
         ("Which supply chain rules apply?", []),
+        # Requests are questions; a unit says what is asked; a percentage is its own kind.
+        ("Tell me which firm won the order.", ["name"]),
+        ("Give me the government's cost estimate.", ["money"]),
+        ("What's the size standard, in dollars, for this order?", ["money"]),
+        ("What locality pay percentage applies?", ["percent"]),
+        ("Tell me about the evaluation factors.", []),
     ],
 )
 def test_more_question_forms_that_ask_for_a_value(question, kinds):
@@ -404,4 +410,17 @@ def test_a_name_must_be_about_what_the_question_says_of_it(services):
     answer = ask(
         services, "Which contractor currently maintains the legacy inspection database for RFQ1111111?"
     )
+    assert answer.declined, answer.text
+
+
+def test_a_role_or_a_function_word_is_not_a_name(services):
+    """ "The contractor must designate a Facilitator": a role after "a" is no name; nor is a
+    capitalized word that starts a list item ("Deliverables – Any report")."""
+    from core.answering.slots import values
+
+    common = {"any", "report", "key", "personnel"}.__contains__
+    assert values("name", "The contractor must designate a Facilitator as Key Personnel.", common) == []
+    assert values("name", "Deliverables – Any report is due monthly.", common) == []
+    assert "Raft" in values("name", "The order was awarded to Raft, LLC.", common)
+    answer = ask(services, "Name the project manager that the contractor assigned to RFQ1111111.")
     assert answer.declined, answer.text

@@ -31,7 +31,7 @@ from core.answering.slots import (
 )
 from core.answering.words import content_words
 from core.retrieval import Hit, Retriever, SearchResult
-from core.sparse import stem_word
+from core.sparse import STOPWORDS, stem_word
 from core.store import Match, MatchAny, Where
 from core.words import words
 
@@ -191,14 +191,15 @@ class Coverage:
         common = self._common_words([question, *(h.text for h in result.hits)], result)
         # The words that name the solicitation: its own passages need not repeat them.
         naming = content_words(" ".join(naming_terms(context or question))) if scope is not None else set()
+        named = content_words(" ".join(scope.terms)) if scope is not None else set()
         chosen = list(pool[:k])
         missing: list[Slot] = []
         filled: list[Filling] = []
         for slot in find_slots(question):
-            found = fill(slot, own, question, common, naming)
+            found = fill(slot, own, question, common, naming, named)
             if found is None and scope is not None:  # look further in the solicitation's own documents
                 further = self._own_passages(slot.head_text or slot.clause, scope, result, documents)
-                found = fill(slot, further, question, common, naming)
+                found = fill(slot, further, question, common, naming, named)
             if found is None:
                 missing.append(slot)
                 continue
@@ -253,7 +254,7 @@ class Coverage:
         seen: dict[str, bool] = {}
 
         def common(word: str) -> bool:
-            if word in known:
+            if word in known or word in STOPWORDS:  # "Any website": a function word is no name
                 return True
             if word not in seen:
                 pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")

@@ -43,13 +43,14 @@ from core.retrieval import Hit
 from core.safety import instruction_like
 from core.sparse import STOPWORDS, stem_word
 
-SlotKind = str  # "name" | "code" | "count" | "money" | "date" | "day" | "time" | "duration"
+SlotKind = str  # "name" | "code" | "count" | "percent" | "money" | "date" | "day" | "time" | "duration"
 Common = Callable[[str], bool]  # whether a word is written in lower case in the documents
 
 WHAT_IS_GIVEN = {
     "name": "a name",
     "code": "a code",
     "count": "a number",
+    "percent": "a percentage",
     "duration": "a length of time",
     "money": "an amount of money",
     "date": "a date",
@@ -68,6 +69,7 @@ _MONEY_HEADS = (
     r"revenues?|igce|rates?|dollars?|funding|spend(?:ing)?|payments?|totals?|thresholds?"
 )
 _CODE_HEADS = r"codes?|series|numbers?(?!\s+of\b)"
+_SHARE_HEADS = r"percent(?:ages?|s)?"  # "what locality pay percentage"
 _DATE_HEADS = r"dates?|days?|deadlines?|years?|months?"
 _MONEY_WORDS = re.compile(
     r"\b(?:price|cost|pay|paid|spen[dt]|fund|budget|revenue|dollar|fee|worth|charge|salar|wage|bount|"
@@ -154,6 +156,14 @@ def find_slots(question: str) -> list[Slot]:
     out: list[Slot] = []
     for clause in _CLAUSES.split(question):
         clause = re.sub(r"(?i)\b(what|who|when|which)['’]s\b", r"\1 is", clause.strip(" ,.:"))
+        # A request is a question: "tell me which firm won" asks "which firm won", "give me the
+        # cost estimate" asks "what is the cost estimate".
+        clause = re.sub(
+            r"(?i)^(?:please\s+)?(?:tell|give|show|send)\s+(?:me|us)\s+(?!(?:what|which|who|whom|when|how)\b)",
+            "what is ",
+            clause,
+        )
+        clause = re.sub(r"(?i)^(?:please\s+)?(?:tell|give|show|send)\s+(?:me|us)\s+", "", clause)
         if not clause:
             continue
         slot = _slot(clause)
@@ -228,7 +238,13 @@ def _slot(clause: str) -> Slot | None:
             rf"{_WH_START}(?:(?:under|in|on|at|for|from|by|with|to|into)\s+)?(?:what|which)\s+"
             r"(?:of\s+the\s+)?(?:(?:is|was|are|were)\s+(?:the\s+)?)?"
         )
-        for pattern, found in ((_MONEY_HEADS, "money"), (_CODE_HEADS, "code"), (_NAME_HEADS, "name")):
+        heads = (
+            (_MONEY_HEADS, "money"),
+            (_CODE_HEADS, "code"),
+            (_NAME_HEADS, "name"),
+            (_SHARE_HEADS, "percent"),
+        )
+        for pattern, found in heads:
             for n in range(6):  # the shortest phrase whose last word is such a head noun
                 m = re.search(rf"{wh}((?:[\w'/()-]+\s+){{{n}}}(?:{pattern}))\b", low)
                 if m and re.search(rf"\b{_AUX}\b", m.group(1)):
@@ -238,6 +254,12 @@ def _slot(clause: str) -> Slot | None:
                     break
             if kind is not None:
                 break
+    if kind is None:  # "what is the size standard, in dollars": the unit says what is asked
+        unit = re.search(r"\bin\s+(?:u\.?s\.?\s+)?(dollars|days|weeks|months|years|hours)\b", low)
+        m = re.search(rf"{_WH_START}(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(.*)", low)
+        if unit and m:
+            kind = "money" if unit.group(1) == "dollars" else "duration"
+            head = _head_words(re.sub(r",.*", "", m.group(1)))
     if kind is None or m is None:
         return None
     # What the clause says after its wh-word is what the answer is about; words before it frame
@@ -266,7 +288,7 @@ _SLOT_TYPE_WORDS = frozenset(
 _NAME_TYPE_WORDS = frozenset(
     content_words(
         "company companies firm firms vendor vendors business businesses person persons people "
-        "individual individuals organization organizations"
+        "individual individuals organization organizations name names"
     )
 )
 
@@ -301,6 +323,7 @@ _MONEY_CELL = re.compile(
     r"\b(?:price|rate|cost|amount|value|fee|salary|wage|pay|total)[^:;]{0,40}:\s*\$?\s?\d[\d,]*(?:\.\d+)?",
     re.IGNORECASE,
 )
+_PERCENT_RE = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b)", re.IGNORECASE)
 _CODE_RE = re.compile(r"(?<![\w$,])\d[\d.-]*\d(?![\w])")  # not "000" of "1,000"
 _DURATION_RE = re.compile(
     r"\b(?:\d+|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\(\d+\)\s*)?(?:business |calendar |working )?"
@@ -345,6 +368,8 @@ def values(kind: SlotKind, sentence: str, common: Common) -> list[str]:
         return [m.group(0) for m in _CODE_RE.finditer(sentence) if sum(c.isdigit() for c in m.group(0)) >= 3]
     if kind == "count":
         return [m.group(0) for m in _counts(sentence)]
+    if kind == "percent":
+        return [m.group(0) for m in _PERCENT_RE.finditer(sentence)]
     if kind == "duration":
         return [m.group(0) for m in _DURATION_RE.finditer(sentence)]
     if kind == "day":
@@ -405,10 +430,12 @@ def _near(found: list[re.Match[str]], sentence: str, head: Set[str], span: int) 
 def _names(sentence: str, common: Common) -> list[str]:
     found = [m.group(0) for m in (*_COMPANY_RE.finditer(sentence), *_PERSON_RE.finditer(sentence))]
     for m in _CAPITALIZED.finditer(sentence):
-        if m.start() == 0 or re.search(r"[.:;!?]\s*$|^\W*$", sentence[: m.start()]):
-            continue  # the first word of a sentence is capitalized anyway
+        if m.start() == 0 or re.search(r"[.:;!?–—•●]\s*$|^\W*$", sentence[: m.start()]):
+            continue  # the first word of a sentence (or of a list item) is capitalized anyway
         if re.match(r"\.[a-z]{2,4}\b|/|@", sentence[m.end() :]):
             continue  # a file or path name ("FinalPWS.md")
+        if re.search(r"\b(?:a|an)\s+$", sentence[: m.start()], re.IGNORECASE):
+            continue  # "designate a Facilitator": a role, not a name
         words = m.group(0).split()
         if all(w.isupper() for w in words):
             continue  # acronyms (COR, PWS) are roles and documents as often as names
@@ -537,15 +564,23 @@ def units(hit: Hit) -> list[str]:
 
 
 def fill(
-    slot: Slot, hits: list[Hit], question: str, common: Common, naming: Set[str] = frozenset()
+    slot: Slot,
+    hits: list[Hit],
+    question: str,
+    common: Common,
+    naming: Set[str] = frozenset(),
+    named: Set[str] = frozenset(),
 ) -> Filling | None:
     """The first sentence of the hits (in rank order) that fills the slot, or None. `naming` are the
-    stemmed words that named the solicitation: its documents need not repeat them."""
+    stemmed words that could name a solicitation: its documents need not repeat them; `named` are
+    those that did name it (the scope's terms)."""
     echoed = {_norm(v) for v in values(slot.kind, question, lambda w: False)} | {
         _norm(m.group(0)) for m in _COUNT_RE.finditer(question)
     }
     stated = asked_numbers(question)
     context = slot.context - naming
+    # The solicitation's own name does not say what is asked of it ("the BPA's total ceiling value").
+    head = slot.head - named or slot.head
     for hit in hits:
         where = f"{hit.title} {hit.section}"
         text = f"{where} {hit.text} {' '.join(hit.fields)}"
@@ -565,8 +600,8 @@ def fill(
                 if new:
                     return Filling(hit, sentence, new[0])
                 continue
-            if slot.head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
-                if len(slot.head & words) < _needed(len(slot.head)):
+            if head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
+                if len(head & words) < _needed(len(head)):
                     continue
                 if slot.kind == "name" and context and not context & words:
                     # Any capitalized word reads as a name: "which contractor operates the legacy
@@ -578,10 +613,10 @@ def fill(
                 continue
             if slot.event and not slot.event & words:
                 continue  # a value, but not of the event asked about
-            if slot.kind == "count" and slot.head:
-                found = counts_of(sentence, slot.head)
-            elif slot.kind == "code" and slot.head & _words(sentence):
-                found = codes_of(sentence, slot.head)  # not when the heading names the code system
+            if slot.kind == "count" and head:
+                found = counts_of(sentence, head)
+            elif slot.kind == "code" and head & _words(sentence):
+                found = codes_of(sentence, head)  # not when the heading names the code system
             else:
                 found = values(slot.kind, sentence, common)
             for value in found:
