@@ -23,7 +23,7 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,7 @@ from tokenizers import Tokenizer
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained at 256 word pieces; longer input is truncated.
+PADDING = 1.1  # a batch's padded tokens may exceed its real tokens by a tenth (Embedder._batches)
 BACKENDS = ("torch-bf16", "torch-fp32", "onnx-fp32", "onnx-int8")
 # Without native bfloat16: the path the dev retrieval set accepted (README, "Choices measured").
 NO_BF16_BACKEND = "onnx-int8"
@@ -283,8 +284,7 @@ class Embedder:
         ]
         order = np.argsort([len(i) for i in ids], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
+        for batch in self._batches([len(ids[j]) for j in order], order):
             width = max(len(ids[j]) for j in batch)
             input_ids = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -294,6 +294,23 @@ class Embedder:
             out[batch] = model.run(input_ids, mask)
         self.embedded += len(texts)
         return out
+
+    def _batches(self, lengths: list[int], order: np.ndarray) -> Iterator[np.ndarray]:
+        """Runs of `order` (sorted by length) of at most `batch_size`, each cut before padding would
+        exceed a tenth of its tokens: a question's 27 candidate sentences of 10 to 120 word pieces
+        run as several batches, not one padded to the longest (0.42 -> 0.12 s on 2 AVX2 cores,
+        ONNX fp32); a corpus's length-sorted chunks still fill whole batches (1,000 chunk texts,
+        int8: 12.2 s against 12.9-13.7 s)."""
+        start = 0
+        while start < len(order):
+            end, tokens = start + 1, lengths[start]
+            while end < len(order) and end - start < self.batch_size:
+                if lengths[end] * (end + 1 - start) > PADDING * (tokens + lengths[end]):
+                    break
+                tokens += lengths[end]
+                end += 1
+            yield order[start:end]
+            start = end
 
     def embed_counted(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Embeddings and, per text, whether it came from a cache (never, here: see core/embed_cache.py)."""

@@ -61,3 +61,15 @@ def test_cpu_features_come_from_cpuinfo(tmp_path):
     assert "avx2 fma" in info.describe()
     path.write_text("model name\t: Intel Xeon\nflags\t\t: avx2 avx512f avx512_bf16 amx_bf16\n")
     assert cpu_info(path).native_bf16
+
+
+def test_batches_are_cut_where_padding_would_grow_and_vectors_do_not_depend_on_them():
+    embedder = Embedder(backend="onnx-fp32", batch_size=4)
+    order = np.arange(9)
+    lengths = [10, 10, 10, 10, 10, 11, 40, 41, 120]
+    batches = [list(b) for b in embedder._batches(lengths, order)]
+    assert batches == [[0, 1, 2, 3], [4, 5], [6, 7], [8]], "full batches of equals; a jump in length cuts"
+    texts = ["Quotes are due March 3.", *TEXTS, "A much longer sentence " * 12]
+    together = embedder.embed(texts)
+    alone = np.stack([embedder.embed([t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
