@@ -424,3 +424,26 @@ def test_a_role_or_a_function_word_is_not_a_name(services):
     assert "Raft" in values("name", "The order was awarded to Raft, LLC.", common)
     answer = ask(services, "Name the project manager that the contractor assigned to RFQ1111111.")
     assert answer.declined, answer.text
+
+
+def test_an_average_is_given_only_by_a_sentence_that_states_one(tmp_path, embedder):
+    """Rows of rates do not state their average; a row's title answers a code question only when
+    the question writes that title ("order" is not "Orderlies")."""
+    from core.answering.slots import _says
+
+    files = {
+        "codes/rates.csv": "Labor Category,Unit,Hourly Rate\n"
+        "Senior Software Engineer,Hour,$197.73\n"
+        "Senior Software Engineer,Hour,$150.89\n"
+        "Junior Software Engineer,Hour,$82.00\n"
+    }
+    services = ingested(tmp_path, embedder, files)
+    try:
+        average = ask(services, "What is the average hourly rate for a Senior Software Engineer?")
+        assert average.declined, average.text
+        rate = ask(services, "What is the hourly rate for a Senior Software Engineer?")
+        assert not rate.declined, rate.text
+    finally:
+        services.close()
+    assert _says("Which occupation code is a Cost Estimator crosswalked to?", "Cost Estimator")
+    assert not _says("What NAICS code does the task order assign?", "Orderlies")

@@ -280,6 +280,8 @@ def _slot(clause: str) -> Slot | None:
     return Slot(kind, frozenset(head_words), frozenset(context), clause, head_text, event)
 
 
+# A value computed over many ("the average rate"): only a sentence that states it gives it.
+_STATISTICS = frozenset(content_words("average mean median"))
 # Words that say what type of value is asked rather than what it is about.
 _SLOT_TYPE_WORDS = frozenset(
     content_words("date day year month time deadline number amount total value code who whom long often")
@@ -590,7 +592,12 @@ def fill(
         # A table row whose title column the question names (the exact title tier found it): its
         # code columns are the codes of that title, whatever the columns are called ("MAPS TO OMB
         # SOC" for "which occupation code").
-        named_row = slot.kind == "code" and bool(hit.fields) and "titles" in hit.matched
+        named_row = (
+            slot.kind == "code"
+            and bool(hit.fields)
+            and "titles" in hit.matched
+            and any(_says(question, cell) for cell in hit.fields.values() if re.search(r"[A-Za-z]{3}", cell))
+        )
         for sentence in units(hit):
             if sentence.rstrip().endswith("?") or instruction_like(sentence):
                 continue  # a question asked in a passage states nothing; an instruction is not data
@@ -601,8 +608,8 @@ def fill(
                     return Filling(hit, sentence, new[0])
                 continue
             if head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
-                if len(head & words) < _needed(len(head)):
-                    continue
+                if len(head & words) < _needed(len(head)) or not head & _STATISTICS <= words:
+                    continue  # an average is stated as one, not by the rows it would come from
                 if slot.kind == "name" and context and not context & words:
                     # Any capitalized word reads as a name: "which contractor operates the legacy
                     # system" is not answered by "the contractor must designate a Facilitator".
@@ -623,6 +630,14 @@ def fill(
                 if _norm(value) and _norm(value) not in echoed:
                     return Filling(hit, sentence, value)
     return None
+
+
+def _says(question: str, phrase: str) -> bool:
+    """Whether the question writes the phrase itself (a row's title, "Cost Estimator"), not only a
+    word of the same stem ("order" is not "Orderlies")."""
+    return (
+        re.search(rf"(?<![\w-]){re.escape(phrase.strip())}s?(?![\w-])", question, re.IGNORECASE) is not None
+    )
 
 
 def _needed(n: int) -> int:
