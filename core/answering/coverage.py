@@ -5,7 +5,8 @@ A question is declined when nothing was found, when no passage is close in meani
 passage holds every content word of the question), when it names something (an acronym, "Alliant
 3") that no passage found mentions, or when it asks for a value (a name, a code, a number, an amount,
 a date) that no sentence of the passages about the solicitation it names gives (`Coverage.decide`,
-with `core.answering.scope` and `core.answering.slots`), or asks whether something happened to the
+with `core.answering.scope` and `core.answering.slots`; from the document it names, when it names
+one of the solicitation's documents: "on the pricing sheet"), or asks whether something happened to the
 solicitation it names ("Was the award protested?") and no sentence of that solicitation's own
 documents reports the event (the FAR's rules for protests do not say one was filed).
 """

@@ -17,9 +17,11 @@ How it is decided, from the corpus rather than from a list of names:
   uses ("GSA", "NAICS", "Architect") names no solicitation.
 - The unit a question names is a folder (a solicitation's files sit together: a pricing sheet does
   not repeat the RFQ's title), or a single document in a folder whose documents carry several
-  solicitation numbers (a folder of Q&A files for several RFQs). A unit's score is the sum, over the
-  terms it holds, of the term's weight (1 / the number of folders that mention it), counted whole
-  when the term is in a file or folder name or is a number, and half when it is only in the text.
+  solicitation numbers (a folder of Q&A files for several RFQs); within a solicitation, a question
+  names one of its documents by the words of its file name (`documents_named`: "the pricing sheet").
+  A unit's score is the sum, over the terms it holds, of the term's weight (1 / the number of
+  folders that mention it), counted whole when the term is in a file or folder name or is a number,
+  and half when it is only in the text.
 - The question names a solicitation when the best unit scores `NAMED`, or when it states a number
   that the documents hold (a solicitation number names whatever mentions it). The named units are
   those scoring at least `SHARE` of the best; a document in a named folder whose own solicitation

@@ -4,13 +4,16 @@ A question such as "Which vendor won the order, and what was the total price?" h
 name and an amount of money. Each is found from the question's form: its wh-word ("who", "when",
 "how many", "how much") and the head noun of its wh-phrase ("what *price*", "which *firm*", "what
 NAICS *code*"). Questions of other forms ("What does the PWS require?", "Is travel reimbursed?")
-have no slot, and nothing here applies to them.
+have no slot, and nothing here applies to them. A request asks as a question does ("tell me which
+firm won", "give me the cost estimate"), and a unit can say what is asked ("the size standard, in
+dollars").
 
 A slot is **filled** by a sentence (or a table row) that holds a value of the slot's type and is
 about what was asked:
 
 - the value: a name (a company with its suffix, a person, a proper name that the documents never
-  write in lower case), a code (three or more digits), a count (a number, not a date, a pointer
+  write in lower case; not a role after "a", not the first word of a list item), a code (three or
+  more digits), a percentage (a number with % or "percent"), a count (a number, not a date, a pointer
   such as "Section 5" or an outline label), money (a dollar amount, a number of millions, a price
   column's cell), a length of time, a date (a month and day, a numeric date, a year) or a time (a
   date, a duration, a deadline "within 5 days", a frequency);
@@ -24,6 +27,9 @@ about what was asked:
 - a clause that reports an event ("how many quotes *were received*", "what *has* TTS
   *budgeted*") is filled only by a sentence that states the event's verb: a figure of the
   solicitation's plans does not say what happened;
+- a name slot with a head also needs one of its clause's other words in the sentence, and an
+  average, mean or median is given only by a sentence that states one, not by rows of values;
+- the words that named the solicitation are not what is asked of it ("the *BPA's* total ceiling");
 - every number the question states outside a solicitation number ("in 2017", "Option Period 3",
   "Amendment 0003", "Pool Three") is in the passage: a figure for 2019 does not answer a question
   about 2017.
@@ -156,20 +162,26 @@ def find_slots(question: str) -> list[Slot]:
     out: list[Slot] = []
     for clause in _CLAUSES.split(question):
         clause = re.sub(r"(?i)\b(what|who|when|which)['’]s\b", r"\1 is", clause.strip(" ,.:"))
-        # A request is a question: "tell me which firm won" asks "which firm won", "give me the
-        # cost estimate" asks "what is the cost estimate".
-        clause = re.sub(
-            r"(?i)^(?:please\s+)?(?:tell|give|show|send)\s+(?:me|us)\s+(?!(?:what|which|who|whom|when|how)\b)",
-            "what is ",
-            clause,
-        )
-        clause = re.sub(r"(?i)^(?:please\s+)?(?:tell|give|show|send)\s+(?:me|us)\s+", "", clause)
+        clause = _as_question(clause)
         if not clause:
             continue
         slot = _slot(clause)
         if slot is not None:
             out.append(slot)
     return out
+
+
+_REQUEST = re.compile(r"(?i)^(?:please\s+)?(?:tell|give|show|send)\s+(?:me|us)\s+")
+
+
+def _as_question(clause: str) -> str:
+    """A request as the question it asks: "tell me which firm won" -> "which firm won", "give me
+    the cost estimate" -> "what is the cost estimate"."""
+    m = _REQUEST.match(clause)
+    if m is None:
+        return clause
+    rest = clause[m.end() :]
+    return rest if re.match(r"(?i)(?:what|which|who|whom|when|how)\b", rest) else f"what is {rest}"
 
 
 def _slot(clause: str) -> Slot | None:
@@ -608,8 +620,8 @@ def fill(
                     return Filling(hit, sentence, new[0])
                 continue
             if head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
-                if len(head & words) < _needed(len(head)) or not head & _STATISTICS <= words:
-                    continue  # an average is stated as one, not by the rows it would come from
+                if len(head & words) < _needed(len(head)) or (head & _STATISTICS) - words:
+                    continue  # and an average is stated as one, not by the rows it would come from
                 if slot.kind == "name" and context and not context & words:
                     # Any capitalized word reads as a name: "which contractor operates the legacy
                     # system" is not answered by "the contractor must designate a Facilitator".
