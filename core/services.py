@@ -73,6 +73,7 @@ class Services:
                 s.embed_threads,
                 backend=s.resolved_query_backend,
                 artifacts_dir=s.embed_artifacts_dir,
+                tight=True,  # questions and candidate sentences: short texts of mixed lengths
             )
 
         return self._part("embedder", build)

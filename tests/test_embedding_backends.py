@@ -64,11 +64,13 @@ def test_cpu_features_come_from_cpuinfo(tmp_path):
 
 
 def test_batches_are_cut_where_padding_would_grow_and_vectors_do_not_depend_on_them():
-    embedder = Embedder(backend="onnx-fp32", batch_size=4)
+    embedder = Embedder(backend="onnx-fp32", batch_size=4, tight=True)
     order = np.arange(9)
     lengths = [10, 10, 10, 10, 10, 11, 40, 41, 120]
     batches = [list(b) for b in embedder._batches(lengths, order)]
     assert batches == [[0, 1, 2, 3], [4, 5], [6, 7], [8]], "full batches of equals; a jump in length cuts"
+    bulk = Embedder(backend="onnx-fp32", batch_size=4)
+    assert [list(b) for b in bulk._batches(lengths, order)] == [[0, 1, 2, 3], [4, 5, 6, 7], [8]]
     texts = ["Quotes are due March 3.", *TEXTS, "A much longer sentence " * 12]
     together = embedder.embed(texts)
     alone = np.stack([embedder.embed([t])[0] for t in texts])
