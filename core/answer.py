@@ -25,7 +25,7 @@ from core.answering.claims import check_claims, degenerate, support
 from core.answering.coverage import Coverage, named_things
 from core.answering.excerpts import Excerpter
 from core.answering.extractive import Quoter
-from core.answering.records import Answer, AnswerMode, Claim, Source
+from core.answering.records import Answer, AnswerMode, Claim, Source, record_row
 from core.answering.sanitize import quotable, sanitize
 from core.answering.words import content_words, numbers
 from core.chat import ChatModel, GenerationStats, Message
@@ -103,7 +103,9 @@ class Answerer:
         qwords = content_words(question)
         for n, hit in enumerate(hits, start=1):
             text, sanitized = sanitize(hit.text)
-            out.append(Source(n, hit, self.excerpt(text, qwords), sanitized))
+            # A table record (its header line and its row) is shown whole: cut to the words the
+            # question shares, it would be the column names without the row's values.
+            out.append(Source(n, hit, text if hit.fields else self.excerpt(text, qwords), sanitized))
         return out
 
     def prepare(
@@ -123,7 +125,15 @@ class Answerer:
             return Prepared(question, result, self.sources(question, result.hits[:3]), reason, [reason])
         sources = self.sources(question, result.hits)
         by_id = {s.hit.id: s.n for s in sources}
-        given = [(by_id[f.hit.id], f.sentence, f.value) for f in decision.filled if f.hit.id in by_id]
+        given = [
+            (
+                by_id[f.hit.id],
+                record_row(sources[by_id[f.hit.id] - 1].excerpt) if f.hit.fields else f.sentence,
+                f.value,
+            )
+            for f in decision.filled
+            if f.hit.id in by_id
+        ]
         notes = version_notes(sources)
         if any(s.sanitized for s in sources):
             notes.append(

@@ -447,3 +447,93 @@ def test_an_average_is_given_only_by_a_sentence_that_states_one(tmp_path, embedd
         services.close()
     assert _says("Which occupation code is a Cost Estimator crosswalked to?", "Cost Estimator")
     assert not _says("What NAICS code does the task order assign?", "Orderlies")
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds", "event"),
+    [
+        # a dash before a wh-word starts another clause; the verb after the head is its event
+        ("who's doing the support work now - which vendor got the order?", ["name", "name"], "award"),
+        ("Which evaluator chaired the technical evaluation panel?", ["name"], "chair"),
+        ("What discount did the quoter offer off its schedule rates?", ["percent"], None),
+        ("What technical score did the quote receive?", ["count"], None),
+        ("Which firm won the BPA?", ["name"], "award"),  # a win is reported as an award
+    ],
+)
+def test_question_forms_of_the_third_blind_set(question, kinds, event):
+    slots = find_slots(question)
+    assert [s.kind for s in slots] == kinds
+    if event is not None:
+        assert event in slots[-1].event
+
+
+def test_codes_a_question_gives_by_their_system_must_be_in_the_documents():
+    from core.answering.coverage import named_things
+
+    assert "1560" in named_things("What is the title of OPM occupational series 1560?")
+    assert "15-1252" in named_things("What is the SOC 15-1252 median wage?")
+    assert "52.219-9" in named_things("Does the RFQ include clause 52.219-9?")
+    assert not any(c.isdigit() for n in named_things("How many pages may the quote have?") for c in n)
+
+
+def test_a_title_of_several_capitalized_words_is_one_naming_term():
+    terms = naming_terms("Was the Development, Design, and Research BPA ever extended?")
+    assert "Development, Design, and Research" in terms
+    assert not any(t.startswith("Was") for t in terms)
+
+
+def test_a_number_right_after_the_counted_word_labels_it():
+    from core.answering.slots import counts_of
+
+    assert counts_of("DELIVER TO F.O.B. POINT 16.", {"point"}) == []
+    assert counts_of("The team delivered 16 story points.", {"point"}) == ["16"]
+    assert counts_of("Number of Iterations | 17 Sprints", {"sprint"}) == ["17"]
+
+
+SEABIRD_BPA = """# Seabird Survey Services Blanket Purchase Agreement
+
+## 1. Scope
+
+The Coastal Wildlife Office establishes this BPA for aerial seabird counts along the coast.
+
+## 2. Ordering Period
+
+The ordering period is five years from the date of award.
+
+## 3. Option to Extend Services
+
+The Government may extend the ordering period by up to six months. If the Government extends the
+period, it will notify the contractor in writing.
+"""
+
+SEABIRD_PRICES = """Labor Category,Unit,Hourly Rate
+Survey Pilot,Hour,$140.00
+Data Engineer,Hour,$120.00
+"""
+
+
+def test_a_rule_about_an_event_or_a_row_of_another_title_does_not_answer(tmp_path, embedder):
+    """ "May extend" and a clause's title say how an extension would go, not that one happened; the
+    BPA is named by its title's words though each is common. A row of "Data Engineer" does not give
+    the rate of a Quantum Data Engineer."""
+    files = {
+        "rfp/seabird-survey-bpa-2025/BPA.md": SEABIRD_BPA,
+        "rfp/seabird-survey-bpa-2025/Price_Sheet.csv": SEABIRD_PRICES,
+        "far/FAR_part_33.md": FAR_PART_33,
+    }
+    services = ingested(tmp_path, embedder, files)
+    try:
+        extended = ask(
+            services, "Was the Seabird Survey Services BPA ever extended past its ordering period?"
+        )
+        assert extended.declined, extended.text
+        assert "extended" in extended.text
+        period = ask(services, "How long is the ordering period of the Seabird Survey Services BPA?")
+        assert not period.declined, period.text
+        quantum = ask(services, "What hourly rate does the price sheet list for a Quantum Data Engineer?")
+        assert quantum.declined, quantum.text
+        engineer = ask(services, "What hourly rate does the price sheet list for a Data Engineer?")
+        assert not engineer.declined, engineer.text
+        assert "120.00" in engineer.text  # the row is quoted, not its header line
+    finally:
+        services.close()

@@ -120,7 +120,15 @@ def named_things(question: str) -> list[str]:
         for m in re.finditer(r"\b[A-Z][a-zA-Z]+\+?\s\d{1,3}\b(?![\d.:/-])", asked)
         if m.group(0).split()[0] not in COMMON_CAPS
     ]
+    names += [m.group(1) for m in _CODE_NAMED.finditer(asked)]
     return list(dict.fromkeys(names))
+
+
+# A code the question gives by its system's name ("occupational series 1560", "SOC 15-1252", "NAICS
+# code 541511", "clause 52.219-9"): a passage that answers about it states it.
+_CODE_NAMED = re.compile(
+    r"(?i)\b(?:series|codes?|soc|naics|sins?|psc|clauses?)\s*(?:#|no\.?)?\s*(\d[\d.-]*\d)(?![\w.-]*\d)"
+)
 
 
 def asking_sentence(question: str) -> str:
@@ -225,7 +233,7 @@ class Coverage:
         rules for protests."""
         stems = verb_stems(verb)
         for hit in [*own, *self._own_passages(verb, scope, result)]:
-            if any(stems & {stem_word(w) for w in words(s)} for s in units(hit)):
+            if any(_reports(sentence, stems) for sentence in units(hit)):
                 return True
         return False
 
@@ -294,6 +302,18 @@ class Coverage:
             ):
                 return f"the documents do not mention {name}"  # an acronym nowhere in the corpus
         return None
+
+
+_MODAL = re.compile(r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if)\b")
+
+
+def _reports(sentence: str, stems: Set[str]) -> bool:
+    """Whether the sentence reports the event: it writes the verb's stem in lower case (a heading or
+    a clause's title, "Option to Extend Services", names a kind of event) and says no rule or
+    condition ("the Government may extend", "if a protest is filed")."""
+    if _MODAL.search(sentence):
+        return False
+    return any(w.islower() and stem_word(w) in stems for w in re.findall(r"[A-Za-z][\w'-]*", sentence))
 
 
 def _with_hits(result: SearchResult, hits: list[Hit]) -> SearchResult:

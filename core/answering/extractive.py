@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.answering.records import Answer, Claim, Source
+from core.answering.records import Answer, Claim, Source, record_row
 from core.answering.sanitize import heading_or_contents, quotable
 from core.answering.words import content_words
 from core.embedding import Embedder
@@ -35,6 +35,10 @@ class Quoter:
             for sentence in quotable(s.excerpt, min_words=3)
             if not heading_or_contents(sentence, s.hit.payload.section_path)
         ]
+        # A table record's row, whole: the value a question asks of it is there, not in the header
+        # line of column names (which stays a candidate: "what does the template ask for").
+        candidates += [(s.n, row) for s in sources if s.hit.fields and (row := record_row(s.excerpt))]
+        candidates = list(dict.fromkeys(candidates))
         if not candidates:
             return Answer(question, "The sources found have no quotable sentence.", "extractive", sources)
         vectors = self.embedder.embed([c[1] for c in candidates])

@@ -82,3 +82,8 @@ class Answer:
             "time_to_first_token_s": self.stats.first_token_s if self.stats else None,
             "tokens_per_s": round(self.stats.tokens_per_s, 2) if self.stats else None,
         }
+
+
+def record_row(text: str) -> str:
+    """A table record's row: its text is its header line (the column names), then the row."""
+    return text.split("\n", 1)[-1].strip()

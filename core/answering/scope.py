@@ -21,7 +21,9 @@ How it is decided, from the corpus rather than from a list of names:
   names one of its documents by the words of its file name (`documents_named`: "the pricing sheet").
   A unit's score is the sum, over the terms it holds, of the term's weight (1 / the number of
   folders that mention it), counted whole when the term is in a file or folder name or is a number,
-  and half when it is only in the text.
+  and half when it is only in the text; a title of several capitalized words ("the Development,
+  Design, and Research BPA") counts whole in the text too: each of its words is common, the phrase
+  is not.
 - The question names a solicitation when the best unit scores `NAMED`, or when it states a number
   that the documents hold (a solicitation number names whatever mentions it). The named units are
   those scoring at least `SHARE` of the best; a document in a named folder whose own solicitation
@@ -37,7 +39,7 @@ from pathlib import PurePath
 
 from core.identifiers import solicitation_numbers
 from core.retrieval import Hit, Retriever, SearchResult
-from core.sparse import stem_word
+from core.sparse import STOPWORDS, stem_word
 from core.store import ChunkPayload, Match, Where
 from core.words import words
 
@@ -73,7 +75,26 @@ def naming_terms(question: str) -> list[str]:
             word[0].isupper() and len(word) >= 3 and not _SENTENCE_START.search(question[: m.start()])
         ):  # Caseflow, Raft: capitalized inside the sentence
             terms.append(word)
+    terms += _title_phrases(question)
     return list(dict.fromkeys(terms))
+
+
+_TITLE = re.compile(r"[A-Z][a-z]+(?:(?:,\s*|\s+)(?:(?:and|of|for|&)\s+)?[A-Z][a-z]+)+")
+_JOINER = r"\W+(?:(?:and|of|for|the|&)\W+)*"
+
+
+def _title_phrases(question: str) -> list[str]:
+    """Runs of two or more capitalized words, a title as the question writes it ("the Development,
+    Design, and Research BPA", "the Agile Delivery Services BPA"): each of its words is common, the
+    phrase is not, so it names the solicitation whose documents write it."""
+    out = []
+    for m in _TITLE.finditer(question):
+        parts = re.findall(r"[A-Za-z]+|&", m.group(0))
+        while parts and parts[0].lower() in STOPWORDS:
+            parts.pop(0)  # "Which Agile Delivery Services": the question word is no part of it
+        if sum(1 for w in parts if w[0].isupper()) >= 2:
+            out.append(m.group(0)[m.group(0).index(parts[0]) :])
+    return out
 
 
 _PREFIXED = re.compile(r"(?i)^RF[QPI](\d{5,})$")
@@ -83,6 +104,11 @@ def _pattern(term: str) -> re.Pattern[str]:
     """The term as a word: short acronyms keep their case ("VA" is not "va" in "Java"); an RFQ
     number also without its prefix ("RFQ1357535" is "RFQ 1357535" and "{1357535}")."""
     flags = 0 if (term.isupper() and len(term) <= 4) else re.IGNORECASE
+    if _TITLE.fullmatch(term):  # a title: its words with any punctuation, "and", "of" between
+        body = _JOINER.join(
+            re.escape(w) for w in re.findall(r"[A-Za-z]+", term) if w.lower() not in ("and", "of", "for")
+        )
+        return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
     prefixed = _PREFIXED.match(term)
     body = rf"(?:RF[QPI]\s*[-#:]?\s*(?:No\.?\s*)?)?{prefixed.group(1)}" if prefixed else re.escape(term)
     return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags)
@@ -196,6 +222,10 @@ class Scoper:
         for t in numbers:
             if t in said:
                 said[t] = {p for p in said[t] if not _belongs_elsewhere(docs[p], t)}
+        # So does a title there, when the question gives the solicitation's number too.
+        for t in terms:
+            if _TITLE.fullmatch(t) and numbers:
+                said[t] = {p for p in said[t] if not all(_belongs_elsewhere(docs[p], n) for n in numbers)}
         named_by = {t: {p for p, d in docs.items() if _in_name(t, p, d.title)} for t in terms}
         # A folder whose documents belong to several solicitations (Q&A files of several RFQs) is
         # no unit: each of its documents stands alone.
@@ -208,6 +238,9 @@ class Scoper:
             f = folder(path)
             return path if len(numbers_in.get(f, ())) > 1 else f
 
+        in_folder: dict[str, int] = {}  # documents seen per folder
+        for p in docs:
+            in_folder[folder(p)] = in_folder.get(folder(p), 0) + 1
         weights: dict[str, float] = {}
         strength: dict[str, dict[str, float]] = {}  # term -> unit -> 1 (its name or number) or 0.5
         for t in terms:
@@ -216,10 +249,14 @@ class Scoper:
                 weights[t] = 0.0  # a term the FAR or a code table uses names no solicitation
                 continue
             weights[t] = 1.0 / len({folder(p) for p in paths})
-            full = named_by[t] | (said[t] if t in numbers else set())
+            # A number, or a title of several words, names the document that writes it.
+            title = _TITLE.fullmatch(t) is not None
+            full = named_by[t] | (said[t] if t in numbers or title else set())
             strength[t] = {}
             for p in paths:
                 u = unit(p)
+                if title and 2 * sum(folder(q) == u for q in paths) < in_folder.get(u, 0):
+                    u = p  # a title most of its folder's documents do not write names a document
                 strength[t][u] = max(strength[t].get(u, 0.0), 1.0 if p in full else CONTENT)
         scores: dict[str, float] = {}
         for t, by_unit in strength.items():
@@ -229,7 +266,7 @@ class Scoper:
         if best < NAMED and not any(t in strength for t in numbers):  # a number always names
             return None
         units = {u for u, s in scores.items() if s >= SHARE * best}
-        named = {p for p in docs if unit(p) in units}
+        named = {p for p in docs if unit(p) in units or p in units}
         owned_numbers = {n for p in named if (n := docs[p].solicitation)}
         used = [t for t in terms if t in strength and any(u in units for u in strength[t])]
         used.sort(key=lambda t: -weights[t])

@@ -68,14 +68,16 @@ WHAT_IS_GIVEN = {
 _NAME_HEADS = (
     r"vendors?|compan(?:y|ies)|firms?|contractors?|offerors?|quoters?|bidders?|business(?:es)?|"
     r"awardees?|winners?|incumbents?|holders?|products?|individuals?|persons?|people|personnel|"
-    r"subcontractors?|teams?"
+    r"subcontractors?|teams?|evaluators?|officers?|officials?|chair(?:person)?s?|members?|"
+    r"representatives?|signator(?:y|ies)|reviewers?|panelists?"
 )
 _MONEY_HEADS = (
     r"prices?|costs?|amounts?|values?|estimates?|ceilings?|budgets?|fees?|salar(?:y|ies)|wages?|"
     r"revenues?|igce|rates?|dollars?|funding|spend(?:ing)?|payments?|totals?|thresholds?"
 )
 _CODE_HEADS = r"codes?|series|numbers?(?!\s+of\b)"
-_SHARE_HEADS = r"percent(?:ages?|s)?"  # "what locality pay percentage"
+_SHARE_HEADS = r"percent(?:ages?|s)?|discounts?"  # "what locality pay percentage", "what discount"
+_SCORE_HEADS = r"scores?|ratings?"  # "what technical score": a number
 _DATE_HEADS = r"dates?|days?|deadlines?|years?|months?"
 _MONEY_WORDS = re.compile(
     r"\b(?:price|cost|pay|paid|spen[dt]|fund|budget|revenue|dollar|fee|worth|charge|salar|wage|bount|"
@@ -86,7 +88,8 @@ _AUX = r"(?:did|does|do|is|are|was|were|will|would|has|have|had|must|shall|shoul
 _WH_START = r"(?:^|\b(?:and|or|but|then|also)\s+|[,:]\s*)"
 _CLAUSES = re.compile(
     r"[?;]\s*|\.\s+(?=[A-Z])|,?\s+(?:and|or|but)\s+(?=(?:(?:on|by|in|at|for|from|to|until)\s+)?"
-    rf"(?:what|which|who|whom|when|how)\b)|,\s+(?:and|or|but)\s+(?={_AUX}\b)",
+    rf"(?:what|which|who|whom|when|how)\b)|,\s+(?:and|or|but)\s+(?={_AUX}\b)|"
+    r"\s+[-–—]+\s+(?=(?:i\.?e\.?,?\s+)?(?:what|which|who|whom|when|how)\b)",  # "who's doing it - which vendor got it"
     re.IGNORECASE,
 )
 
@@ -188,6 +191,7 @@ def _slot(clause: str) -> Slot | None:
     low = clause.lower()
     kind: str | None = None
     head = ""
+    head_verb: str | None = None
     m = re.search(rf"{_WH_START}how (many|much|long|often)\b(.*)", low)
     if m:
         what, rest = m.group(1), m.group(2)
@@ -255,6 +259,7 @@ def _slot(clause: str) -> Slot | None:
             (_CODE_HEADS, "code"),
             (_NAME_HEADS, "name"),
             (_SHARE_HEADS, "percent"),
+            (_SCORE_HEADS, "count"),
         )
         for pattern, found in heads:
             for n in range(6):  # the shortest phrase whose last word is such a head noun
@@ -263,6 +268,11 @@ def _slot(clause: str) -> Slot | None:
                     break  # "what does the contractor do": the noun is the subject, not what is asked
                 if m and _ends_phrase(low[m.end() :]):
                     kind, head = found, m.group(1)
+                    # "which vendor *got* the order", "which evaluator *chaired* the panel": the
+                    # verb after the head is the event a value must be of
+                    nxt = re.match(r"\s+([a-z]+)\b", low[m.end() :])
+                    if nxt and (nxt.group(1) in _IRREGULAR or re.fullmatch(r"[a-z]{3,}ed", nxt.group(1))):
+                        head_verb = nxt.group(1)
                     break
             if kind is not None:
                 break
@@ -287,6 +297,7 @@ def _slot(clause: str) -> Slot | None:
     if aux is not None:
         after = re.findall(r"[\w'-]+", aux.group(2))
         verb = did_verb(after) if aux.group(1).lower() == "did" else participle(after[:4])
+    verb = verb or head_verb
     event = verb_stems(verb) if verb else frozenset()
     head_text = head if head_words else ""
     return Slot(kind, frozenset(head_words), frozenset(context), clause, head_text, event)
@@ -418,8 +429,14 @@ def _counts(sentence: str) -> list[re.Match[str]]:
 
 def counts_of(sentence: str, head: Set[str], span: int = 4) -> list[str]:
     """Numbers that count the head's thing: one of its words within `span` words of the number
-    ("five past performance references", "Number of Iterations | 17 Sprints", "quotes: 12")."""
-    return _near(_counts(sentence), sentence, head, span)
+    ("five past performance references", "Number of Iterations | 17 Sprints", "quotes: 12"). A
+    number right after a word of the head labels one ("F.O.B. POINT 16"), it does not count them."""
+    found = []
+    for m in _counts(sentence):
+        before = re.search(r"([A-Za-z][\w'-]*)\s+$", sentence[: m.start()])
+        if before is None or not head & _words(before.group(1)):
+            found.append(m)
+    return _near(found, sentence, head, span)
 
 
 def codes_of(sentence: str, head: Set[str], span: int = 6) -> list[str]:
@@ -509,7 +526,13 @@ _IRREGULAR = {
     "spent": "spend",
     "written": "write",
     "bid": "bid",
+    "got": "get",
+    "gotten": "get",
+    "led": "lead",
+    "ran": "run",
 }
+# An event reported in other words: a firm that won an order is one it was awarded to.
+_REPORTED_AS = {"win": ("award",), "get": ("award", "receiv")}
 _DETERMINERS = frozenset("the a an this that these those its their our your any each every all no".split())
 _PAST_AUX = frozenset("was were has have had been".split())
 
@@ -528,8 +551,9 @@ def participle(tokens: list[str]) -> str | None:
 
 def verb_stems(verb: str) -> frozenset[str]:
     """The stems a sentence reporting the verb's event holds one of: "paid" or "pay"."""
-    forms = {verb, _IRREGULAR.get(verb, verb), *(p for p, base in _IRREGULAR.items() if base == verb)}
-    return frozenset(stem_word(w) for w in forms)
+    base = _IRREGULAR.get(verb, verb)
+    forms = {verb, base, *(p for p, b in _IRREGULAR.items() if b == base)}
+    return frozenset(stem_word(w) for w in forms) | frozenset(_REPORTED_AS.get(base, ()))
 
 
 def past_event(question: str) -> str | None:
@@ -604,6 +628,8 @@ def fill(
         # A table row whose title column the question names (the exact title tier found it): its
         # code columns are the codes of that title, whatever the columns are called ("MAPS TO OMB
         # SOC" for "which occupation code").
+        if hit.fields and not _row_names_subject(question, hit, slot.context - slot.head):
+            continue  # "a Quantum Computing Engineer" is not the row of "Engineer"
         named_row = (
             slot.kind == "code"
             and bool(hit.fields)
@@ -642,6 +668,34 @@ def fill(
                 if _norm(value) and _norm(value) not in echoed:
                     return Filling(hit, sentence, value)
     return None
+
+
+def _row_names_subject(question: str, hit: Hit, context: Set[str]) -> bool:
+    """Whether a table row is about what the question names: each question word found in the row's
+    cells comes with the words that qualify it in the question as a title ("Quantum Computing
+    *Engineer*", "Blockchain *Architects*"): the capitalized words right before it. A row of
+    "Engineer" does not give the rate of a Quantum Computing Engineer. And when the question's
+    `context` says more than the table's title and section do, a cell says some of it: the row of a
+    Survey Pilot does not give an engineer's rate."""
+    fields = hit.fields or {}
+    cells = _words(" ".join(fields.values()))
+    heading = _words(f"{hit.title} {hit.section}")
+    row = cells | _words(" ".join(fields)) | heading
+    if context - row and not context & cells:
+        return False
+    tokens = re.findall(r"[A-Za-z][\w'-]*", question)
+    for i, token in enumerate(tokens):
+        if i == 0 or not _words(token) & cells:
+            continue
+        for prev in reversed(tokens[max(0, i - 3) : i]):
+            low = prev.lower()
+            if low in STOPWORDS or low in _STOP_HEAD or re.fullmatch(_AUX, low) or low in _PRONOUNS:
+                break
+            if prev == low:
+                break  # only a title's capitalized words qualify it: "OASIS labor category group"
+            if not _words(prev) <= row:
+                return False
+    return True
 
 
 def _says(question: str, phrase: str) -> bool:
