@@ -537,3 +537,28 @@ def test_a_rule_about_an_event_or_a_row_of_another_title_does_not_answer(tmp_pat
         assert "120.00" in engineer.text  # the row is quoted, not its header line
     finally:
         services.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "event"),
+    [
+        ("List the companies that bid on the dashboard.", "name", "bid"),  # a listing asks "which"
+        ("Identify all vendors who submitted quotes.", "name", "submit"),
+        ("Roughly how many people work on the team?", "count", None),  # an adverb before "how"
+    ],
+)
+def test_question_forms_of_the_fourth_blind_set(question, kind, event):
+    (slot,) = find_slots(question)
+    assert slot.kind == kind
+    assert event is None or event in slot.event
+
+
+def test_an_event_is_reported_by_a_statement_not_by_a_rule_a_condition_or_a_question():
+    from core.answering.coverage import _reports
+
+    received = verb_stems("receive")
+    assert _reports("GSA received 12 quotes by the deadline.", received)
+    assert not _reports("Quotes received after the deadline will not be considered.", received)
+    assert not _reports("If a quote is received late, it is rejected.", received)
+    assert not _reports("How many quotes were received?", received)
+    assert not _reports("Option to Extend Services", verb_stems("extended"))

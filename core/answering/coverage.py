@@ -21,6 +21,7 @@ from pathlib import PurePath
 
 from core.answering.scope import Scope, Scoper, documents_named, naming_terms
 from core.answering.slots import (
+    RULE,
     Filling,
     Slot,
     fill,
@@ -304,15 +305,13 @@ class Coverage:
         return None
 
 
-_MODAL = re.compile(r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if)\b")
-
-
 def _reports(sentence: str, stems: Set[str]) -> bool:
     """Whether the sentence reports the event: it writes the verb's stem in lower case (a heading or
     a clause's title, "Option to Extend Services", names a kind of event) and says no rule or
-    condition ("the Government may extend", "if a protest is filed")."""
-    if _MODAL.search(sentence):
-        return False
+    condition ("the Government may extend", "if a protest is filed"), nor asks ("How do change
+    windows get changed?")."""
+    if RULE.search(sentence) or sentence.rstrip().endswith("?"):
+        return False  # a rule, a condition or a question asked in a passage
     return any(w.islower() and stem_word(w) in stems for w in re.findall(r"[A-Za-z][\w'-]*", sentence))
 
 

@@ -48,6 +48,7 @@ NAMED = 0.5  # a document scoring this much is named by the question
 SHARE = 1 / 3  # named documents score at least this share of the best one
 CONTENT = 0.5  # a term in a document's text counts half as much as in its name or as its number
 LOOKUP = 200  # chunks read per naming term
+NAME_SHARE = 1 / 3  # a term is a name when this share of the folders that mention it carry it in their names
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&/-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n)\W*$")
@@ -248,12 +249,22 @@ class Scoper:
             if not paths or any(general(docs[p]) for p in paths):
                 weights[t] = 0.0  # a term the FAR or a code table uses names no solicitation
                 continue
-            weights[t] = 1.0 / len({folder(p) for p in paths})
+            # A term that is mostly a name ("cloud.gov": at least a third of the folders that
+            # mention it carry it in their file or folder names) names those, and documents that
+            # only mention it (a catalogue of sources, a sibling's text) do not make it common. A
+            # term that is mostly a topic ("FedRAMP": eight folders, one named for it) names little.
+            mentioning = {folder(p) for p in paths}
+            # (not a number, which names what mentions it anyway; not two letters: "qa" in file
+            # names is a document type as often as "VA" is an agency)
+            short = len(re.sub(r"[^A-Za-z0-9]", "", t)) < 3
+            naming = {folder(p) for p in named_by[t]} if t not in numbers and not short else set()
+            name_like = bool(naming) and NAME_SHARE * len(mentioning) <= len(naming)
+            weights[t] = 1.0 / len(naming if name_like else mentioning)
             # A number, or a title of several words, names the document that writes it.
             title = _TITLE.fullmatch(t) is not None
             full = named_by[t] | (said[t] if t in numbers or title else set())
             strength[t] = {}
-            for p in paths:
+            for p in named_by[t] if name_like else paths:
                 u = unit(p)
                 if title and 2 * sum(folder(q) == u for q in paths) < in_folder.get(u, 0):
                     u = p  # a title most of its folder's documents do not write names a document

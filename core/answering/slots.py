@@ -175,11 +175,18 @@ def find_slots(question: str) -> list[Slot]:
 
 
 _REQUEST = re.compile(r"(?i)^(?:please\s+)?(?:tell|give|show|send)\s+(?:me|us)\s+")
+_LISTING = re.compile(r"(?i)^(?:please\s+)?(?:list|identify)\s+(?:the|all|any|every|each)\s+")
 
 
 def _as_question(clause: str) -> str:
     """A request as the question it asks: "tell me which firm won" -> "which firm won", "give me
     the cost estimate" -> "what is the cost estimate"."""
+    listing = _LISTING.match(clause)
+    if listing is not None:  # "list the companies that bid" -> "which companies bid"
+        rest = re.sub(
+            r"(?i)^([\w'-]+(?:\s+[\w'-]+)?)\s+(?:that|who|which)\s+", r"\1 ", clause[listing.end() :]
+        )
+        return f"which {rest}"
     m = _REQUEST.match(clause)
     if m is None:
         return clause
@@ -192,7 +199,7 @@ def _slot(clause: str) -> Slot | None:
     kind: str | None = None
     head = ""
     head_verb: str | None = None
-    m = re.search(rf"{_WH_START}how (many|much|long|often)\b(.*)", low)
+    m = re.search(rf"{_WH_START}(?:[a-z]+ly\s+)?how (many|much|long|often)\b(.*)", low)  # "roughly how many"
     if m:
         what, rest = m.group(1), m.group(2)
         head = _head_words(rest)
@@ -316,6 +323,14 @@ _NAME_TYPE_WORDS = frozenset(
         "individual individuals organization organizations name names"
     )
 )
+
+# A sentence with one of these states a rule or a condition, not what happened: "the Government
+# *may* extend", "*if* this contract was awarded".
+RULE = re.compile(r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if)\b")
+# A value in a sentence with one of these is of an event that may happen: "*if* this contract was
+# awarded using other than sealed bid". ("The base period will start on July 13" is a plan, but a
+# date all the same.)
+CONDITION = re.compile(r"(?i)\b(?:if|unless|whether)\b")
 
 # --- values ----------------------------------------------------------------------------------------
 _MONTH = (
@@ -656,8 +671,8 @@ def fill(
                 # Without a head noun ("when was it awarded") the clause's words are all there
                 # is to say what the value is of: half of them in the sentence.
                 continue
-            if slot.event and not slot.event & words:
-                continue  # a value, but not of the event asked about
+            if slot.event and not (slot.event & words and not CONDITION.search(sentence)):
+                continue  # a value, but not of the event asked about, or of one that may happen
             if slot.kind == "count" and head:
                 found = counts_of(sentence, head)
             elif slot.kind == "code" and head & _words(sentence):
@@ -672,9 +687,10 @@ def fill(
 
 def _row_names_subject(question: str, hit: Hit, context: Set[str]) -> bool:
     """Whether a table row is about what the question names: each question word found in the row's
-    cells comes with the words that qualify it in the question as a title ("Quantum Computing
-    *Engineer*", "Blockchain *Architects*"): the capitalized words right before it. A row of
-    "Engineer" does not give the rate of a Quantum Computing Engineer. And when the question's
+    cells comes with the other words of the title the question writes it in ("Quantum Computing
+    Engineer", "Chief Blockchain Officer": a run of capitalized words). A row of "Engineer" does
+    not give the rate of a Quantum Computing Engineer, nor a Chief Scientist's that of a Chief
+    Blockchain Officer. And when the question's
     `context` says more than the table's title and section do, a cell says some of it: the row of a
     Survey Pilot does not give an engineer's rate."""
     fields = hit.fields or {}
@@ -683,19 +699,16 @@ def _row_names_subject(question: str, hit: Hit, context: Set[str]) -> bool:
     row = cells | _words(" ".join(fields)) | heading
     if context - row and not context & cells:
         return False
-    tokens = re.findall(r"[A-Za-z][\w'-]*", question)
-    for i, token in enumerate(tokens):
-        if i == 0 or not _words(token) & cells:
-            continue
-        for prev in reversed(tokens[max(0, i - 3) : i]):
-            low = prev.lower()
-            if low in STOPWORDS or low in _STOP_HEAD or re.fullmatch(_AUX, low) or low in _PRONOUNS:
-                break
-            if prev == low:
-                break  # only a title's capitalized words qualify it: "OASIS labor category group"
-            if not _words(prev) <= row:
-                return False
-    return True
+    titles = []
+    for m in re.finditer(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)+", question):
+        words = [w for w in m.group(0).split() if w.lower() not in STOPWORDS]
+        if len(words) >= 2 and not all(w.isupper() for w in words):  # not "GSA CALC": acronyms
+            titles.append(_words(" ".join(words)))
+    touched = [t for t in titles if t & cells]
+    # only a title's capitalized words qualify each other: "OASIS labor category group" is not one
+    if titles and not touched:
+        return False  # the question names a title the row has no word of ("Fallers" for architects)
+    return all(t <= row for t in touched)
 
 
 def _says(question: str, phrase: str) -> bool:
