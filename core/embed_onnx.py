@@ -21,9 +21,12 @@ HEADS, HIDDEN = 12, 384  # all-MiniLM-L6-v2
 
 
 class OnnxBackend:
-    def __init__(self, path: Path, threads: int = 0, spin: bool = True):
+    def __init__(self, path: Path, threads: int = 0, spin: bool = True, prepack: bool = True):
         """`spin=False`: threads sleep instead of spinning between runs, leaving the cores to other
-        processes (ingest's parser process) while the main one tokenizes, writes or waits."""
+        processes (ingest's parser process) while the main one tokenizes, writes or waits.
+        `prepack=False`: weights are not repacked for the matrix kernels at load time, which a
+        command that embeds a few texts does not earn back (load 0.37 -> 0.30 s on 2 AVX2 cores,
+        a batch of 27 sentences as fast)."""
         options = ort.SessionOptions()
         # The file is already fused offline: what is left to do at load time is cheap.
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -32,6 +35,8 @@ class OnnxBackend:
         options.log_severity_level = 3
         if not spin:
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        if not prepack:
+            options.add_session_config_entry("session.disable_prepacking", "1")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def run(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

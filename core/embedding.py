@@ -234,7 +234,8 @@ class Embedder:
                 from core.embed_onnx import OnnxBackend
 
                 path = onnx_model(self.model_dir, self.artifacts_dir, self.backend.removeprefix("onnx-"))
-                self._model = OnnxBackend(path, self.threads, self.spin)
+                # The question path (tight batches) embeds a few texts per process: no prepacking.
+                self._model = OnnxBackend(path, self.threads, self.spin, prepack=not self.tight)
             else:
                 from core.embed_torch import TorchBackend
 

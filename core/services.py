@@ -78,6 +78,14 @@ class Services:
 
         return self._part("embedder", build)
 
+    def warm(self, collections: list[str]) -> None:
+        """Before a question: the embedding model loads in a thread while the store opens the
+        collections here (both leave the GIL), so a cold command waits for the longer of the two,
+        not for both."""
+        self.embedder.preload()
+        for name in collections:
+            self.store.open(name)
+
     @property
     def bulk_embedder(self) -> Embedder:
         """For ingest: the fastest accepted path on this CPU (torch bf16, else int8 ONNX)."""

@@ -50,8 +50,8 @@ def search(
     """Ranked passages for a query (hybrid: meaning, words and exact identifiers)."""
     settings = get_settings(ctx)
     services = Services(settings)
-    services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     try:
+        services.warm(collection or [settings.collection])
         result = services.retriever.search(
             query, collection or [settings.collection], k=k, filters=_filters(kind, solicitation, tag)
         )
@@ -103,7 +103,6 @@ def ask(
     if k is not None:
         settings = settings.model_copy(update={"top_k": k})
     services = Services(settings)
-    services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     console = Console()
     err = Console(stderr=True)
     streamed = []
@@ -115,6 +114,7 @@ def ask(
         err.print(f"[dim]{escape(piece)}[/]", end="", highlight=False)
 
     try:
+        services.warm(collection or [settings.collection])
         answer = services.answerer.answer(
             question,
             collection or [settings.collection],
@@ -177,8 +177,8 @@ def codes(
     """Look up SOC occupations, OPM series, GSA CALC labor categories and rates, and the OASIS crosswalk."""
     settings = get_settings(ctx)
     services = Services(settings)
-    services.embedder.preload()  # the model loads while the store opens (both leave the GIL)
     try:
+        services.warm(collection or [settings.collection])
         result = services.retriever.search(
             query,
             collection or [settings.collection],

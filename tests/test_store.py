@@ -84,3 +84,23 @@ def test_payload_updates_deletes_scroll_and_count(store):
     assert store.count("c") == 3
     assert sorted(h.id[-1] for h in scroll_all(store, "c", None, batch=2)) == ["1", "2", "4"]
     assert store.has_collection("c") and not store.has_collection("nope")
+
+
+def test_opening_a_collection_ahead_of_a_query(tmp_path, embedder):
+    """A cold command opens its collection while the model loads: `open` loads an existing shard
+    and is no error for a collection that does not exist yet."""
+    store = EdgeStore(tmp_path / "s")
+    store.upsert(
+        "c",
+        [PointData(next(iter(TEXTS)), embedder.embed(["x"])[0], SparseEncoder().encode_document("x"), {})],
+    )
+    store.close()
+    reopened = EdgeStore(tmp_path / "s")
+    try:
+        reopened.open("missing")
+        assert "missing" not in reopened._shards
+        reopened.open("c")
+        assert "c" in reopened._shards
+        assert reopened.count("c") == 1
+    finally:
+        reopened.close()

@@ -102,6 +102,9 @@ class QdrantStore:
     def has_collection(self, name: str) -> bool:
         return name in self._known or self.client.collection_exists(name)
 
+    def open(self, name: str) -> None:
+        """Nothing to open: the server holds the collection."""
+
     def collections(self) -> list[str]:
         return sorted(c.name for c in self.client.get_collections().collections)
 
