@@ -562,3 +562,40 @@ def test_an_event_is_reported_by_a_statement_not_by_a_rule_a_condition_or_a_ques
     assert not _reports("If a quote is received late, it is rejected.", received)
     assert not _reports("How many quotes were received?", received)
     assert not _reports("Option to Extend Services", verb_stems("extended"))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "head", "event"),
+    [
+        ("What's the DUNS number of the contractor?", "code", {"dun"}, None),  # not a count
+        ("What is the total number of quotes received?", "count", {"quot"}, None),
+        ("What size standard goes with the NAICS code?", "money", {"size", "standard"}, None),
+        ("What NAICS code and size standard apply to the RFQ?", "code", {"naic"}, None),
+        ("What did the pricing form list as the travel ceiling?", "money", {"travel", "ceil"}, None),
+        ("Who led the prototype team?", "name", set(), "leader"),  # the doer, named by the event
+    ],
+)
+def test_question_forms_of_the_fifth_blind_set(question, kind, head, event):
+    slot = find_slots(question)[0]
+    assert (slot.kind, set(slot.head)) == (kind, head)
+    assert event is None or event in slot.event
+
+
+def test_a_name_may_open_a_sentence_and_an_address_does_not_make_it_common():
+    from core.answering.slots import lower_case_words, values
+
+    known = lower_case_words(["Write to kit.lee@gsa.gov or see https://example.com/rick for the team."])
+    assert "lee" not in known and "rick" not in known and "team" in known
+    sentence = "Rick Lee was selected to be the leader and Product Manager for the prototype."
+    names = values("name", sentence, lambda w: w in known | {"product", "manager"})
+    assert names == ["Rick Lee"]
+    # a capitalized common word opening a sentence is still no name
+    assert values("name", "Offerors Shall submit quotes.", lambda w: w in {"offerors", "shall"}) == []
+
+
+def test_upon_states_a_rule_and_an_identifier_is_part_of_the_head():
+    from core.answering.coverage import _reports
+
+    assert not _reports("Due 10 days upon exercise of optional task.", verb_stems("exercised"))
+    (slot,) = find_slots("How many GS-15 employees does the table count?")
+    assert "gs-15" in slot.head

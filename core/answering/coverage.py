@@ -30,6 +30,7 @@ from core.answering.slots import (
     past_event,
     units,
     verb_stems,
+    without_addresses,
 )
 from core.answering.words import content_words
 from core.retrieval import Hit, Retriever, SearchResult
@@ -271,7 +272,7 @@ class Coverage:
                 vector = self.retriever.sparse.encode_query(word)
                 prose = (result.where or Where()).and_(Where.of(Match("kind", "text")))
                 seen[word] = bool(vector.indices) and any(
-                    pattern.search(stored.chunk.text)
+                    pattern.search(without_addresses(stored.chunk.text))
                     for name in result.collections
                     for stored in self.retriever.store.search_sparse(name, vector, prose, 100)
                 )

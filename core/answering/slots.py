@@ -75,7 +75,8 @@ _MONEY_HEADS = (
     r"prices?|costs?|amounts?|values?|estimates?|ceilings?|budgets?|fees?|salar(?:y|ies)|wages?|"
     r"revenues?|igce|rates?|dollars?|funding|spend(?:ing)?|payments?|totals?|thresholds?"
 )
-_CODE_HEADS = r"codes?|series|numbers?(?!\s+of\b)"
+# "the DUNS *number* of the contractor" names one; "the number of quotes" counts them
+_CODE_HEADS = r"codes?|series|numbers?(?!\s+of\s+(?!the\b|a\b|an\b|its\b|their\b|this\b|that\b))"
 _SHARE_HEADS = r"percent(?:ages?|s)?|discounts?"  # "what locality pay percentage", "what discount"
 _SCORE_HEADS = r"scores?|ratings?"  # "what technical score": a number
 _DATE_HEADS = r"dates?|days?|deadlines?|years?|months?"
@@ -195,6 +196,12 @@ def _as_question(clause: str) -> str:
 
 
 def _slot(clause: str) -> Slot | None:
+    listed = re.match(
+        r"(?i)(what)\s+(?:did|does|do)\s+(?:[\w'.-]+\s+){1,6}?(?:list|give|state|show|set|enter|report)\s+as\s+(.*)",
+        clause,
+    )
+    if listed:  # "what did the pricing form list as the travel ceiling" asks "what is the travel ceiling"
+        return _slot(f"{listed.group(1)} is {listed.group(2)}")
     low = clause.lower()
     kind: str | None = None
     head = ""
@@ -236,9 +243,14 @@ def _slot(clause: str) -> Slot | None:
             # "who is the incumbent vendor": the noun phrase; "who was awarded the BPA": the verb
             be = re.match(r"(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+)?(.*)", m.group(1))
             head = _head_words(be.group(1)) if be else " ".join(m.group(1).split()[:1])
+            if not be and (head in _IRREGULAR or re.fullmatch(r"[a-z]{3,}ed", head)):
+                head, head_verb = "", head  # "who *led* the team": the event, not a noun
     if kind is None:  # "what is the number of offers received": a count of the offers
         m = re.search(
-            rf"{_WH_START}(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:\w+\s+)?number of\s+(.*)", low
+            rf"{_WH_START}(?:what|which)\s+(?:is|was|are|were)\s+the\s+"
+            r"(?:(?:total|overall|exact|approximate|estimated|expected|maximum|minimum|average|mean|median)\s+)?"
+            r"number of\s+(.*)",
+            low,
         )
         if m:
             kind, head = "count", _head_words(m.group(1))
@@ -294,7 +306,8 @@ def _slot(clause: str) -> Slot | None:
         after = re.findall(r"[\w'-]+", aux.group(2))
         verb = did_verb(after) if aux.group(1).lower() == "did" else participle(after[:4])
     verb = verb or head_verb
-    event = verb_stems(verb) if verb else frozenset()
+    event = verb_stems(verb, agent=kind == "name") if verb else frozenset()
+    context = context - event  # the event is checked as an event, not as one more word
     head_text = head if head_words else ""
     return Slot(kind, frozenset(head_words), frozenset(context), clause, head_text, event)
 
@@ -313,6 +326,7 @@ _HEADS = tuple(
         (_NAME_HEADS, "name"),
         (_SHARE_HEADS, "percent"),
         (_SCORE_HEADS, "count"),
+        (r"size\s+standards?", "money"),  # after the others: "what NAICS code and size standard"
     )
 )
 
@@ -370,11 +384,11 @@ _NAME_TYPE_WORDS = frozenset(
 
 # A sentence with one of these states a rule or a condition, not what happened: "the Government
 # *may* extend", "*if* this contract was awarded".
-RULE = re.compile(r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if)\b")
+RULE = re.compile(r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if|upon|in the event)\b")
 # A value in a sentence with one of these is of an event that may happen: "*if* this contract was
 # awarded using other than sealed bid". ("The base period will start on July 13" is a plan, but a
 # date all the same.)
-CONDITION = re.compile(r"(?i)\b(?:if|unless|whether)\b")
+CONDITION = re.compile(r"(?i)\b(?:if|unless|whether|in the event)\b")
 
 # --- values ----------------------------------------------------------------------------------------
 _MONTH = (
@@ -521,7 +535,16 @@ def _names(sentence: str, common: Common) -> list[str]:
     found = [m.group(0) for m in (*_COMPANY_RE.finditer(sentence), *_PERSON_RE.finditer(sentence))]
     for m in _CAPITALIZED.finditer(sentence):
         if m.start() == 0 or re.search(r"[.:;!?–—•●]\s*$|^\W*$", sentence[: m.start()]):
-            continue  # the first word of a sentence (or of a list item) is capitalized anyway
+            # The first word of a sentence (or of a list item) is capitalized anyway; two or more
+            # words none of which the documents write in lower case are a name ("Rick Lee was ...").
+            words = m.group(0).split()
+            if (
+                len(words) >= 2
+                and not any(w.isupper() for w in words)
+                and not any(common(w.lower()) for w in words)
+            ):
+                found.append(m.group(0))
+            continue
         if re.match(r"\.[a-z]{2,4}\b|/|@", sentence[m.end() :]):
             continue  # a file or path name ("FinalPWS.md")
         if re.search(r"\b(?:a|an)\s+$", sentence[: m.start()], re.IGNORECASE):
@@ -608,10 +631,14 @@ def participle(tokens: list[str]) -> str | None:
     return None
 
 
-def verb_stems(verb: str) -> frozenset[str]:
+def verb_stems(verb: str, agent: bool = False) -> frozenset[str]:
     """The stems a sentence reporting the verb's event holds one of: "paid" or "pay"."""
     base = _IRREGULAR.get(verb, verb)
     forms = {verb, base, *(p for p, b in _IRREGULAR.items() if b == base)}
+    if agent:  # asked who did it: "who led the team" is answered by "Rick Lee, the leader"
+        root = _IRREGULAR.get(verb) or stem_word(verb)
+        doubled = re.search(r"[^aeiou][aeiou][bdgmnprt]$", root) is not None  # win -> winner
+        forms |= {root + "r" if root.endswith("e") else root + (root[-1] if doubled else "") + "er"}
     return frozenset(stem_word(w) for w in forms) | frozenset(_REPORTED_AS.get(base, ()))
 
 
@@ -707,6 +734,8 @@ def fill(
             if head:  # the asked-for thing is named in the sentence ("quotes", "NAICS")
                 if len(head & words) < _needed(len(head)) or (head & _STATISTICS) - words:
                     continue  # and an average is stated as one, not by the rows it would come from
+                if any(re.search(r"\d", w) and re.search(r"[a-z]", w) for w in head - words):
+                    continue  # an identifier in the head ("GS-15 employees") is there, not half of it
                 if slot.kind == "name" and context and not context & words:
                     # Any capitalized word reads as a name: "which contractor operates the legacy
                     # system" is not answered by "the contractor must designate a Facilitator".
@@ -776,5 +805,13 @@ def _words(text: str) -> set[str]:
 
 
 def lower_case_words(texts: list[str]) -> set[str]:
-    """Every word the texts write in lower case (for telling names from common nouns)."""
-    return {w for t in texts for w in re.findall(r"\b[a-z][a-z&'-]+\b", t)}
+    """Every word the texts write in lower case (for telling names from common nouns), outside web
+    and e-mail addresses: "kit.lee@gsa.gov" does not make "Lee" a common noun."""
+    return {w for t in texts for w in re.findall(r"\b[a-z][a-z&'-]+\b", without_addresses(t))}
+
+
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+")
+
+
+def without_addresses(text: str) -> str:
+    return _ADDRESS.sub(" ", text)
