@@ -206,6 +206,7 @@ def _slot(clause: str) -> Slot | None:
     kind: str | None = None
     head = ""
     head_verb: str | None = None
+    m: re.Match[str] | _Phrase | None
     m = re.search(rf"{_WH_START}(?:[a-z]+ly\s+)?how (many|much|long|often)\b(.*)", low)  # "roughly how many"
     if m:
         what, rest = m.group(1), m.group(2)
