@@ -23,7 +23,7 @@ CONTEXT_TOKENS = 40
 @dataclass
 class Chunk:
     text: str  # verbatim from the document: what is cited and quoted
-    embed_text: str  # context line + text, inside the model's window: what is embedded
+    embed_text: str  # context line + text, inside the model's window: what is embedded (and sparse-encoded)
     page: int | None
     section: tuple[str, ...]
     kind: str  # "text" | "table" | "record"
@@ -31,6 +31,7 @@ class Chunk:
     fields: dict[str, str] | None = None
     tokens: int = 0
     extra: dict = field(default_factory=dict)
+    dense_text: str | None = None  # what the embedding model reads instead of embed_text (code tables)
 
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
@@ -44,6 +45,11 @@ def doc_label(doc: ParsedDocument) -> str:
     return f"{folder} / {doc.title}" if folder else doc.title
 
 
+def _described(fields: dict[str, str] | None) -> str:
+    """A record as its column names and values: "SOC Code: 15-1252; SOC Title: Software Developers"."""
+    return "; ".join(f"{k}: {v}" for k, v in (fields or {}).items())
+
+
 def _context(doc: ParsedDocument, section: tuple[str, ...]) -> str:
     tail = " > ".join(section[-2:])
     return f"{doc_label(doc)}\n{tail}" if tail else doc_label(doc)
@@ -55,7 +61,11 @@ class Chunker:
         self.chunk_tokens = min(chunk_tokens, WINDOW - 2 - CONTEXT_TOKENS)
         self.truncate = truncate  # (texts, max_tokens) -> texts; for contexts and record embeddings
 
-    def chunk(self, doc: ParsedDocument) -> list[Chunk]:
+    def chunk(self, doc: ParsedDocument, reference: bool = False) -> list[Chunk]:
+        """`reference`: a code table (SOC, OPM series, GSA rates). Its records are embedded by their
+        fields alone: a row says what it is ("SOC Code: 15-1252; SOC Title: Software Developers"),
+        and the same table saved as XLSX and as CSV then gives the same texts, embedded once (the
+        file's name and sheet still go to the sparse vector, so "OASIS" or "CALC" match)."""
         chunks: list[Chunk] = []
         contexts: dict[str, str] = {}  # the rows of one table share theirs
         for group in _groups(doc.blocks):
@@ -72,11 +82,18 @@ class Chunker:
             else:
                 chunks.extend(self._text(group, context))
         records = [c for c in chunks if c.kind == "record"]
+        if reference:
+            for c in records:
+                c.dense_text = _described(c.fields) or c.text
         if records and self.truncate is not None:  # one tokenizer call for all of a table's rows
             for c, embed in zip(
                 records, self.truncate([c.embed_text for c in records], WINDOW - 2), strict=True
             ):
                 c.embed_text = embed
+            if reference:
+                dense = self.truncate([c.dense_text or c.text for c in records], WINDOW - 2)
+                for c, text in zip(records, dense, strict=True):
+                    c.dense_text = text
         for i, c in enumerate(chunks):
             c.index = i
         return chunks
@@ -84,7 +101,7 @@ class Chunker:
     # --- records: one row, one chunk ----------------------------------------------------------
     def _record(self, block: Block, context: str) -> Chunk:
         text = f"{block.header}\n{block.text}" if block.header else block.text
-        described = "; ".join(f"{k}: {v}" for k, v in (block.fields or {}).items()) or block.text
+        described = _described(block.fields) or block.text
         embed = f"{context}\n{described}"  # truncated to the window in chunk(), all rows at once
         return Chunk(text, embed, block.page, block.section, "record", fields=block.fields)
 

@@ -152,3 +152,46 @@ def test_the_cache_stays_within_its_row_limit(tmp_path):
         assert len(cache) == 3
     finally:
         cache.close()
+
+
+def test_a_code_table_saved_as_csv_and_as_xlsx_is_embedded_once(tmp_path, embedder):
+    """Code-table rows are embedded by their fields alone, so the same table under another file name
+    and format (a sheet, a title row above the header) needs no model time; its name still reaches
+    the sparse vector."""
+    import openpyxl
+
+    rows = [
+        ("2018 SOC Code", "2018 SOC Title", "2018 SOC Direct Match Title"),
+        ("15-1252", "Software Developers", "Application Developer"),
+        ("13-1051", "Cost Estimators", "Cost Analyst"),
+        ("11-1011", "Chief Executives", "Admiral"),
+    ]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "soc_direct_match_titles.csv").write_text("\n".join(",".join(r) for r in rows) + "\n")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sorted by SOC"
+    sheet.append(("Standard Occupational Classification",))
+    sheet.append(())
+    for row in rows:
+        sheet.append(row)
+    book.save(docs / "soc_direct_match_title_file.xlsx")
+    services = make_services(tmp_path / "data", embedder)
+    try:
+        first = services.indexer.index_files(
+            [(docs / "soc_direct_match_titles.csv", "soc_direct_match_titles.csv")], "public"
+        )[0]
+        assert first.status == "new" and first.chunks == 3
+        before = embedder.embedded
+        second = services.indexer.index_files(
+            [(docs / "soc_direct_match_title_file.xlsx", "soc_direct_match_title_file.xlsx")], "public"
+        )[0]
+        assert second.status == "new" and second.cached == 3
+        assert embedder.embedded - before <= second.chunks - 3  # only its title line, if anything
+        # the sparse vector still reads the file's name: "title file" finds the XLSX's row
+        vector = services.retriever.sparse.encode_query("title file Admiral")
+        stored = services.store.search_sparse("public", vector, None, 1)
+        assert stored and stored[0].chunk.path.endswith("soc_direct_match_title_file.xlsx")
+    finally:
+        services.close()

@@ -278,7 +278,7 @@ class Indexer:
             )
             doc_kind = tags.get("kind") or guess_kind(doc, path.name)
             solicitation = tags.get("solicitation") or guess_solicitation(doc, path.stem, doc_kind)
-            chunks = self.chunker.chunk(doc)
+            chunks = self.chunker.chunk(doc, reference=doc_kind == "codes")
             if not chunks:
                 raise DocumentError(display, "no text to index")
             doc_id = doc_id_for(collection, abs_path)
@@ -346,7 +346,7 @@ class Indexer:
         )
 
     def embed(self, prepared: list[Prepared]) -> None:
-        texts = [c.embed_text for p in prepared for c in p.chunks]
+        texts = [c.dense_text or c.embed_text for p in prepared for c in p.chunks]
         started = time.perf_counter()
         vectors, reused = self.embedder.embed_counted(texts)
         self.timings["embed"] += time.perf_counter() - started
