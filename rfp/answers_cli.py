@@ -12,11 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from core.cli_support import get_settings
-from core.retrieval import Filters
 from core.services import Services
 
 if TYPE_CHECKING:
     from core.answer import Answer, AnswerMode
+    from core.retrieval import Filters
 
 CollectionOpt = Annotated[
     list[str] | None, typer.Option("--collection", "-c", help="Collection(s) to search (repeatable).")
@@ -29,6 +29,10 @@ TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only chunks wit
 
 
 def _filters(kind, solicitation, tag) -> Filters:
+    # Imported here, not above: a command's retrieval code (numpy and all) is imported while the
+    # embedding model loads in its thread (`Services.warm`), not before the load starts.
+    from core.retrieval import Filters
+
     return Filters(doc_kinds=tuple(kind or ()), solicitation=solicitation, tags=tuple(tag or ()))
 
 
@@ -183,7 +187,7 @@ def codes(
             query,
             collection or [settings.collection],
             k=k,
-            filters=Filters(doc_kinds=("codes",)),
+            filters=_filters(["codes"], None, None),
             code_lookup=True,
         )
     finally:
