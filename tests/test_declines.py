@@ -599,3 +599,62 @@ def test_upon_states_a_rule_and_an_identifier_is_part_of_the_head():
     assert not _reports("Due 10 days upon exercise of optional task.", verb_stems("exercised"))
     (slot,) = find_slots("How many GS-15 employees does the table count?")
     assert "gs-15" in slot.head
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "head", "event"),
+    [
+        ("What is the page limit for the technical volume?", "count", {"page", "limit"}, None),
+        ("What is the spending cap for travel?", "money", {"spend", "cap"}, None),
+        ("Which vendor's prototype did 18F pick?", "name", set(), "pick"),  # which vendor
+        ("Who is Raft's project manager?", "name", {"raft", "project", "manag"}, None),
+        ("How many veterans used the system in 2017?", "count", {"veteran"}, "use"),
+    ],
+)
+def test_question_forms_of_the_sixth_blind_set(question, kind, head, event):
+    slot = find_slots(question)[0]
+    assert (slot.kind, set(slot.head)) == (kind, head)
+    assert event is None or event in slot.event
+
+
+def test_a_list_label_or_a_citation_counts_nothing():
+    from core.answering.slots import counts_of
+
+    assert counts_of("5. Veteran Law Judge Review", {"veteran"}) == []
+    assert counts_of("A veteran as defined in 38 U.S.C. 101(2).", {"veteran"}) == []
+    assert counts_of("The board has 5 veteran judges.", {"veteran"}) == ["5"]
+
+
+HERON_RFQ = """# Heron Records Modernization RFQ
+
+## 1. Past Experience
+
+We have delivered projects similar to this one: the Egret Data Platform and the Plover Portal.
+
+## 2. Points of Contact
+
+Dana Reyes is the contracting officer for this RFQ.
+"""
+
+HERON_CODES = """SOC Code,SOC Title,SOC Definition
+27-3031,Public Relations Specialists,"Promote a public image. May specialize in using social media to influence opinion."
+13-1131,Fundraisers,"Organize activities to raise funds."
+"""
+
+
+def test_a_name_is_of_the_role_asked_and_a_code_row_says_the_subject(tmp_path, embedder):
+    """A sentence about projects names no project manager; a row whose definition mentions social
+    media and "influence" is not the code of social media influencers."""
+    files = {"rfp/heron-records-2025/RFQ.md": HERON_RFQ, "codes/soc_definitions.csv": HERON_CODES}
+    services = ingested(tmp_path, embedder, files)
+    try:
+        manager = ask(services, "Who is the contractor's project manager for the Heron Records RFQ?")
+        assert manager.declined, manager.text
+        officer = ask(services, "Who is the contracting officer for the Heron Records RFQ?")
+        assert not officer.declined and "Dana Reyes" in officer.text, officer.text
+        influencers = ask(services, "Which SOC code covers social media influencers?")
+        assert influencers.declined, influencers.text
+        fundraisers = ask(services, "What SOC code do fundraisers fall under?")
+        assert not fundraisers.declined and "13-1131" in fundraisers.text, fundraisers.text
+    finally:
+        services.close()

@@ -79,6 +79,7 @@ _MONEY_HEADS = (
 _CODE_HEADS = r"codes?|series|numbers?(?!\s+of\s+(?!the\b|a\b|an\b|its\b|their\b|this\b|that\b))"
 _SHARE_HEADS = r"percent(?:ages?|s)?|discounts?"  # "what locality pay percentage", "what discount"
 _SCORE_HEADS = r"scores?|ratings?"  # "what technical score": a number
+_LIMIT_HEADS = r"limits?|caps?|maximums?|minimums?"  # "what is the page limit": a quantity
 _DATE_HEADS = r"dates?|days?|deadlines?|years?|months?"
 _MONEY_WORDS = re.compile(
     r"\b(?:price|cost|pay|paid|spen[dt]|fund|budget|revenue|dollar|fee|worth|charge|salar|wage|bount|"
@@ -211,6 +212,9 @@ def _slot(clause: str) -> Slot | None:
     if m:
         what, rest = m.group(1), m.group(2)
         head = _head_words(rest)
+        nxt = re.match(rf"\s*{re.escape(head)}\s+([a-z]+)\b", rest) if head else None
+        if nxt and _past_verb(nxt.group(1)):
+            head_verb = nxt.group(1)  # "how many veterans *used* Caseflow": a count of that event
         if what == "many":
             kind = "count"
         elif what == "much":
@@ -244,7 +248,7 @@ def _slot(clause: str) -> Slot | None:
             # "who is the incumbent vendor": the noun phrase; "who was awarded the BPA": the verb
             be = re.match(r"(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+)?(.*)", m.group(1))
             head = _head_words(be.group(1)) if be else " ".join(m.group(1).split()[:1])
-            if not be and (head in _IRREGULAR or re.fullmatch(r"[a-z]{3,}ed", head)):
+            if not be and _past_verb(head):
                 head, head_verb = "", head  # "who *led* the team": the event, not a noun
     if kind is None:  # "what is the number of offers received": a count of the offers
         m = re.search(
@@ -275,12 +279,18 @@ def _slot(clause: str) -> Slot | None:
                 m = _head_phrase(low, head_re, n)
                 if m and _AUX_WORD.search(m.group(1)):
                     break  # "what does the contractor do": the noun is the subject, not what is asked
+                owner = m and found == "name" and n == 0 and re.match(r"'s?\s", low[m.end() :])
+                if m and owner and " of " not in low[m.start() : m.end()]:  # not "which of the x's"
+                    kind, head = found, m.group(1)  # "which vendor's prototype": which vendor it was
+                    break
                 if m and _ends_phrase(low[m.end() :]):
                     kind, head = found, m.group(1)
+                    if kind == "limit":  # "the page limit" counts pages; "the spending cap" is money
+                        kind = "money" if _MONEY_WORDS.search(head) else "count"
                     # "which vendor *got* the order", "which evaluator *chaired* the panel": the
                     # verb after the head is the event a value must be of
                     nxt = re.match(r"\s+([a-z]+)\b", low[m.end() :])
-                    if nxt and (nxt.group(1) in _IRREGULAR or re.fullmatch(r"[a-z]{3,}ed", nxt.group(1))):
+                    if nxt and _past_verb(nxt.group(1)):
                         head_verb = nxt.group(1)
                     break
             if kind is not None:
@@ -327,6 +337,7 @@ _HEADS = tuple(
         (_NAME_HEADS, "name"),
         (_SHARE_HEADS, "percent"),
         (_SCORE_HEADS, "count"),
+        (_LIMIT_HEADS, "limit"),  # a count, or an amount when the phrase is of money
         (r"size\s+standards?", "money"),  # after the others: "what NAICS code and size standard"
     )
 )
@@ -440,6 +451,8 @@ _OUTLINE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+){1,}(?![\w])(?!\s*(?:%|percent|
 _IDENTIFIER_RE = re.compile(
     r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b|\b[A-Z]+\d+\w*\b"
 )
+# The title of a code of law before its name ("38 U.S.C. 101", "48 CFR 52.204"): a citation.
+_CITATION_RE = re.compile(r"\b\d+\s+(?:U\.\s?S\.\s?C|C\.\s?F\.\s?R|USC|CFR|Stat|FR)\b")
 # A number after one of these says where to look, not how many ("Section 5", "Modification #5").
 _POINTER = re.compile(
     r"(?:\b(?:sections?|subparts?|parts?|questions?|amendments?|modifications?|mods?|attachments?|pages?|"
@@ -483,10 +496,11 @@ def values(kind: SlotKind, sentence: str, common: Common) -> list[str]:
 
 def _counts(sentence: str) -> list[re.Match[str]]:
     """Numbers that count something: not those of dates, times, money, outline labels ("12.6"),
-    identifiers, or pointers ("Section 5", "Modification #5"), nor "one of"."""
+    identifiers, citations ("38 U.S.C."), pointers ("Section 5", "Modification #5") or list labels
+    ("5. Review"), nor "one of"."""
     spans = [
         m.span()
-        for r in (_DAY_RE, _YEAR_RE, _MONEY_RE, _CLOCK_RE, _OUTLINE_RE, _IDENTIFIER_RE)
+        for r in (_DAY_RE, _YEAR_RE, _MONEY_RE, _CLOCK_RE, _OUTLINE_RE, _IDENTIFIER_RE, _CITATION_RE)
         for m in r.finditer(sentence)
     ]
     out = []
@@ -497,6 +511,8 @@ def _counts(sentence: str) -> list[re.Match[str]]:
             continue
         if m.group(0).lower() in ("one", "single") and re.match(r"\s+of\b", sentence[m.end() :]):
             continue
+        if not sentence[: m.start()].strip(" \t(•●*-") and re.match(r"[.)]\s", sentence[m.end() :]):
+            continue  # "5. Veteran Law Judge Review": the label of a list item
         out.append(m)
     return out
 
@@ -627,9 +643,15 @@ def participle(tokens: list[str]) -> str | None:
         low = word.lower()
         if word != low or prev.lower() in _DETERMINERS or not low.isalpha():
             continue
-        if low in _IRREGULAR or (low.endswith("ed") and len(low) > 4):
+        if _past_verb(low):
             return low
     return None
+
+
+def _past_verb(word: str) -> bool:
+    """Whether a lower-case word is a verb's past form: irregular ("won", "led") or in "-ed"."""
+    # four letters: "used", "owed", not "need" or "seed"
+    return word in _IRREGULAR or re.fullmatch(r"[a-z]{3,}ed|[a-z][a-df-z]ed", word) is not None
 
 
 def verb_stems(verb: str, agent: bool = False) -> frozenset[str]:
@@ -737,6 +759,8 @@ def fill(
                     continue  # and an average is stated as one, not by the rows it would come from
                 if any(re.search(r"\d", w) and re.search(r"[a-z]", w) for w in head - words):
                     continue  # an identifier in the head ("GS-15 employees") is there, not half of it
+                if slot.kind == "name" and not _name_noun(slot) & words and not _name_noun(slot) & named:
+                    continue  # "Raft's project manager": a sentence about projects names no manager
                 if slot.kind == "name" and context and not context & words:
                     # Any capitalized word reads as a name: "which contractor operates the legacy
                     # system" is not answered by "the contractor must designate a Facilitator".
@@ -757,6 +781,39 @@ def fill(
                 if _norm(value) and _norm(value) not in echoed:
                     return Filling(hit, sentence, value)
     return None
+
+
+def _name_noun(slot: Slot) -> set[str]:
+    """The words of a name slot's head that say what kind of name it is: its last word ("project
+    *manager*") and any name head noun before it ("*incumbent* contractor")."""
+    words = slot.head_text.split()
+    return _words(" ".join(w for i, w in enumerate(words) if i == len(words) - 1 or _NAME_HEAD.fullmatch(w)))
+
+
+_NAME_HEAD = re.compile(_NAME_HEADS)
+_PREPOSITION_END = frozenset("under to in into with as of for on at from".split())
+
+
+def _subject_words(question: str, context: Set[str]) -> list[re.Pattern[str]]:
+    """What the question is about, as the last word of each of its phrases ("which SOC code covers
+    social media *influencers*", "used for computer *engineers* in the federal *workforce*"); a
+    verb with its particle at the end is passed over ("do fundraisers fall under"). Each is a
+    pattern for a word that starts with it ("engineer": "Engineering"), not a stem: "influencers"
+    and "influence" share one."""
+    tokens = re.findall(r"[A-Za-z][\w'-]*", question)
+    if tokens and tokens[-1].lower() in _PREPOSITION_END:
+        tokens = tokens[:-2]
+    out, phrase = [], []
+    for token in [*tokens, "of"]:
+        if token.lower() not in _PREPOSITION_END:
+            phrase.append(token)
+            continue
+        last = next((t for t in reversed(phrase) if _words(t) & context), None)
+        if last is not None:
+            base = re.sub(r"e?s$", "", last.lower()) if len(last) > 4 else last.lower()
+            out.append(re.compile(rf"(?<![\w-]){re.escape(base)}", re.IGNORECASE))
+        phrase = []
+    return out
 
 
 def _row_names_subject(question: str, hit: Hit, context: Set[str]) -> bool:
@@ -782,6 +839,11 @@ def _row_names_subject(question: str, hit: Hit, context: Set[str]) -> bool:
     # only a title's capitalized words qualify each other: "OASIS labor category group" is not one
     if titles and not touched:
         return False  # the question names a title the row has no word of ("Fallers" for architects)
+    if not titles:  # a subject in lower case: the row says its noun, not only the words before it
+        subjects = _subject_words(question, context)
+        text = " ".join([*fields.values(), *fields, hit.title, hit.section])
+        if subjects and not any(p.search(text) for p in subjects):
+            return False  # "social media influencers" is not the row of a PR specialist
     return all(t <= row for t in touched)
 
 
