@@ -4,7 +4,9 @@ cosine similarity of each path's vectors to torch float32's.
 
 The texts are the product's own chunks (parser and chunker, as ingest makes them) of the files under
 `--data`, sampled evenly. The path chosen without bf16 (`RFP_EMBED_DTYPE=float32`) is printed last,
-with the CPU's features.
+with the CPU's features. Each path's matrix work per second (the model's six layers' products, per
+token) is printed beside this CPU's float32 matrix-product rate measured with numpy on the same
+shapes: how far a faster kernel could still take a path on this machine.
 
     python bench/embed_paths.py [--data ../shared/data] [--n 1000] [--rounds 2]
         [--backends torch-fp32,onnx-fp32,onnx-int8,torch-bf16]
@@ -51,6 +53,24 @@ def chunk_texts(data: Path, n: int) -> list[str]:
     return texts[::step][:n]
 
 
+HIDDEN, FFN, LAYERS = 384, 1536, 6  # all-MiniLM-L6-v2
+FLOPS_PER_TOKEN = 2 * LAYERS * (4 * HIDDEN * HIDDEN + 2 * HIDDEN * FFN)  # Q, K, V, output; FFN in, out
+
+
+def gemm_rate(rows: int = 4096, repeats: int = 30) -> float:
+    """This CPU's float32 matrix-product rate (GFLOP/s, numpy's BLAS on all cores) on the model's
+    largest shape: (tokens x 384) @ (384 x 1536)."""
+    rng = np.random.default_rng(0)
+    a = rng.random((rows, HIDDEN), dtype=np.float32)
+    b = rng.random((HIDDEN, FFN), dtype=np.float32)
+    for _ in range(3):
+        a @ b
+    started = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    return 2 * rows * HIDDEN * FFN * repeats / (time.perf_counter() - started) / 1e9
+
+
 def child(backend: str, texts_file: Path, out: Path, threads: int) -> None:
     from core.embedding import Embedder
 
@@ -87,6 +107,13 @@ def main() -> None:
     print(
         f"{len(texts)} chunk texts from {args.data} (parsed and chunked in {time.perf_counter() - started:.0f} s)"
     )
+    from core.embedding import Embedder
+
+    tokens = sum(Embedder(backend="onnx-fp32").count_tokens(texts)) + 2 * len(texts)  # with [CLS], [SEP]
+    peak = gemm_rate()
+    print(
+        f"{tokens} tokens ({tokens / len(texts):.0f} a text); numpy float32 matrix products: {peak:.1f} GFLOP/s"
+    )
     backends = args.backends.split(",")
     rates: dict[str, list[float]] = {b: [] for b in backends}
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,14 +130,22 @@ def main() -> None:
                 rates[backend].append(len(texts) / seconds)
                 print(f"  round {round_ + 1}, {backend}: {len(texts) / seconds:.1f} chunks/s", flush=True)
         reference = np.load(Path(tmp) / "torch-fp32.npy") if "torch-fp32" in backends else None
-        print("\nbackend       chunks/s (median)   cosine to torch-fp32 (min / mean)")
+        print(
+            "\nbackend       chunks/s (median)   tokens/s   matrix GFLOP/s (share of numpy fp32)   cosine to torch-fp32 (min / mean)"
+        )
         for backend in backends:
             cosine = ""
             if reference is not None:
                 vectors = np.load(Path(tmp) / f"{backend}.npy")
                 sims = np.sum(vectors * reference, axis=1)  # both L2-normalised
                 cosine = f"{sims.min():.4f} / {sims.mean():.5f}"
-            print(f"{backend:<13} {statistics.median(rates[backend]):>8.1f}            {cosine}")
+            rate = statistics.median(rates[backend])
+            per_token = tokens / len(texts)
+            work = rate * per_token * FLOPS_PER_TOKEN / 1e9
+            print(
+                f"{backend:<13} {rate:>8.1f}            {rate * per_token:>8.0f}   "
+                f"{work:>6.1f} ({work / peak:.2f})                         {cosine}"
+            )
     print(f"\nchosen without bf16 (RFP_EMBED_DTYPE=float32): {resolve_backend('auto', 'float32')}")
 
 
