@@ -658,3 +658,85 @@ def test_a_name_is_of_the_role_asked_and_a_code_row_says_the_subject(tmp_path, e
         assert not fundraisers.declined and "13-1131" in fundraisers.text, fundraisers.text
     finally:
         services.close()
+
+
+def test_a_plan_or_a_ceiling_is_no_record_of_what_was_done():
+    from core.answering.slots import UNCERTAIN
+
+    (paid,) = find_slots("How much was Raft paid for the base year?")
+    assert paid.past and "pay" in paid.event
+    assert UNCERTAIN.search("OFA will pay up to $1.3 million for the base period.")
+    assert UNCERTAIN.search("GSA intends to award approximately 5 BPAs for Pool Two.")
+    # contracts state their terms with "will": that is a statement
+    assert not UNCERTAIN.search(
+        "The period of performance will include a base period starting on July 13, 2020."
+    )
+
+
+def test_codes_are_not_counts_times_or_far_sections():
+    from core.answering.slots import _counts, codes_of
+
+    assert codes_of("OPM federal occupational series, about 700 rows", {"seri"}) == []
+    assert codes_of("The OPM occupational series is 2210.", {"seri"}) == ["2210"]
+    assert [m.group(0) for m in _counts("Core hours are 0900 to 1800 local time.")] == []
+
+
+def test_a_line_that_stops_on_a_function_word_goes_on():
+    from core.answering.sanitize import sentences
+
+    text = "The Contracting Officer assigned to this task order is\nMark Junda, mark.junda@va.gov\nSchedule"
+    assert (
+        sentences(text)[0]
+        == "The Contracting Officer assigned to this task order is Mark Junda, mark.junda@va.gov"
+    )
+
+
+OSPREY_CODES = """SOC Code,SOC Title,SOC Definition
+15-2051,Data Scientists,"Develop and implement analytics to transform raw data into meaningful information."
+"""
+
+OSPREY_CATALOGUE = """# Sources
+
+| File | What it is |
+| --- | --- |
+| opm_series.csv | OPM federal occupational series, about 700 rows (2210 = IT Management) |
+"""
+
+OSPREY_RFQ = """# Osprey Mapping RFQ
+
+## 1. Contacts
+
+The Contracting Officer assigned to this order is
+Lee Ortiz, lee.ortiz@gsa.gov
+
+The Contractor shall invite the Contracting Officer, the COR and the GSA Program Manager. The
+contracting officer and each program manager meet monthly.
+
+## 2. Awards
+
+GSA intends to award approximately 5 BPAs under this RFQ.
+"""
+
+
+def test_the_code_system_the_role_and_the_record_the_question_asks_for(tmp_path, embedder):
+    """A SOC row does not give an OPM series, nor a catalogue line a code of what it does not
+    mention; "GSA Program Manager" is a role; "intends to award" is no award."""
+    files = {
+        "codes/soc_definitions.csv": OSPREY_CODES,
+        "SOURCES.md": OSPREY_CATALOGUE,
+        "rfp/osprey-mapping-2025/RFQ.md": OSPREY_RFQ,
+    }
+    services = ingested(tmp_path, embedder, files)
+    try:
+        opm = ask(services, "Which OPM occupational series covers data scientists?")
+        assert opm.declined, opm.text
+        soc = ask(services, "Which SOC code covers data scientists?")
+        assert not soc.declined and "15-2051" in soc.text, soc.text
+        officer = ask(services, "Who is the contracting officer for the Osprey Mapping RFQ?")
+        assert not officer.declined and "Lee Ortiz" in officer.text, officer.text
+        manager = ask(services, "Who is the contractor's program manager for the Osprey Mapping RFQ?")
+        assert manager.declined, manager.text
+        awarded = ask(services, "How many BPAs did GSA actually award under the Osprey Mapping RFQ?")
+        assert awarded.declined, awarded.text
+    finally:
+        services.close()

@@ -18,9 +18,23 @@ def sanitize(text: str) -> tuple[str, bool]:
     return text, removed > 0
 
 
+# A line that ends on one of these goes on in the next ("The Contracting Officer assigned to this
+# task order is" / "Mark Junda, ..."): a form or a wrapped PDF line, not the end of a sentence.
+_GOES_ON = re.compile(
+    r"(?i)(?:^|\s)(?:is|are|was|were|be|been|the|a|an|of|to|for|and|or|by|with|in|on|at|from|as|than)\s*$"
+)
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of an excerpt, line by line (a line without sentence marks is one)."""
-    return [s for line in text.split("\n") for s in (split_sentences(line) or [line])]
+    """The sentences of an excerpt, line by line (a line without sentence marks is one); a line
+    that stops on a function word is joined to the next."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if lines and line.strip() and _GOES_ON.search(lines[-1]):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return [s for line in lines for s in (split_sentences(line) or [line])]
 
 
 def quotable(text: str, min_words: int = 0) -> list[str]:

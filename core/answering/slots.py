@@ -44,7 +44,7 @@ from itertools import pairwise
 
 from core.answering.sanitize import sentences
 from core.answering.words import content_words
-from core.identifiers import solicitation_numbers
+from core.identifiers import FAR_RE, solicitation_numbers
 from core.retrieval import Hit
 from core.safety import instruction_like
 from core.sparse import STOPWORDS, stem_word
@@ -104,6 +104,7 @@ class Slot:
     clause: str  # the question's words for it, for the reader
     head_text: str = ""  # the head's words as the question writes them
     event: frozenset[str] = frozenset()  # stems of the event the clause reports ("were received")
+    past: bool = False  # the event is asked of as done ("was paid", "did award"): a plan is no record
 
     def describe(self) -> str:
         return f'{WHAT_IS_GIVEN[self.kind]} for "{self.clause}"'
@@ -317,10 +318,11 @@ def _slot(clause: str) -> Slot | None:
         after = re.findall(r"[\w'-]+", aux.group(2))
         verb = did_verb(after) if aux.group(1).lower() == "did" else participle(after[:4])
     verb = verb or head_verb
+    past = verb is not None and (aux is not None or _past_verb(verb))
     event = verb_stems(verb, agent=kind == "name") if verb else frozenset()
     context = context - event  # the event is checked as an event, not as one more word
     head_text = head if head_words else ""
-    return Slot(kind, frozenset(head_words), frozenset(context), clause, head_text, event)
+    return Slot(kind, frozenset(head_words), frozenset(context), clause, head_text, event, past)
 
 
 _WH_PHRASE = re.compile(
@@ -396,11 +398,21 @@ _NAME_TYPE_WORDS = frozenset(
 
 # A sentence with one of these states a rule or a condition, not what happened: "the Government
 # *may* extend", "*if* this contract was awarded".
-RULE = re.compile(r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if|upon|in the event)\b")
+RULE = re.compile(
+    r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if|upon|in the event|"
+    r"(?:intend|plan|expect|propose)s?\s+to|anticipates?)\b"  # a plan: "GSA intends to award 5 BPAs"
+)
 # A value in a sentence with one of these is of an event that may happen: "*if* this contract was
 # awarded using other than sealed bid". ("The base period will start on July 13" is a plan, but a
 # date all the same.)
 CONDITION = re.compile(r"(?i)\b(?:if|unless|whether|in the event)\b")
+# What a sentence says may happen, is planned or is a ceiling: not a record of what was done ("OFA
+# will pay *up to* $1.3 million", "GSA *intends to* award 5 BPAs"). Contracts state their terms with
+# "will" and "shall" ("the base period will start on July 13"), so those count as statements here.
+UNCERTAIN = re.compile(
+    r"(?i)\b(?:may|might|could|can|if|unless|whether|upon|in the event|up to|"
+    r"(?:intend|plan|expect|propose)s?\s+to|anticipates?)\b"
+)
 
 # --- values ----------------------------------------------------------------------------------------
 _MONTH = (
@@ -446,7 +458,11 @@ _TIME_RE = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|noon|midnight)\b|\b\d{1,2}(?::\d{2})?\s?(?:a\.?m|p\.?m)\b",
     re.IGNORECASE,
 )
-_CLOCK_RE = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+_CLOCK_RE = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|"
+    r"\b(?:[01]\d|2[0-3])[0-5]\d\s*(?:to|through|and|-|–)\s*(?:[01]\d|2[0-3])[0-5]\d\b",  # "0900 to 1800"
+    re.IGNORECASE,
+)
 _OUTLINE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+){1,}(?![\w])(?!\s*(?:%|percent|million|billion))")
 _IDENTIFIER_RE = re.compile(
     r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b|\b[A-Z]+\d+\w*\b"
@@ -532,10 +548,25 @@ def counts_of(sentence: str, head: Set[str], span: int = 4) -> list[str]:
 def codes_of(sentence: str, head: Set[str], span: int = 6) -> list[str]:
     """Codes of the head's kind: one of its words within `span` words of the code ("NAICS code
     541512", "Series: 0854"); a clause number far along a sentence that mentions NAICS
-    ("52.212-3 ... NAICS codes") is not one. Used when the sentence itself names the head; a row of
-    a table whose heading names it ("Occupational Series") holds codes of that kind anyway."""
-    codes = [m for m in _CODE_RE.finditer(sentence) if sum(c.isdigit() for c in m.group(0)) >= 3]
+    ("52.212-3 ... NAICS codes") is not one, nor a number that counts ("about 700 rows"). Used when
+    the sentence itself names the head; a row of a table whose heading names it ("Occupational
+    Series") holds codes of that kind anyway."""
+    codes = [
+        m
+        for m in _CODE_RE.finditer(sentence)
+        if sum(c.isdigit() for c in m.group(0)) >= 3 and not _counts_things(sentence, m)
+    ]
     return _near(codes, sentence, head, span)
+
+
+_ABOUT = re.compile(r"(?i)\b(?:about|approximately|around|nearly|over|roughly|some|almost)\s+$")
+
+
+def _counts_things(sentence: str, m: re.Match[str]) -> bool:
+    """Whether a number counts what follows it ("700 rows") or is an estimate ("about 700")."""
+    nxt = re.match(r"\s+([a-z]+)\b", sentence[m.end() :])
+    plural = nxt is not None and nxt.group(1).endswith("s") and not nxt.group(1).endswith("ss")
+    return plural or _ABOUT.search(sentence[: m.start()]) is not None
 
 
 def _near(found: list[re.Match[str]], sentence: str, head: Set[str], span: int) -> list[str]:
@@ -569,8 +600,8 @@ def _names(sentence: str, common: Common) -> list[str]:
         words = m.group(0).split()
         if all(w.isupper() for w in words):
             continue  # acronyms (COR, PWS) are roles and documents as often as names
-        if not all(common(w.lower()) for w in words):
-            found.append(m.group(0))
+        if not all(common(w.lower()) or w.isupper() for w in words):
+            found.append(m.group(0))  # "VA Program Manager": common words and an acronym, a role
     return found
 
 
@@ -744,6 +775,7 @@ def fill(
             and bool(hit.fields)
             and "titles" in hit.matched
             and any(_says(question, cell) for cell in hit.fields.values() if re.search(r"[A-Za-z]{3}", cell))
+            and _of_system(question, slot, hit)
         )
         for sentence in units(hit):
             if sentence.rstrip().endswith("?") or instruction_like(sentence):
@@ -769,8 +801,16 @@ def fill(
                 # Without a head noun ("when was it awarded") the clause's words are all there
                 # is to say what the value is of: half of them in the sentence.
                 continue
-            if slot.event and not (slot.event & words and not CONDITION.search(sentence)):
+            unsaid = UNCERTAIN if slot.past else CONDITION  # "was Raft paid": not "will pay up to"
+            if slot.event and not (slot.event & words and not unsaid.search(sentence)):
                 continue  # a value, but not of the event asked about, or of one that may happen
+            if (
+                slot.kind == "code"
+                and not named
+                and not hit.fields
+                and not _about_subject(question, slot, sentence)
+            ):
+                continue  # "which OPM series covers astronauts": a sentence about astronauts
             if slot.kind == "count" and head:
                 found = counts_of(sentence, head)
             elif slot.kind == "code" and head & _words(sentence):
@@ -778,9 +818,32 @@ def fill(
             else:
                 found = values(slot.kind, sentence, common)
             for value in found:
+                if slot.kind == "code" and FAR_RE.fullmatch(value) and not head & _CLAUSE_HEADS:
+                    continue  # "19.810" is a FAR section, not a NAICS code or a series
                 if _norm(value) and _norm(value) not in echoed:
                     return Filling(hit, sentence, value)
     return None
+
+
+def _about_subject(question: str, slot: Slot, sentence: str) -> bool:
+    """Whether a sentence gives its code of what the question asks about (a question naming no
+    solicitation): a catalogue line "OPM federal occupational series, ... (2210 = IT Management)"
+    is not the series of data scientists."""
+    subjects = _subject_words(question, slot.context)
+    return not subjects or any(p.search(sentence) for p in subjects)
+
+
+_CLAUSE_HEADS = frozenset(content_words("clause section provision far dfars gsar part subpart paragraph"))
+
+
+def _of_system(question: str, slot: Slot, hit: Hit) -> bool:
+    """Whether a table row is of the code system the question names in capitals ("OPM series",
+    "SOC code"): its file, title, section or column names say it. A SOC row titled "Data
+    Scientists" does not give the OPM series of data scientists."""
+    head = set(slot.head_text.split())
+    systems = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", question) if w.lower() in head}
+    where = " ".join([*(hit.fields or {}), hit.path, hit.title, hit.section]).lower()
+    return not systems or any(re.search(rf"(?<![a-z]){s}(?![a-z])", where) for s in systems)
 
 
 def _name_noun(slot: Slot) -> set[str]:
@@ -803,6 +866,8 @@ def _subject_words(question: str, context: Set[str]) -> list[re.Pattern[str]]:
     tokens = re.findall(r"[A-Za-z][\w'-]*", question)
     if tokens and tokens[-1].lower() in _PREPOSITION_END:
         tokens = tokens[:-2]
+    elif tokens and re.search(r"(?i)\b(?:do|does|did)\b", question) and tokens[-1].islower():
+        tokens = tokens[:-1]  # "what NAICS code does the sample *list*": the verb
     out, phrase = [], []
     for token in [*tokens, "of"]:
         if token.lower() not in _PREPOSITION_END:
