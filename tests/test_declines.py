@@ -740,3 +740,44 @@ def test_the_code_system_the_role_and_the_record_the_question_asks_for(tmp_path,
         assert awarded.declined, awarded.text
     finally:
         services.close()
+
+
+def test_question_forms_and_counts_of_the_eighth_blind_set():
+    from core.answering.coverage import _reports
+    from core.answering.slots import counts_of
+
+    (who,) = find_slots("Who at 18F evaluated the prototypes?")
+    assert who.kind == "name" and "evalu" in who.event  # the verb after "who at 18F"
+    sentence = "The velocity is the average of the completed story points for the first 3 sprints."
+    assert counts_of(sentence, {"stori", "point"}) == []  # 3 counts sprints
+    assert counts_of("The team completed 40 story points.", {"stori", "point"}) == ["40"]
+    assert counts_of("Addendum 1: Appeals Background Information", {"appeal"}) == []
+    assert not _reports("Original standards need not be modified.", verb_stems("modified"))
+    assert _reports("The contract was modified on May 1.", verb_stems("modified"))
+
+
+KESTREL_RFQ = """# Kestrel Survey RFQ
+
+## 1. Instructions
+
+Questions are due April 1, 2025. Quotes received after the deadline will not be considered.
+
+## 2. Team
+
+The Agile team has 6 to 12 full-time employees.
+"""
+
+
+def test_an_event_no_passage_records_and_a_count_of_another_party_are_declined(tmp_path, embedder):
+    """With no solicitation named, the passages found must record the event ("extended"), and a
+    count of a party the question names ("Raft") comes from a sentence about that party."""
+    services = ingested(tmp_path, embedder, {"rfp/kestrel-survey-2025/RFQ.md": KESTREL_RFQ})
+    try:
+        extended = ask(services, "Did the agency extend the quote deadline for the survey?")
+        assert extended.declined and "extend" in extended.text, extended.text
+        raft = ask(services, "How many employees does Raft have?")
+        assert raft.declined, raft.text
+        team = ask(services, "How many full-time employees does the Agile team have?")
+        assert not team.declined, team.text
+    finally:
+        services.close()

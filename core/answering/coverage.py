@@ -217,10 +217,13 @@ class Coverage:
             filled.append(found)
             if found.hit not in chosen:
                 chosen = [*chosen[: k - 1], found.hit] if len(chosen) >= k else [*chosen, found.hit]
-        event = past_event(asking_sentence(question)) if scope is not None else None
+        event = past_event(asking_sentence(question))
         if scope is not None and event is not None and not self._records(event, own, scope, result):
             reason = f'no passage of the documents of {scope.label} says it was "{event}"'
             return Decision(scoped, reason, scope)
+        if scope is None and event is not None and not _any_reports(event, chosen):
+            # no solicitation named: the passages found are all there is to have recorded it
+            return Decision(scoped, f'no passage found says it was "{event}"', scope)
         if missing:
             where = f" of the documents of {scope.label}" if scope is not None else ""
             if documents:
@@ -306,13 +309,21 @@ class Coverage:
         return None
 
 
+def _any_reports(verb: str, hits: list[Hit]) -> bool:
+    stems = verb_stems(verb)
+    return any(_reports(sentence, stems) for hit in hits for sentence in units(hit))
+
+
+_NEGATION = re.compile(r"(?i)\b(?:not|never|no longer|neither|nor)\b|n't\b")
+
+
 def _reports(sentence: str, stems: Set[str]) -> bool:
     """Whether the sentence reports the event: it writes the verb's stem in lower case (a heading or
     a clause's title, "Option to Extend Services", names a kind of event) and says no rule or
     condition ("the Government may extend", "if a protest is filed"), nor asks ("How do change
     windows get changed?")."""
-    if RULE.search(sentence) or sentence.rstrip().endswith("?"):
-        return False  # a rule, a condition or a question asked in a passage
+    if RULE.search(sentence) or _NEGATION.search(sentence) or sentence.rstrip().endswith("?"):
+        return False  # a rule, a condition, a denial ("need not be modified") or a question asked
     return any(w.islower() and stem_word(w) in stems for w in re.findall(r"[A-Za-z][\w'-]*", sentence))
 
 

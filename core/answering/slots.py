@@ -248,7 +248,10 @@ def _slot(clause: str) -> Slot | None:
             kind = "name"
             # "who is the incumbent vendor": the noun phrase; "who was awarded the BPA": the verb
             be = re.match(r"(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+)?(.*)", m.group(1))
-            head = _head_words(be.group(1)) if be else " ".join(m.group(1).split()[:1])
+            rest = re.sub(
+                r"^(?:at|in|from|on|with(?:in)?)\s+[\w.'-]+(?:\s+[\w.'-]+)?\s+(?=[a-z]+ed\b)", "", m.group(1)
+            )
+            head = _head_words(be.group(1)) if be else " ".join(rest.split()[:1])  # "who at 18F *evaluated*"
             if not be and _past_verb(head):
                 head, head_verb = "", head  # "who *led* the team": the event, not a noun
     if kind is None:  # "what is the number of offers received": a count of the offers
@@ -398,8 +401,9 @@ _NAME_TYPE_WORDS = frozenset(
 
 # A sentence with one of these states a rule or a condition, not what happened: "the Government
 # *may* extend", "*if* this contract was awarded".
+# "may" in lower case only: "on May 1" is a date
 RULE = re.compile(
-    r"(?i)\b(?:shall|will|may|must|should|can|could|would|might|if|upon|in the event|"
+    r"(?i)\b(?:shall|will|(?-i:may)|must|should|can|could|would|might|if|upon|in the event|"
     r"(?:intend|plan|expect|propose)s?\s+to|anticipates?)\b"  # a plan: "GSA intends to award 5 BPAs"
 )
 # A value in a sentence with one of these is of an event that may happen: "*if* this contract was
@@ -410,7 +414,7 @@ CONDITION = re.compile(r"(?i)\b(?:if|unless|whether|in the event)\b")
 # will pay *up to* $1.3 million", "GSA *intends to* award 5 BPAs"). Contracts state their terms with
 # "will" and "shall" ("the base period will start on July 13"), so those count as statements here.
 UNCERTAIN = re.compile(
-    r"(?i)\b(?:may|might|could|can|if|unless|whether|upon|in the event|up to|"
+    r"(?i)\b(?:(?-i:may)|might|could|can|if|unless|whether|upon|in the event|up to|"
     r"(?:intend|plan|expect|propose)s?\s+to|anticipates?)\b"
 )
 
@@ -472,7 +476,8 @@ _CITATION_RE = re.compile(r"\b\d+\s+(?:U\.\s?S\.\s?C|C\.\s?F\.\s?R|USC|CFR|Stat|
 # A number after one of these says where to look, not how many ("Section 5", "Modification #5").
 _POINTER = re.compile(
     r"(?:\b(?:sections?|subparts?|parts?|questions?|amendments?|modifications?|mods?|attachments?|pages?|"
-    r"paragraphs?|items?|clauses?|appendix|exhibits?|no\.?|nos\.?|numbers?|tables?|figures?|volumes?|"
+    r"paragraphs?|items?|clauses?|appendix|exhibits?|addend(?:um|a)|annex(?:es)?|enclosures?|"
+    r"no\.?|nos\.?|numbers?|tables?|figures?|volumes?|"
     r"lines?|tasks?|steps?|phases?|stages?|periods?|options?|levels?|tiers?|pools?|clins?|sins?|versions?|"
     r"releases?|rounds?|years?|fy|grade|gs|criteri(?:on|a)|factors?|objectives?|chapters?|codes?|"
     r"schedules?|naics|soc|series)|#|§)\s*$",
@@ -540,9 +545,28 @@ def counts_of(sentence: str, head: Set[str], span: int = 4) -> list[str]:
     found = []
     for m in _counts(sentence):
         before = re.search(r"([A-Za-z][\w'-]*)\s+$", sentence[: m.start()])
-        if before is None or not head & _words(before.group(1)):
+        if (before is None or not head & _words(before.group(1))) and not _counts_other(sentence, m, head):
             found.append(m)
     return _near(found, sentence, head, span)
+
+
+def _proper(slot: Slot) -> set[str]:
+    """The context words the clause writes as a name (capitalized, the rest in lower case; not its
+    first word): the party it asks about ("Raft"), not an acronym or a product ("CPARS", "SaaS")."""
+    tokens = re.findall(r"[A-Za-z][\w'-]*", slot.clause)[1:]
+    return _words(" ".join(t for t in tokens if t[0].isupper() and t[1:].islower())) & slot.context
+
+
+def _counts_other(sentence: str, m: re.Match[str], head: Set[str]) -> bool:
+    """Whether the number counts another thing than the head's: the first plural noun of the three
+    words after it is not a head word, and no head word comes before it ("the completed story
+    points for the first *3 sprints*" does not count story points)."""
+    for word in re.findall(r"[A-Za-z][\w'-]*", sentence[m.end() :])[:3]:
+        if _words(word) & head:
+            return False
+        if word.isalpha() and word.lower().endswith("s") and not word.lower().endswith(("ss", "us", "is")):
+            return True
+    return False
 
 
 def codes_of(sentence: str, head: Set[str], span: int = 6) -> list[str]:
@@ -759,6 +783,7 @@ def fill(
     context = slot.context - naming
     # The solicitation's own name does not say what is asked of it ("the BPA's total ceiling value").
     head = slot.head - named or slot.head
+    proper = _proper(slot)  # who or what a count is of, by name, when no solicitation is named
     for hit in hits:
         where = f"{hit.title} {hit.section}"
         text = f"{where} {hit.text} {' '.join(hit.fields)}"
@@ -811,6 +836,8 @@ def fill(
                 and not _about_subject(question, slot, sentence)
             ):
                 continue  # "which OPM series covers astronauts": a sentence about astronauts
+            if slot.kind == "count" and not named and not hit.fields and proper and not proper & words:
+                continue  # "how many employees does Raft have": a sentence about Raft's
             if slot.kind == "count" and head:
                 found = counts_of(sentence, head)
             elif slot.kind == "code" and head & _words(sentence):
