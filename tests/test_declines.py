@@ -678,6 +678,7 @@ def test_codes_are_not_counts_times_or_far_sections():
 
     assert codes_of("OPM federal occupational series, about 700 rows", {"seri"}) == []
     assert codes_of("The OPM occupational series is 2210.", {"seri"}) == ["2210"]
+    assert codes_of("The NAICS code 541512 is assigned to this order.", {"naic"}) == ["541512"]
     assert [m.group(0) for m in _counts("Core hours are 0900 to 1800 local time.")] == []
 
 

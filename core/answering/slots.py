@@ -564,9 +564,15 @@ def _counts_other(sentence: str, m: re.Match[str], head: Set[str]) -> bool:
     for word in re.findall(r"[A-Za-z][\w'-]*", sentence[m.end() :])[:3]:
         if _words(word) & head:
             return False
-        if word.isalpha() and word.lower().endswith("s") and not word.lower().endswith(("ss", "us", "is")):
+        if _plural(word):
             return True
     return False
+
+
+def _plural(word: str) -> bool:
+    """Whether a word reads as a plural noun: "rows", "sprints"; not "is", "business", "status"."""
+    low = word.lower()
+    return low.isalpha() and low.endswith("s") and not low.endswith(("ss", "us", "is"))
 
 
 def codes_of(sentence: str, head: Set[str], span: int = 6) -> list[str]:
@@ -589,8 +595,7 @@ _ABOUT = re.compile(r"(?i)\b(?:about|approximately|around|nearly|over|roughly|so
 def _counts_things(sentence: str, m: re.Match[str]) -> bool:
     """Whether a number counts what follows it ("700 rows") or is an estimate ("about 700")."""
     nxt = re.match(r"\s+([a-z]+)\b", sentence[m.end() :])
-    plural = nxt is not None and nxt.group(1).endswith("s") and not nxt.group(1).endswith("ss")
-    return plural or _ABOUT.search(sentence[: m.start()]) is not None
+    return (nxt is not None and _plural(nxt.group(1))) or _ABOUT.search(sentence[: m.start()]) is not None
 
 
 def _near(found: list[re.Match[str]], sentence: str, head: Set[str], span: int) -> list[str]:
