@@ -641,11 +641,20 @@ HERON_CODES = """SOC Code,SOC Title,SOC Definition
 13-1131,Fundraisers,"Organize activities to raise funds."
 """
 
+HERON_SERIES = """OCC,OCCT
+1102,1102-CONTRACTING
+0854,0854-COMPUTER ENGINEERING
+"""
+
 
 def test_a_name_is_of_the_role_asked_and_a_code_row_says_the_subject(tmp_path, embedder):
     """A sentence about projects names no project manager; a row whose definition mentions social
     media and "influence" is not the code of social media influencers."""
-    files = {"rfp/heron-records-2025/RFQ.md": HERON_RFQ, "codes/soc_definitions.csv": HERON_CODES}
+    files = {
+        "rfp/heron-records-2025/RFQ.md": HERON_RFQ,
+        "codes/soc_definitions.csv": HERON_CODES,
+        "codes/opm_series.csv": HERON_SERIES,
+    }
     services = ingested(tmp_path, embedder, files)
     try:
         manager = ask(services, "Who is the contractor's project manager for the Heron Records RFQ?")
@@ -656,6 +665,8 @@ def test_a_name_is_of_the_role_asked_and_a_code_row_says_the_subject(tmp_path, e
         assert influencers.declined, influencers.text
         fundraisers = ask(services, "What SOC code do fundraisers fall under?")
         assert not fundraisers.declined and "13-1131" in fundraisers.text, fundraisers.text
+        contracting = ask(services, "Which OPM series is contracting?")  # a title joined to its code
+        assert not contracting.declined and "1102" in contracting.text, contracting.text
     finally:
         services.close()
 

@@ -908,7 +908,8 @@ def _subject_words(question: str, context: Set[str]) -> list[re.Pattern[str]]:
         last = next((t for t in reversed(phrase) if _words(t) & context), None)
         if last is not None:
             base = re.sub(r"e?s$", "", last.lower()) if len(last) > 4 else last.lower()
-            out.append(re.compile(rf"(?<![\w-]){re.escape(base)}", re.IGNORECASE))
+            # after a hyphen too: a code and its title are often one cell ("1102-CONTRACTING")
+            out.append(re.compile(rf"(?<![A-Za-z0-9]){re.escape(base)}", re.IGNORECASE))
         phrase = []
     return out
 
