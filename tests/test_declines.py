@@ -793,3 +793,30 @@ def test_an_event_no_passage_records_and_a_count_of_another_party_are_declined(t
         assert not team.declined, team.text
     finally:
         services.close()
+
+
+WREN_RFQ = """# Wren Data Services RFQ
+
+## 1. Reporting
+
+The contractor for the Wren Data Services RFQ shall send monthly status reports to Dana Whitfield.
+
+## 2. Award
+
+CONTRACTOR: Acme Mapping LLC, 100 Main Street, Springfield.
+"""
+
+
+def test_a_name_stated_plainly_is_preferred_to_one_in_a_rule(tmp_path, embedder):
+    """ "The Contractor shall send reports to Dana Whitfield" names a person in a rule; the
+    contractor is the one the award line states."""
+    services = ingested(tmp_path, embedder, {"rfp/wren-data-2025/RFQ.md": WREN_RFQ})
+    try:
+        prepared = services.answerer.prepare(
+            "Who is the contractor for the Wren Data Services RFQ?", ["public"]
+        )
+        assert prepared.declined is None
+        (_, sentence, value), *_ = prepared.given  # what filled the name: the answer quotes it first
+        assert "Acme Mapping" in sentence and "Acme" in value, (sentence, value)
+    finally:
+        services.close()

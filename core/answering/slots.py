@@ -789,6 +789,7 @@ def fill(
     # The solicitation's own name does not say what is asked of it ("the BPA's total ceiling value").
     head = slot.head - named or slot.head
     proper = _proper(slot)  # who or what a count is of, by name, when no solicitation is named
+    ruled: Filling | None = None
     for hit in hits:
         where = f"{hit.title} {hit.section}"
         text = f"{where} {hit.text} {' '.join(hit.fields)}"
@@ -853,8 +854,13 @@ def fill(
                 if slot.kind == "code" and FAR_RE.fullmatch(value) and not head & _CLAUSE_HEADS:
                     continue  # "19.810" is a FAR section, not a NAICS code or a series
                 if _norm(value) and _norm(value) not in echoed:
+                    if slot.kind == "name" and RULE.search(sentence):
+                        # "The Contractor shall deliver ... Government": a name in a rule is a
+                        # last resort; a plain statement further down ("CONTRACTOR: TISTA") is the answer
+                        ruled = ruled or Filling(hit, sentence, value)
+                        break
                     return Filling(hit, sentence, value)
-    return None
+    return ruled
 
 
 def _about_subject(question: str, slot: Slot, sentence: str) -> bool:
