@@ -236,11 +236,7 @@ class Coverage:
         """Whether a sentence of the named solicitation's own documents states the event's verb (by
         stem): "Was the award protested?" is answered by a record of a protest, not by the FAR's
         rules for protests."""
-        stems = verb_stems(verb)
-        for hit in [*own, *self._own_passages(verb, scope, result)]:
-            if any(_reports(sentence, stems) for sentence in units(hit)):
-                return True
-        return False
+        return _any_reports(verb, [*own, *self._own_passages(verb, scope, result)])
 
     def _own_passages(
         self, text: str, scope: Scope, result: SearchResult, documents: Set[str] = frozenset(), k: int = 10
@@ -310,6 +306,7 @@ class Coverage:
 
 
 def _any_reports(verb: str, hits: list[Hit]) -> bool:
+    """Whether a sentence of the hits reports the verb's event (`_reports`)."""
     stems = verb_stems(verb)
     return any(_reports(sentence, stems) for hit in hits for sentence in units(hit))
 

@@ -401,11 +401,10 @@ _NAME_TYPE_WORDS = frozenset(
 
 # A sentence with one of these states a rule or a condition, not what happened: "the Government
 # *may* extend", "*if* this contract was awarded".
-# "may" in lower case only: "on May 1" is a date
-RULE = re.compile(
-    r"(?i)\b(?:shall|will|(?-i:may)|must|should|can|could|would|might|if|upon|in the event|"
-    r"(?:intend|plan|expect|propose)s?\s+to|anticipates?)\b"  # a plan: "GSA intends to award 5 BPAs"
-)
+# What may happen or is planned ("may" in lower case only: "on May 1" is a date; a plan: "GSA
+# intends to award 5 BPAs"), the part of RULE and UNCERTAIN they share.
+_MAYBE = r"(?-i:may)|might|could|can|if|upon|in the event|(?:intend|plan|expect|propose)s?\s+to|anticipates?"
+RULE = re.compile(rf"(?i)\b(?:shall|will|must|should|would|{_MAYBE})\b")
 # A value in a sentence with one of these is of an event that may happen: "*if* this contract was
 # awarded using other than sealed bid". ("The base period will start on July 13" is a plan, but a
 # date all the same.)
@@ -413,10 +412,7 @@ CONDITION = re.compile(r"(?i)\b(?:if|unless|whether|in the event)\b")
 # What a sentence says may happen, is planned or is a ceiling: not a record of what was done ("OFA
 # will pay *up to* $1.3 million", "GSA *intends to* award 5 BPAs"). Contracts state their terms with
 # "will" and "shall" ("the base period will start on July 13"), so those count as statements here.
-UNCERTAIN = re.compile(
-    r"(?i)\b(?:(?-i:may)|might|could|can|if|unless|whether|upon|in the event|up to|"
-    r"(?:intend|plan|expect|propose)s?\s+to|anticipates?)\b"
-)
+UNCERTAIN = re.compile(rf"(?i)\b(?:unless|whether|up to|{_MAYBE})\b")
 
 # --- values ----------------------------------------------------------------------------------------
 _MONTH = (
@@ -789,6 +785,7 @@ def fill(
     # The solicitation's own name does not say what is asked of it ("the BPA's total ceiling value").
     head = slot.head - named or slot.head
     proper = _proper(slot)  # who or what a count is of, by name, when no solicitation is named
+    subjects = _subject_words(question, slot.context)  # what a code or a row must be about
     ruled: Filling | None = None
     for hit in hits:
         where = f"{hit.title} {hit.section}"
@@ -799,7 +796,7 @@ def fill(
         # A table row whose title column the question names (the exact title tier found it): its
         # code columns are the codes of that title, whatever the columns are called ("MAPS TO OMB
         # SOC" for "which occupation code").
-        if hit.fields and not _row_names_subject(question, hit, slot.context - slot.head):
+        if hit.fields and not _row_names_subject(question, hit, slot.context - slot.head, subjects):
             continue  # "a Quantum Computing Engineer" is not the row of "Engineer"
         named_row = (
             slot.kind == "code"
@@ -835,13 +832,10 @@ def fill(
             unsaid = UNCERTAIN if slot.past else CONDITION  # "was Raft paid": not "will pay up to"
             if slot.event and not (slot.event & words and not unsaid.search(sentence)):
                 continue  # a value, but not of the event asked about, or of one that may happen
-            if (
-                slot.kind == "code"
-                and not named
-                and not hit.fields
-                and not _about_subject(question, slot, sentence)
-            ):
-                continue  # "which OPM series covers astronauts": a sentence about astronauts
+            if slot.kind == "code" and not named and not hit.fields and not _mentions(subjects, sentence):
+                # a question naming no solicitation: the catalogue line "OPM federal occupational
+                # series, ... (2210 = IT Management)" is not the series of astronauts
+                continue
             if slot.kind == "count" and not named and not hit.fields and proper and not proper & words:
                 continue  # "how many employees does Raft have": a sentence about Raft's
             if slot.kind == "count" and head:
@@ -863,12 +857,9 @@ def fill(
     return ruled
 
 
-def _about_subject(question: str, slot: Slot, sentence: str) -> bool:
-    """Whether a sentence gives its code of what the question asks about (a question naming no
-    solicitation): a catalogue line "OPM federal occupational series, ... (2210 = IT Management)"
-    is not the series of data scientists."""
-    subjects = _subject_words(question, slot.context)
-    return not subjects or any(p.search(sentence) for p in subjects)
+def _mentions(subjects: list[re.Pattern[str]], text: str) -> bool:
+    """Whether the text says one of the question's subject words (or the question has none)."""
+    return not subjects or any(p.search(text) for p in subjects)
 
 
 _CLAUSE_HEADS = frozenset(content_words("clause section provision far dfars gsar part subpart paragraph"))
@@ -920,7 +911,7 @@ def _subject_words(question: str, context: Set[str]) -> list[re.Pattern[str]]:
     return out
 
 
-def _row_names_subject(question: str, hit: Hit, context: Set[str]) -> bool:
+def _row_names_subject(question: str, hit: Hit, context: Set[str], subjects: list[re.Pattern[str]]) -> bool:
     """Whether a table row is about what the question names: each question word found in the row's
     cells comes with the other words of the title the question writes it in ("Quantum Computing
     Engineer", "Chief Blockchain Officer": a run of capitalized words). A row of "Engineer" does
@@ -944,9 +935,8 @@ def _row_names_subject(question: str, hit: Hit, context: Set[str]) -> bool:
     if titles and not touched:
         return False  # the question names a title the row has no word of ("Fallers" for architects)
     if not titles:  # a subject in lower case: the row says its noun, not only the words before it
-        subjects = _subject_words(question, context)
         text = " ".join([*fields.values(), *fields, hit.title, hit.section])
-        if subjects and not any(p.search(text) for p in subjects):
+        if not _mentions(subjects, text):
             return False  # "social media influencers" is not the row of a PR specialist
     return all(t <= row for t in touched)
 
